@@ -1,0 +1,114 @@
+"""The form registry: each folder of `forms/` with a `form.yaml` is one form (house style: forms
+are data).
+
+`load_forms()` parses every definition into a typed `FormDef`; `select_forms()` resolves what a
+user typed after `--only` (ASCII ids or Chinese titles, repeated or comma-separated).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import contract
+from .errors import TemplateError, UsageError
+from .paths import FORMS_DIR
+
+FORMATS = ("docx", "pdf", "xlsx")
+GROUPINGS = ("row", "station_period")
+TEMPLATE_FILES = {"docx": "template.docx", "pdf": "template.html", "xlsx": "layout.yaml"}
+SELECTORS = ("handed_on",)
+
+
+@dataclass(frozen=True)
+class FormDef:
+    id: str
+    title: str
+    family: str
+    sheet: str  # the records each document is made from
+    per: str  # "row": one document per record; "station_period": one per station and period
+    formats: tuple[str, ...]
+    filename: str  # pattern of contract field names in braces; the title is always prepended
+    folder: Path
+    select: str = ""  # a named subset of the rows, e.g. handed_on
+    description: str = ""
+    landscape: bool = False
+
+    def template(self, fmt: str) -> Path:
+        return self.folder / TEMPLATE_FILES[fmt]
+
+    def digest(self, fmt: str) -> str:
+        """Changes when the template does, so a rerun regenerates what a new template affects."""
+        h = hashlib.sha256((self.folder / "form.yaml").read_bytes())
+        h.update(self.template(fmt).read_bytes())
+        return h.hexdigest()
+
+
+def _fail(path: Path, message: str) -> TemplateError:
+    return TemplateError(message, where=str(path))
+
+
+def load_form(folder: Path) -> FormDef:
+    path = folder / "form.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise _fail(path, f"无法读取表单定义：{exc}") from None
+    if not isinstance(data, dict):
+        raise _fail(path, "表单定义应为“键: 值”的形式")
+    known = {"id", "title", "family", "sheet", "per", "formats", "filename", "select",
+             "description", "landscape"}
+    unknown = set(data) - known
+    if unknown:
+        raise _fail(path, f"未知的键“{sorted(unknown)[0]}”（可用：{'、'.join(sorted(known))}）")
+    for key in ("id", "title", "sheet", "formats", "filename"):
+        if not data.get(key):
+            raise _fail(path, f"缺少“{key}”")
+    form_id = str(data["id"])
+    if not form_id.isascii() or not form_id.replace("_", "").isalnum():
+        raise _fail(path, f"id“{form_id}”只能用英文字母、数字和下划线")
+    if data["sheet"] not in contract.SHEETS_BY_NAME:
+        raise _fail(path, f"sheet“{data['sheet']}”不是台账中的工作表")
+    formats = tuple(data["formats"])
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise _fail(path, f"格式“{fmt}”不受支持（可用：{'、'.join(FORMATS)}）")
+        if not (folder / TEMPLATE_FILES[fmt]).exists():
+            raise _fail(path, f"缺少模板文件 {TEMPLATE_FILES[fmt]}")
+    per = data.get("per", "row")
+    if per not in GROUPINGS:
+        raise _fail(path, f"per“{per}”不受支持（可用：{'、'.join(GROUPINGS)}）")
+    select = data.get("select") or ""
+    if select and select not in SELECTORS:
+        raise _fail(path, f"select“{select}”不受支持（可用：{'、'.join(SELECTORS)}）")
+    return FormDef(form_id, str(data["title"]), str(data.get("family", "")), data["sheet"], per,
+                   formats, str(data["filename"]), folder, select,
+                   str(data.get("description", "")), bool(data.get("landscape", False)))
+
+
+def load_forms(root: Path = FORMS_DIR) -> dict[str, FormDef]:
+    forms: dict[str, FormDef] = {}
+    for folder in sorted(p for p in root.iterdir() if (p / "form.yaml").is_file()):
+        form = load_form(folder)
+        forms[form.id] = form
+    return forms
+
+
+def select_forms(forms: dict[str, FormDef], wanted: list[str] | tuple[str, ...]) -> list[FormDef]:
+    """Forms named by id or Chinese title; every name must match one form."""
+    if not wanted:
+        return list(forms.values())
+    names = [n.strip() for item in wanted for n in item.replace("，", ",").split(",") if n.strip()]
+    chosen: list[FormDef] = []
+    by_title = {contract.normalise_header(f.title): f for f in forms.values()}
+    for name in names:
+        form = forms.get(name) or by_title.get(contract.normalise_header(name))
+        if form is None:
+            options = "；".join(f"{f.id}（{f.title}）" for f in forms.values())
+            raise UsageError(f"没有名为“{name}”的表单", hint=f"可选：{options}")
+        if form not in chosen:
+            chosen.append(form)
+    return chosen

@@ -1,0 +1,130 @@
+"""Excel: a register laid out by a form's `layout.yaml`, written with openpyxl in write-only mode.
+
+Write-only mode streams rows to disk, so a 100,000-row register stays in bounded memory. Every
+value that came from a cell is written as text where it is text: openpyxl would store a string
+starting with "=" as a formula, so string cells are forced to the string type. A4 print setup,
+the header row repeated on every page, fit to the page width, page numbers in the footer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+from jinja2 import Environment
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from ..errors import TemplateError
+from ..templating import describe_error
+
+_THIN = Side(style="thin", color="000000")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+FONT_NAME = "宋体"
+
+
+@dataclass(frozen=True)
+class XlsxColumn:
+    header: str
+    value: str  # key of each row dict
+    width: float = 12
+    wrap: bool = False
+    align: str = "left"
+
+
+def _styles() -> dict[str, NamedStyle]:
+    def style(name: str, *, size: float = 10.5, bold: bool = False, border: bool = True,
+              horizontal: str = "left", wrap: bool = True) -> NamedStyle:
+        s = NamedStyle(name=name)
+        s.font = Font(name=FONT_NAME, size=size, bold=bold)
+        s.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
+        if border:
+            s.border = _BOX
+        s.number_format = "@"
+        return s
+
+    return {
+        "title": style("liaison-title", size=16, bold=True, border=False, horizontal="center",
+                       wrap=False),
+        "subtitle": style("liaison-subtitle", size=10.5, border=False, horizontal="center",
+                          wrap=False),
+        "header": style("liaison-header", bold=True, horizontal="center"),
+        "left": style("liaison-left"),
+        "center": style("liaison-center", horizontal="center"),
+    }
+
+
+class XlsxRenderer:
+    fmt = "xlsx"
+
+    def __init__(self, path: Path, env: Environment, name: str) -> None:
+        self.name = name
+        try:
+            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+            self.sheet_title = str(spec.get("sheet", "Sheet1"))
+            self.title = env.from_string(str(spec.get("title", "")))
+            self.subtitle = env.from_string(str(spec.get("subtitle", "")))
+            self.rows_key = str(spec.get("rows", "记录"))
+            self.landscape = bool(spec.get("landscape", True))
+            self.columns = [XlsxColumn(**c) for c in spec["columns"]]
+        except TemplateError:
+            raise
+        except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+            raise TemplateError(f"Excel 版式文件有误：{exc}", where=name) from None
+        except Exception as exc:
+            raise describe_error(exc, name) from None
+
+    def _cell(self, ws: Any, value: Any, style: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        cell.style = style
+        return cell
+
+    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+        try:
+            title = self.title.render(context)
+            subtitle = self.subtitle.render(context)
+        except Exception as exc:
+            raise describe_error(exc, self.name) from None
+        wb = Workbook(write_only=True)
+        styles = _styles()
+        for style in styles.values():
+            wb.add_named_style(style)
+        ws = wb.create_sheet(self.sheet_title[:31])
+        for index, column in enumerate(self.columns, start=1):
+            letter = ws.column_dimensions[_letter(index)]
+            letter.width = column.width
+        n = len(self.columns)
+        last = _letter(n)
+        ws.merged_cells.add(f"A1:{last}1")
+        ws.merged_cells.add(f"A2:{last}2")
+        ws.row_dimensions[1].height = 30
+        ws.append([self._cell(ws, title, "liaison-title")])
+        ws.append([self._cell(ws, subtitle, "liaison-subtitle")])
+        ws.append([self._cell(ws, c.header, "liaison-header") for c in self.columns])
+        kinds = ["liaison-center" if c.align == "center" else "liaison-left" for c in self.columns]
+        keys = [c.value for c in self.columns]
+        for row in context.get(self.rows_key, ()):
+            ws.append([self._cell(ws, row.get(k, ""), s) for k, s in zip(keys, kinds, strict=True)])
+        ws.freeze_panes = "A4"
+        ws.print_title_rows = "3:3"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if self.landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        wb.save(stream)
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)

@@ -1,0 +1,82 @@
+"""Local rules that a district may replace: the reception handling routes (DESIGN §6).
+
+`load_rules(path=None)` reads `forms/rules/reception.yaml` (or the user's file) into `Rules`. A
+malformed file is a `ToolkitError` naming the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ToolkitError
+from .paths import FORMS_DIR
+
+DEFAULT_RULES = FORMS_DIR / "rules" / "reception.yaml"
+
+
+@dataclass(frozen=True)
+class Rules:
+    routes: tuple[str, ...]
+    handed_on: frozenset[str]
+    source: str = ""
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _line_of(node: yaml.Node | None) -> str:
+    return f"第{node.start_mark.line + 1}行" if node is not None else ""
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    path = Path(path) if path else DEFAULT_RULES
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ToolkitError(f"无法读取规则文件“{path}”：{exc.strerror or exc}") from None
+    try:
+        node = yaml.compose(text)
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path.name} 第{mark.line + 1}行" if mark else path.name
+        raise ToolkitError("规则文件格式有误", where=where,
+                           hint="请检查缩进和冒号（YAML 格式）") from None
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise ToolkitError("规则文件应为“键: 值”的形式", where=path.name)
+    keys = {k.value: v for k, v in node.value}
+    for key in data:
+        if key != "处理方式":
+            raise ToolkitError(f"未知的键“{key}”", where=f"{path.name} {_line_of(_key_node(node, key))}",
+                               hint="可用的键：处理方式")
+    items = data.get("处理方式")
+    items_node = keys.get("处理方式")
+    if not isinstance(items, list) or not items or not isinstance(items_node, yaml.SequenceNode):
+        raise ToolkitError("“处理方式”应为列表，且至少一项", where=f"{path.name} {_line_of(items_node)}")
+    routes: list[str] = []
+    handed: set[str] = set()
+    for item, item_node in zip(items, items_node.value, strict=True):
+        where = f"{path.name} {_line_of(item_node)}"
+        if not isinstance(item, dict):
+            raise ToolkitError("每项应写“名称”和“交办”", where=where)
+        unknown = set(item) - {"名称", "交办"}
+        if unknown:
+            raise ToolkitError(f"未知的键“{sorted(unknown)[0]}”", where=where, hint="可用的键：名称、交办")
+        name, hand_on = item.get("名称"), item.get("交办", False)
+        if not isinstance(name, str) or not name.strip():
+            raise ToolkitError("“名称”不能为空", where=where)
+        if not isinstance(hand_on, bool):
+            raise ToolkitError(f"“交办”应为 true 或 false，而不是“{hand_on}”", where=where)
+        routes.append(name.strip())
+        if hand_on:
+            handed.add(name.strip())
+    return Rules(tuple(routes), frozenset(handed), str(path), {"处理方式": tuple(routes)})
+
+
+def _key_node(node: yaml.MappingNode, key: str) -> yaml.Node | None:
+    for k, _ in node.value:
+        if k.value == key:
+            return k
+    return None

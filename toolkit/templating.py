@@ -1,0 +1,56 @@
+"""The one factory for Jinja environments: sandboxed, strict, autoescaped (house style).
+
+Data is data: values are escaped for the target (XML for docx, HTML for pdf), an unknown field
+fails with its name instead of printing a blank, and a template that reaches for Python internals
+fails in the sandbox. Templates are compiled once per process by the renderers that hold them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from . import chinese
+from .errors import TemplateError as FormTemplateError
+
+FILTERS: dict[str, Any] = {
+    "cn_date": chinese.cn_date, "中文日期": chinese.cn_date,
+    "cn_upper_date": chinese.cn_upper_date, "大写日期": chinese.cn_upper_date,
+    "cn_month": chinese.cn_month,
+    "cn_number": chinese.cn_number, "中文数字": chinese.cn_number,
+    "cn_index": chinese.cn_index, "序号": chinese.cn_index,
+    "cn_paren_index": chinese.cn_paren_index, "括号序号": chinese.cn_paren_index,
+    "mask_phone": chinese.mask_phone, "掩码电话": chinese.mask_phone,
+    "mask_id": chinese.mask_id, "掩码证件": chinese.mask_id,
+    "text": chinese.display,
+}
+
+
+def make_env(autoescape: bool = True) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def describe_error(exc: Exception, template: str) -> FormTemplateError:
+    """A Jinja failure as a message naming the template and, for an unknown field, the field."""
+    if isinstance(exc, UndefinedError):
+        name = str(exc.message or "").split("'")
+        field = name[1] if len(name) > 2 else str(exc)
+        return FormTemplateError(f"模板使用了不存在的字段“{field}”", where=template,
+                                 hint="请核对字段名（liaison forms show 可列出全部字段）")
+    if isinstance(exc, SecurityError):
+        return FormTemplateError("模板试图访问不允许的内容，已被阻止", where=template)
+    if isinstance(exc, TemplateError):
+        line = getattr(exc, "lineno", None)
+        where = f"{template} 第{line}行" if line else template
+        return FormTemplateError(f"模板语法错误：{exc}", where=where)
+    return FormTemplateError(f"模板出错：{exc}", where=template)
+
