@@ -24,9 +24,17 @@ class ToolkitError(Exception):
         self.where = where
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Worker processes raise these; keep where and hint across the pickle.
+        return (_rebuild, (type(self), self.message, self.where, self.hint))
+
     def __str__(self) -> str:
         text = f"{self.where} {self.message}" if self.where else self.message
         return f"{text}（{self.hint}）" if self.hint else text
+
+
+def _rebuild(cls: type[ToolkitError], message: str, where: str, hint: str) -> ToolkitError:
+    return cls(message, where=where, hint=hint)
 
 
 class WorkbookError(ToolkitError):

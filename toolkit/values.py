@@ -133,8 +133,7 @@ def parse_date(value: Any) -> dt.date:
             return parse_date(str(int(number)))
         return _check_year(_from_serial(number), cell_text(value))
     raw = cell_text(value).strip()
-    text = halfwidth(raw).strip().replace(" ", "")
-    text = _TIME_SUFFIX.sub("", text)
+    text = _TIME_SUFFIX.sub("", halfwidth(raw).strip()).replace(" ", "")
     text = _cn_numeral_date(text)
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)

@@ -25,8 +25,9 @@ from ..templating import describe_error
 
 fonts.use_shipped_fonts()
 
-from weasyprint import CSS, HTML, default_url_fetcher  # noqa: E402
+from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
 
 LOGGER = logging.getLogger("weasyprint")
 
@@ -35,13 +36,19 @@ class RefusedURL(ValueError):
     pass
 
 
-def fetch_package_asset(url: str, *args: Any, **kwargs: Any) -> Any:
-    parsed = urlparse(url)
-    if parsed.scheme == "file":
-        path = Path(unquote(parsed.path)).resolve()
-        if path.is_relative_to(FORMS_DIR) and path.is_file():
-            return default_url_fetcher(url, *args, **kwargs)
-    raise RefusedURL(f"refused: {url[:80]}")
+class PackageAssetFetcher(URLFetcher):
+    """Serves files inside forms/ and refuses every other URL."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            if path.is_relative_to(FORMS_DIR) and path.is_file():
+                return super().fetch(url, headers)
+        raise RefusedURL(f"refused: {url[:80]}")
+
+
+fetch_package_asset = PackageAssetFetcher(allowed_protocols=("file",))
 
 
 _FONT_CONFIG: FontConfiguration | None = None

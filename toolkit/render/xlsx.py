@@ -113,7 +113,7 @@ class XlsxRenderer:
             ws.append([self._cell(ws, row.get(k, ""), s) for k, s in zip(keys, kinds, strict=True)])
         ws.freeze_panes = "A4"
         ws.print_title_rows = "3:3"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = "9"  # A4
         ws.page_setup.orientation = "landscape" if self.landscape else "portrait"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0

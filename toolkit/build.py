@@ -1,0 +1,255 @@
+"""The whole run: read → validate → derive → render → write, callable from Python.
+
+`check(path)` reads and validates; `build(options)` also renders every selected form in every
+format it supports into the output folder, spreading documents over a process pool with a bounded
+number of tasks in flight (contexts are made lazily and rendered documents go straight to disk,
+so memory does not grow with the document count). By default a run with rejected rows writes
+nothing; `keep_going` writes the good ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from . import fonts, forms, render, templating
+from .derive import Document, Period, plan
+from .errors import ERROR, Problem, UsageError
+from .paths import FORMS_DIR, SAMPLE_WORKBOOK
+from .read import read_workbook
+from .rules import Rules, load_rules
+from .validate import Dataset, validate
+from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_temporaries, write_atomic
+
+ProgressFn = Callable[[int, int], None]
+BATCH = 8  # documents per pool task: enough to amortise the pickling, small enough to balance
+
+
+@dataclass
+class BuildOptions:
+    workbook: Path | None = None
+    out: Path = Path("outputs")
+    only: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    jobs: int | None = None
+    keep_going: bool = False
+    strict: bool = False
+    rules: Path | None = None
+    forms_dir: Path | None = None
+    today: dt.date | None = None
+
+
+@dataclass
+class BuildResult:
+    workbook: Path
+    out: Path
+    data: Dataset
+    written: Counter[tuple[str, str]] = field(default_factory=Counter)  # (form title, fmt) → n
+    unchanged: int = 0
+    files: list[str] = field(default_factory=list)
+    blocked: bool = False  # rows were rejected and nothing was written
+    strict_failed: bool = False
+
+    @property
+    def rows_read(self) -> int:
+        return sum(self.data.read.values())
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(len(rows) for rows in self.data.rejected.values())
+
+    @property
+    def documents(self) -> int:
+        return sum(self.written.values())
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rows_rejected or self.data.errors or self.strict_failed else 0
+
+
+def resolve_workbook(path: Path | None) -> Path:
+    return Path(path) if path else SAMPLE_WORKBOOK
+
+
+def check(path: Path | None, rules_path: Path | None = None, *, pdf: bool = True) -> Dataset:
+    """Read and validate; with `pdf`, also reject text the shipped fonts cannot print."""
+    rules = load_rules(rules_path)
+    data = validate(read_workbook(resolve_workbook(path)), rules)
+    if pdf:
+        check_glyphs(data)
+    return data
+
+
+def check_glyphs(data: Dataset) -> None:
+    """A character no shipped font has would print as a box in a PDF: reject its row instead."""
+    for sheet, records in list(data.records.items()):
+        keep = []
+        for record in records:
+            bad = False
+            for name, value in [*record.values.items(), *record.extra.items()]:
+                texts = value if isinstance(value, tuple) else (value,)
+                missing = [ch for t in texts if isinstance(t, str) for ch in fonts.uncovered(t)]
+                if missing:
+                    shown = "、".join(f"“{ch}”（U+{ord(ch):04X}）" for ch in dict.fromkeys(missing))
+                    col = record.cols.get(name, 0)
+                    data.problems.append(Problem(
+                        record.title, record.row, f"字符 {shown} 在 PDF 中无法显示（随附字体不含此字）",
+                        name, col, ERROR, "请改用常用字形，或只生成 Word（--format docx）"))
+                    bad = True
+            if bad:
+                data.rejected.setdefault(sheet, []).append(record.row)
+            else:
+                keep.append(record)
+        data.records[sheet] = keep
+
+
+def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:
+    catalogue = forms.load_forms(options.forms_dir or FORMS_DIR)
+    chosen = forms.select_forms(catalogue, options.only)
+    formats = _formats(chosen, options.formats)
+    rules = load_rules(options.rules)
+    workbook = resolve_workbook(options.workbook)
+    data = validate(read_workbook(workbook), rules)
+    if any("pdf" in fmts for fmts in formats.values()):
+        check_glyphs(data)
+    out = prepare_output(options.out)
+    result = BuildResult(workbook, out, data)
+    result.strict_failed = options.strict and bool(data.warnings)
+    if (data.errors or result.rows_rejected or result.strict_failed) and not options.keep_going:
+        result.blocked = True
+        return result
+    sweep_temporaries(out)
+    period = Period(options.date_from, options.date_to)
+    today = options.today or dt.date.today()
+
+    def documents() -> Iterator[Document]:
+        for form in chosen:
+            yield from plan(form, data, rules, period, today)
+
+    total = sum(len(formats[d.form.id]) for d in documents())
+    manifest = Manifest.load(out)
+    _render_all(documents(), formats, options, manifest, result, total, progress)
+    manifest.save()
+    return result
+
+
+def _formats(chosen: list[forms.FormDef], wanted: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    names = [f.strip().lower() for item in wanted for f in item.split(",") if f.strip()]
+    for name in names:
+        if name not in forms.FORMATS:
+            raise UsageError(f"不支持的格式“{name}”", hint="可选：docx、pdf、xlsx")
+    result = {}
+    for form in chosen:
+        result[form.id] = tuple(f for f in form.formats if not names or f in names)
+    if names and not any(result.values()):
+        raise UsageError(f"所选表单都不提供 {'、'.join(names)} 格式")
+    return result
+
+
+Task = tuple[str, str, str, str, dict[str, Any], str]  # forms root, form id, fmt, rel, ctx, out
+
+
+def _tasks(docs: Iterator[Document], formats: dict[str, tuple[str, ...]], out: Path,
+           manifest: Manifest, result: BuildResult,
+           meta: dict[str, tuple[Document, str, str]]) -> Iterator[Task]:
+    planner = NamePlanner()
+    for doc in docs:
+        for fmt in formats[doc.form.id]:
+            rel = planner.path(doc.form.title, file_name(doc.form.title, doc.name_parts, fmt))
+            input_hash = doc.input_hash(fmt)
+            result.files.append(rel)
+            if manifest.unchanged(rel, input_hash):
+                result.unchanged += 1
+                continue
+            meta[rel] = (doc, fmt, input_hash)
+            yield (str(doc.form.folder.parent), doc.form.id, fmt, rel, doc.context, str(out))
+
+
+def _render_all(docs: Iterator[Document], formats: dict[str, tuple[str, ...]],
+                options: BuildOptions, manifest: Manifest, result: BuildResult, total: int,
+                progress: ProgressFn | None) -> None:
+    meta: dict[str, tuple[Document, str, str]] = {}
+    done = 0
+
+    def record(rel: str, digest: str, size: int) -> None:
+        nonlocal done
+        doc, fmt, input_hash = meta.pop(rel)
+        manifest.entries[rel] = _entry(rel, doc, fmt, input_hash, digest, size)
+        result.written[(doc.form.title, fmt)] += 1
+        done += 1
+        if progress:
+            progress(done + result.unchanged, total)
+
+    tasks = _tasks(docs, formats, result.out, manifest, result, meta)
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or total < 2 * BATCH:
+        for task in tasks:
+            record(*render_task(task))
+        return
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        pending: set[Future[list[tuple[str, str, int]]]] = set()
+        batch: list[Task] = []
+        for task in tasks:
+            batch.append(task)
+            if len(batch) == BATCH:
+                pending.add(pool.submit(render_batch, batch))
+                batch = []
+            while len(pending) >= jobs * 3:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    for item in future.result():
+                        record(*item)
+        if batch:
+            pending.add(pool.submit(render_batch, batch))
+        for future in pending:
+            for item in future.result():
+                record(*item)
+
+
+def _entry(rel: str, doc: Document, fmt: str, input_hash: str, digest: str, size: int) -> Any:
+    from .write import Entry
+
+    sources = [f"{sheet}!第{row}行" for sheet, row, _ in doc.sources]
+    return Entry(rel, doc.form.id, fmt, sources, [h for *_, h in doc.sources], input_hash,
+                 digest, size)
+
+
+# --- in the worker processes (and in-process for small runs) -----------------------------------
+
+_RENDERERS: dict[tuple[str, str, str], render.Renderer] = {}
+
+
+def renderer_for(forms_root: str, form_id: str, fmt: str) -> render.Renderer:
+    """Each template is parsed once per process and kept."""
+    key = (forms_root, form_id, fmt)
+    found = _RENDERERS.get(key)
+    if found is None:
+        form = forms.load_forms(Path(forms_root))[form_id]
+        env = templating.make_env(autoescape=render.AUTOESCAPE[fmt])
+        found = render.RENDERERS[fmt](form.template(fmt), env, f"{form.id}/{form.template(fmt).name}")
+        _RENDERERS[key] = found
+    return found
+
+
+def render_task(task: Task) -> tuple[str, str, int]:
+    forms_root, form_id, fmt, rel, context, out = task
+    renderer = renderer_for(forms_root, form_id, fmt)
+    digest, size = write_atomic(Path(out) / rel, lambda stream: renderer.render(context, stream))
+    return rel, digest, size
+
+
+def render_batch(tasks: list[Task]) -> list[tuple[str, str, int]]:
+    return [render_task(task) for task in tasks]
+
+
+def rules_for(path: Path | None) -> Rules:
+    return load_rules(path)

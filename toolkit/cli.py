@@ -1,0 +1,258 @@
+"""The `liaison` command: thin click wrappers over the library (only this module imports click).
+
+Each command parses its options, calls one library function and prints the Chinese summary.
+`ToolkitError` is caught once in `main`: exit 1 for data problems, 2 for usage; anything else is
+reported in one line without a traceback (set LIAISON_DEBUG=1 to see it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, cli_text
+from .errors import ToolkitError, UsageError
+
+for _module in ("core", "exceptions", "formatting", "parser", "types", "decorators", "termui"):
+    _mod = sys.modules.get(f"click.{_module}")
+    if _mod is not None:
+        if hasattr(_mod, "_"):
+            _mod._ = cli_text.translate  # type: ignore[attr-defined]
+        if hasattr(_mod, "ngettext"):
+            _mod.ngettext = cli_text.ntranslate  # type: ignore[attr-defined]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class LiaisonCommand(click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+class LiaisonSubGroup(click.Group):
+    command_class = LiaisonCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+
+class LiaisonGroup(LiaisonSubGroup):
+    """Catches our errors once, for the installed command and for CliRunner alike."""
+
+    group_class = LiaisonSubGroup
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            code = super().main(args=args, prog_name=prog_name or "liaison",
+                                complete_var=complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("已中止。", err=True)
+            code = 1
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+        except ToolkitError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            code = exc.exit_code
+        except KeyboardInterrupt:
+            click.echo("已中断。已写完的文件完好；重新运行会补齐其余文件。", err=True)
+            code = 130
+        except Exception as exc:  # the last line of defence: never a traceback for a clerk
+            if os.environ.get("LIAISON_DEBUG"):
+                raise
+            click.echo(f"程序内部错误（{type(exc).__name__}：{exc}）。请把这条信息和所用台账发给"
+                       "维护人员；设置环境变量 LIAISON_DEBUG=1 可查看详细信息。", err=True)
+            code = 3
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _echo_lines(lines: list[str], err: bool = False) -> None:
+    for line in lines:
+        click.echo(line, err=err)
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if not value:
+        return None
+    from .values import ValueProblem, parse_date
+
+    try:
+        return parse_date(value)
+    except ValueProblem as problem:
+        raise UsageError(f"{option} {problem.message}", hint=problem.hint) from None
+
+
+@click.group(cls=LiaisonGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="liaison")
+def cli() -> None:
+    """人大代表联络站文书工具：从台账工作簿生成登记表、登记簿、交办单等 Word/PDF/Excel 文书。
+
+    \b
+    常用：
+      liaison init 台账.xlsx        生成空白台账
+      liaison check 台账.xlsx       检查台账
+      liaison build 台账.xlsx       生成全部文书到 outputs/
+      liaison doctor                检查本机环境
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def init(path: Path, force: bool) -> None:
+    """生成空白台账工作簿 PATH：全部工作表和列、填写说明、下拉选项。"""
+    from .blank import write_blank_workbook
+
+    if path.exists() and not force:
+        raise UsageError(f"文件“{path}”已存在", hint="如需覆盖请加 --force")
+    write_blank_workbook(path, overwrite=force)
+    click.echo(f"已生成空白台账：{path}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--stations", default=3, show_default=True, type=click.IntRange(1, 10000), metavar="N",
+              help="联络站数量。")
+@click.option("--deputies", type=click.IntRange(1), metavar="N", help="代表人数（默认每站约 12 名）。")
+@click.option("--receptions", type=click.IntRange(0), metavar="N", help="接待登记条数（默认每站约 40 条）。")
+@click.option("--year", default=2024, show_default=True, type=click.IntRange(1990, 2100),
+              metavar="年份", help="年度。")
+@click.option("--seed", default=1, show_default=True, type=int, metavar="N", help="随机种子：相同种子生成相同文件。")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def sample(path: Path, stations: int, deputies: int | None, receptions: int | None, year: int,
+           seed: int, force: bool) -> None:
+    """生成示例台账 PATH（内容虚构但贴近实际，可用于试用和测试）。"""
+    from .sample import make_sample
+
+    if path.exists() and not force:
+        raise UsageError(f"文件“{path}”已存在", hint="如需覆盖请加 --force")
+    counts = make_sample(path, stations=stations, deputies=deputies, receptions=receptions,
+                         year=year, seed=seed)
+    detail = "、".join(f"{sheet} {n}" for sheet, n in counts.items())
+    click.echo(f"已生成示例台账：{path}（{detail}）")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="处理方式等本地规则文件（YAML）。")
+@click.option("--strict", is_flag=True, help="提醒也视为错误。")
+def check(path: Path | None, rules: Path | None, strict: bool) -> None:
+    """检查台账 PATH（默认：随附示例台账），逐条列出问题。无问题时退出码为 0。"""
+    from .build import check as run_check
+    from .report import check_summary
+
+    data = run_check(path, rules)
+    _echo_lines(check_summary(data))
+    if data.errors or (strict and data.warnings):
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--only", multiple=True, metavar="表单",
+              help="只生成这些表单：英文代号或中文名称，可重复或用逗号分隔。")
+@click.option("--format", "formats", multiple=True, metavar="格式",
+              help="只生成这些格式：docx、pdf、xlsx，可用逗号分隔。默认：表单支持的全部格式。")
+@click.option("--out", default="outputs", show_default=True, type=click.Path(path_type=Path),
+              help="输出文件夹。")
+@click.option("--from", "date_from", metavar="日期", help="起始日期（含），如 2024-1-1。")
+@click.option("--to", "date_to", metavar="日期", help="截止日期（含），如 2024-6-30。")
+@click.option("--jobs", type=click.IntRange(1, 256), metavar="N", help="并行进程数（默认：全部 CPU 核心）。")
+@click.option("--keep-going", is_flag=True, help="有问题的行被拒绝时，仍生成其余没有问题的文书。")
+@click.option("--strict", is_flag=True, help="提醒也视为错误。")
+@click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="处理方式等本地规则文件（YAML）。")
+def build(path: Path | None, only: tuple[str, ...], formats: tuple[str, ...], out: Path,
+          date_from: str | None, date_to: str | None, jobs: int | None, keep_going: bool,
+          strict: bool, rules: Path | None) -> None:
+    """检查台账 PATH（默认：随附示例台账）并生成文书到输出文件夹。
+
+    有被拒绝的行时默认不生成任何文件、退出码为 1；加 --keep-going 则生成其余部分。
+    """
+    from .build import BuildOptions
+    from .build import build as run_build
+    from .doctor import subsetting_fast
+    from .report import build_summary
+
+    start, end = _date(date_from, "--from"), _date(date_to, "--to")
+    if start and end and start > end:
+        raise UsageError("--from 晚于 --to", hint="请检查日期范围")
+    options = BuildOptions(workbook=path, out=out, only=only, formats=formats, date_from=start,
+                           date_to=end, jobs=jobs, keep_going=keep_going, strict=strict,
+                           rules=rules)
+    wants_pdf = not formats or any("pdf" in f.lower() for f in formats)
+    if wants_pdf and not subsetting_fast():
+        click.echo("【提醒】未找到 HarfBuzz 字体子集库，生成 PDF 会很慢（每页约 13 秒）。"
+                   "运行 liaison doctor 查看解决办法。", err=True)
+    with _progress() as progress:
+        result = run_build(options, progress)
+    _echo_lines(build_summary(result))
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
+class _progress:
+    """A progress bar on a terminal, nothing when output goes to a file or a test."""
+
+    def __enter__(self) -> Any:
+        self.bar: Any = None
+        if not sys.stderr.isatty():
+            return None
+
+        def update(done: int, total: int) -> None:
+            from tqdm import tqdm
+
+            if self.bar is None:
+                self.bar = tqdm(total=total, unit="份", desc="生成", leave=False, file=sys.stderr)
+            self.bar.n = done
+            self.bar.refresh()
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--out", default="outputs", show_default=True, type=click.Path(path_type=Path),
+              help="要检查写入权限的输出文件夹。")
+def doctor(out: Path) -> None:
+    """检查本机环境：Python 和依赖库版本、Pango、HarfBuzz 字体子集、随附字体、输出文件夹。"""
+    from .doctor import run_checks
+
+    checks = run_checks(out)
+    _echo_lines([str(c) for c in checks])
+    failed = [c for c in checks if not c.ok]
+    click.echo("环境正常。" if not failed else f"有 {len(failed)} 项需要处理。")
+    if failed:
+        sys.exit(1)
+
+
+@cli.group(context_settings=CONTEXT)
+def forms() -> None:
+    """表单（文书种类）的查看。"""
+
+
+@forms.command("list", context_settings=CONTEXT)
+def forms_list() -> None:
+    """列出全部表单：代号、中文名称、格式、所用台账工作表。"""
+    from .forms import load_forms
+
+    for form in load_forms().values():
+        click.echo(f"{form.id}\t{form.title}\t{','.join(form.formats)}\t{form.sheet}"
+                   f"\t{form.description}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv)

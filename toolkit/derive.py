@@ -1,0 +1,201 @@
+"""Deriving: validated records → the documents to make, each with its template context.
+
+A context is plain data (strings, numbers, lists, dicts) so it pickles to worker processes and
+hashes stably for the manifest. Field names are the workbook's column names (DESIGN §4); values
+are display strings (dates as 2024年3月5日, name lists joined with 、), and unknown columns appear
+under their normalised header names. Rendering never sees a cell; reading never sees a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from . import chinese, contract
+from .forms import FormDef
+from .rules import Rules
+from .validate import Dataset, Record
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def contains(self, date: dt.date | None) -> bool:
+        if not self.bounded:
+            return True
+        if date is None:
+            return False
+        return (self.start is None or date >= self.start) and (self.end is None or date <= self.end)
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None or self.end is not None
+
+
+@dataclass
+class Document:
+    form: FormDef
+    name_parts: list[str]  # filled filename pattern, before the title and the extension
+    context: dict[str, Any]
+    sources: list[tuple[str, int, str]]  # (sheet, row, row digest)
+
+    def input_hash(self, fmt: str) -> str:
+        h = hashlib.sha256(self.form.digest(fmt).encode())
+        h.update(json.dumps(self.context, ensure_ascii=False, sort_keys=True, default=str).encode())
+        return h.hexdigest()
+
+
+DATE_FIELDS = {"接待日期": "接待日期", "履职活动": "活动日期"}
+
+
+def record_date(record: Record) -> dt.date | None:
+    spec = contract.SHEETS_BY_NAME[record.sheet]
+    for column in spec.columns:
+        if column.kind == contract.DATE and column.required:
+            value = record[column.name]
+            return value if isinstance(value, dt.date) else None
+    return None
+
+
+def record_fields(record: Record) -> dict[str, Any]:
+    """A record as template fields: every contract column (blank → ""), then its extra columns."""
+    fields: dict[str, Any] = {}
+    for name, value in record.values.items():
+        fields[contract.field_name(name)] = chinese.display(value)
+    for header, text in record.extra.items():
+        fields.setdefault(contract.field_name(header), text)
+    return fields
+
+
+def _extra_headers(records: list[Record]) -> list[str]:
+    headers: dict[str, None] = {}
+    for record in records:
+        headers.update(dict.fromkeys(record.extra))
+    return list(headers)
+
+
+def station_fields(data: Dataset, name: str) -> dict[str, Any]:
+    for record in data.rows("联络站"):
+        if record["站点名称"] == name:
+            return record_fields(record)
+    return {contract.field_name(c.name): (name if c.name == "站点名称" else "")
+            for c in contract.SHEETS_BY_NAME["联络站"].columns}
+
+
+def deputy_fields(data: Dataset, display: str) -> dict[str, Any]:
+    deputy = data.roster.by_display.get(display)
+    for record in data.rows("代表名册"):
+        if deputy is not None and record.row == deputy.row:
+            fields = record_fields(record)
+            fields["姓名"] = deputy.display
+            fields["代表层级"] = level_title(record["代表层级"])
+            return fields
+    return {"姓名": display}
+
+
+def level_title(level: str | None) -> str:
+    return {"全国": "全国人大代表", "省": "省人大代表", "市": "市人大代表", "县": "县（区）人大代表",
+            "乡镇": "乡镇人大代表"}.get(level or "", level or "")
+
+
+def _common(form: FormDef, today: dt.date) -> dict[str, Any]:
+    return {"表单名称": form.title}
+
+
+def _filename_value(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return f"{value.year}-{value.month}-{value.day}"
+    return chinese.display(value)
+
+
+def fill_pattern(pattern: str, values: dict[str, Any]) -> list[str]:
+    """'{接待日期}_{联络站}' → the filled parts, blanks left out."""
+    parts = []
+    for piece in pattern.split("_"):
+        text = piece
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", _filename_value(value))
+        if "{" in text:  # a field this record does not have
+            text = ""
+        if text.strip():
+            parts.append(text)
+    return parts
+
+
+def selected(form: FormDef, record: Record, rules: Rules) -> bool:
+    if form.select == "handed_on":
+        return record["处理方式"] in rules.handed_on
+    return True
+
+
+def plan(form: FormDef, data: Dataset, rules: Rules, period: Period,
+         today: dt.date | None = None) -> Iterator[Document]:
+    """The documents of one form, in a stable order (sheet row order, then station)."""
+    today = today or dt.date.today()
+    records = [r for r in data.rows(form.sheet)
+               if selected(form, r, rules) and period.contains(record_date(r))]
+    if form.per == "row":
+        for record in records:
+            yield _row_document(form, data, record, today)
+    else:
+        yield from _station_period_documents(form, data, records, period, today)
+
+
+def _row_document(form: FormDef, data: Dataset, record: Record, today: dt.date) -> Document:
+    context = _common(form, today)
+    context.update(record_fields(record))
+    if "联络站" in record.values:
+        context["站点"] = station_fields(data, record["联络站"] or "")
+    people = [v for v in record.values.values() if isinstance(v, tuple)]
+    context["代表"] = [deputy_fields(data, d) for group in people for d in group]
+    context["行号"] = record.row
+    parts = fill_pattern(form.filename, {**record.values, "行号": record.row})
+    return Document(form, parts, context, [(record.sheet, record.row, record.digest)])
+
+
+def _station_period_documents(form: FormDef, data: Dataset, records: list[Record],
+                              period: Period, today: dt.date) -> Iterator[Document]:
+    groups: dict[tuple[str, str], list[Record]] = {}
+    for record in records:
+        date = record_date(record)
+        label = period_label(period, date)
+        groups.setdefault((record["联络站"] or "", label), []).append(record)
+    extras = _extra_headers(records)
+    for (station, label), rows in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        rows.sort(key=lambda r: (record_date(r) or dt.date.min, r.row))
+        context = _common(form, today)
+        context["站点"] = station_fields(data, station)
+        context["联络站"] = station
+        context["期间"] = label
+        context["记录"] = [dict(record_fields(r), 序号=i, 行号=r.row)
+                         for i, r in enumerate(rows, start=1)]
+        context["统计"] = reception_figures(rows, data)
+        context["附加列"] = [contract.field_name(h) for h in extras]
+        parts = fill_pattern(form.filename, {"联络站": station, "期间": label})
+        yield Document(form, parts, context, [(r.sheet, r.row, r.digest) for r in rows])
+
+
+def period_label(period: Period, date: dt.date | None) -> str:
+    if period.bounded:
+        start = chinese.cn_date(period.start) if period.start else "开始"
+        end = chinese.cn_date(period.end) if period.end else "至今"
+        return f"{start}至{end}"
+    return f"{date.year}年" if date else "未注明日期"
+
+
+def reception_figures(rows: list[Record], data: Dataset) -> dict[str, int]:
+    voters = sum(r["来访人数"] or 1 for r in rows)
+    handed = [r for r in rows if r["承办单位"]]
+    return {
+        "接待次数": len(rows),
+        "来访人数": voters,
+        "交办件数": len(handed),
+        "办结件数": sum(1 for r in handed if r["办理结果"]),
+        "满意件数": sum(1 for r in rows if r["群众满意度"] == "满意"),
+    }

@@ -1,0 +1,631 @@
+"""A realistic, reproducible sample station workbook (DESIGN §8).
+
+`make_sample(path, ...)` fills every sheet of `contract.SHEETS` with plausible records of one
+fictional district: stations of every kind, a roster of deputies of several levels (unique names,
+some with a middle dot or a character outside GB2312), receptions on each station's fixed day with
+its deputies on duty, activities, proposals, meetings with their ballots and ratings. Every name
+and station a cell mentions exists in 代表名册 / 联络站; every date lies in `year` and is a real
+date. The same arguments give the same bytes. Receptions are generated and written as a stream
+(openpyxl write-only mode), so a sample of 100,000 receptions takes seconds and little memory.
+
+Word lists live in `sample_words.py`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from . import contract
+from . import sample_words as W
+from .blank import DATE_FORMAT, HEADER_FILL, HEADER_FONT, REQUIRED_FONT, TIME_FORMAT, save_workbook
+
+DEPUTIES_PER_STATION = 12
+RECEPTIONS_PER_STATION = 40
+RECEPTION_DAYS = (5, 10, 15, 20)
+SATISFACTION_WEIGHTS = (70, 22, 8)
+Row = dict[str, Any]
+T = TypeVar("T")
+
+
+@dataclass
+class Station:
+    name: str
+    code: str
+    kind: str  # 社区/镇/街道/村, or a theme (法律咨询/企业/法院)
+    township: str  # the 街道 or 镇 it lies in
+    places: tuple[str, ...]  # communities (…社区) or villages (…村) it serves
+    address: str
+    day: int  # the fixed reception day of each month
+    clerk: str  # keeps the minutes; not a deputy
+    deputies: list[Deputy] = field(default_factory=list)
+
+    @property
+    def rural(self) -> bool:
+        return self.kind in ("镇", "村")
+
+    @property
+    def organiser(self) -> str:
+        if self.kind in W.THEMED_POSTS:
+            return f"{W.DISTRICT}人大常委会"
+        return self.township + ("人大主席团" if self.rural else "人大工委")
+
+    @property
+    def head(self) -> Deputy:
+        return next((d for d in self.deputies if d.level in ("县", "乡镇")), self.deputies[0])
+
+
+@dataclass
+class Deputy:
+    name: str
+    gender: str
+    level: str
+    station: Station
+    code: str = ""
+    phone: str = ""
+
+
+@dataclass
+class District:
+    """What every sheet refers to: stations, roster, duty teams and meetings."""
+
+    year: int
+    stations: list[Station]
+    deputies: list[Deputy]
+    duty: dict[tuple[int, int], list[Deputy]]  # (station index, month) → deputies on duty
+    meetings: list[Row] = field(default_factory=list)
+
+
+def make_sample(path: Path | str, *, stations: int = 3, deputies: int | None = None,
+                receptions: int | None = None, year: int = 2024, seed: int = 1,
+                overwrite: bool = False) -> dict[str, int]:
+    """Write the sample workbook to `path`; return the number of rows written per sheet.
+
+    `deputies` and `receptions` are totals (default 12 and 40 per station). Raises ValueError for
+    impossible sizes and FileExistsError if `path` exists and `overwrite` is false.
+    """
+    deputies = DEPUTIES_PER_STATION * stations if deputies is None else deputies
+    receptions = RECEPTIONS_PER_STATION * stations if receptions is None else receptions
+    if stations < 1 or deputies < stations or receptions < 0:
+        raise ValueError("stations ≥ 1, deputies ≥ stations and receptions ≥ 0 are needed")
+    if not 1900 < year < 10000:
+        raise ValueError(f"year out of range: {year}")
+    district = build_district(stations, deputies, year, seed)
+    meetings = district.meetings
+    rows: dict[str, Iterable[Row]] = {
+        "联络站": station_rows(district),
+        "代表名册": deputy_rows(district),
+        "接待登记": reception_rows(district, receptions, _rng(seed, "接待登记")),
+        "履职活动": activity_rows(district, _rng(seed, "履职活动")),
+        "代表建议": proposal_rows(district, _rng(seed, "代表建议")),
+        "会议": meetings,
+        "票决项目": (items := vote_item_rows(district, _rng(seed, "票决项目"))),
+        "票决结果": vote_result_rows(meetings, items, _rng(seed, "票决结果")),
+        "满意度测评": satisfaction_rows(meetings, _rng(seed, "满意度测评")),
+        "述职测评": duty_rating_rows(meetings, _rng(seed, "述职测评")),
+        "述职材料": duty_text_rows(district, _rng(seed, "述职材料")),
+    }
+    wb = Workbook(write_only=True)
+    counts = {spec.name: _write_sheet(wb.create_sheet(spec.name), spec, rows[spec.name])
+              for spec in contract.SHEETS}
+    save_workbook(wb, Path(path), overwrite=overwrite, stamp=datetime(year, 1, 1))
+    return counts
+
+
+def _rng(seed: int, part: str) -> random.Random:
+    """One generator per part, so that e.g. more receptions leave the roster unchanged."""
+    return random.Random(f"{seed}:{part}")
+
+
+# ── the district: stations, deputies, duty teams, meetings ──────────────────────────────────
+
+
+def build_district(n_stations: int, n_deputies: int, year: int, seed: int) -> District:
+    rng = _rng(seed, "district")
+    stations = _stations(rng, n_stations)
+    roster = _roster(rng, stations, n_deputies)
+    duty = {}
+    for s, station in enumerate(stations):
+        for month in range(1, 13):
+            duty[s, month] = rng.sample(station.deputies, min(rng.choice((2, 2, 3)),
+                                                              len(station.deputies)))
+    district = District(year, stations, roster, duty)
+    district.meetings = _meetings(district, _rng(seed, "会议"))
+    return district
+
+
+def _stations(rng: random.Random, n: int) -> list[Station]:
+    kinds = ("社区", "镇", "街道", "村", *W.THEMED_POSTS)
+    pools = {"社区": list(W.COMMUNITY_PLACES), "镇": list(W.TOWN_PLACES),
+             "街道": list(W.STREET_PLACES), "村": list(W.VILLAGE_PLACES)}
+    first = pools["社区"].pop(0)  # 三元, as in the contract's examples
+    for pool in pools.values():
+        rng.shuffle(pool)
+    pools["社区"].insert(0, first)
+    spare = [h + t for h in W.PLACE_HEADS for t in W.PLACE_TAILS]
+    rng.shuffle(spare)
+    stations = []
+    for i in range(n):
+        kind = kinds[i] if i < len(kinds) else kinds[i % 4]
+        place = pools[kind].pop(0) if kind in pools and pools[kind] else spare.pop()
+        station = _station(rng, i, kind, place)
+        stations.append(station)
+    return stations
+
+
+def _station(rng: random.Random, i: int, kind: str, place: str) -> Station:
+    road, number = rng.choice(W.ROADS), rng.randint(1, 199)
+    street = rng.choice(W.STREET_PLACES) + "街道"
+    communities = tuple(c + "社区" for c in rng.sample(W.COMMUNITY_PLACES, 3))
+    villages = tuple(v + "村" for v in rng.sample(W.VILLAGE_PLACES, 3))
+    if kind == "社区":
+        name, township, places = f"{place}社区人大代表联络站", street, (f"{place}社区",)
+        address = f"{street}{road}{number}号{place}社区党群服务中心"
+    elif kind == "镇":
+        name, township, places = f"{place}镇人大代表联络站", f"{place}镇", villages
+        address = f"{place}镇人民政府便民服务中心二楼"
+    elif kind == "街道":
+        name, township, places = f"{place}街道人大代表联络站", f"{place}街道", communities[:2]
+        address = f"{place}街道{road}{number}号"
+    elif kind == "村":
+        township = rng.choice(W.TOWN_PLACES) + "镇"
+        name, places, address = f"{place}村人大代表联络点", (f"{place}村",), f"{township}{place}村村委会"
+    else:
+        name = next(s for s in W.THEMED_STATIONS if kind in s)
+        township, places = street, communities[:2]
+        address = {"法律咨询": f"{W.DISTRICT}公共法律服务中心（{road}{number}号）",
+                   "企业": f"{W.DISTRICT}经济开发区管委会服务大厅",
+                   "法院": f"{W.DISTRICT}人民法院诉讼服务中心"}[kind]
+    day = RECEPTION_DAYS[i % len(RECEPTION_DAYS)]
+    return Station(name, f"LLZ-{i + 1:02d}", kind, township, places, address, day,
+                   clerk=_person_name(rng))
+
+
+def _roster(rng: random.Random, stations: list[Station], total: int) -> list[Deputy]:
+    sizes = _spread(rng, total, [rng.uniform(0.7, 1.3) for _ in stations], minimum=min(5, total // len(stations)))
+    taken: set[str] = set()
+    phones: set[str] = set()
+    roster: list[Deputy] = []
+    for s, (station, size) in enumerate(zip(stations, sizes, strict=True)):
+        weights = W.RURAL_LEVELS if station.rural else W.URBAN_LEVELS
+        for k in range(size):
+            name, gender = _deputy_name(rng, taken, special=(s == 0 and k in (1, 3)) * k)
+            level = rng.choices(contract.LEVELS, weights)[0]
+            deputy = Deputy(name, gender, level, station, f"DB-{len(roster) + 1:04d}")
+            deputy.phone = _unique(phones, lambda: _phone(rng))
+            station.deputies.append(deputy)
+            roster.append(deputy)
+        levels = {d.level for d in station.deputies}
+        if len(levels) == 1 and len(station.deputies) > 1:  # every station has several levels
+            station.deputies[-1].level = "市" if "县" in levels else "县"
+    return roster
+
+
+def _deputy_name(rng: random.Random, taken: set[str], special: int = 0) -> tuple[str, str]:
+    """A name not yet in the roster; `special` 1 gives a non-GB2312 name, 3 a name with a dot."""
+    pools = {1: W.RARE_NAMES, 3: W.MINORITY_NAMES}
+    if special in pools or rng.random() < 0.03:
+        pool = pools.get(special) or rng.choice((W.RARE_NAMES, W.MINORITY_NAMES))
+        for name, gender in pool:
+            if name not in taken:
+                taken.add(name)
+                return name, gender
+    gender = rng.choice(contract.GENDERS)
+    return _unique(taken, lambda: _person_name(rng, gender)), gender
+
+
+def _meetings(district: District, rng: random.Random) -> list[Row]:
+    year, meetings = district.year, []
+    for s, station in enumerate(district.stations):
+        def meeting(kind: str, title: str, day: date, agenda: str, people: Sequence[Deputy] = (),
+                    station: Station = station) -> None:
+            meetings.append({
+                "会议名称": title, "会议类型": kind, "日期": day, "联络站": station.name,
+                "通知日期": max(day - timedelta(days=rng.randint(3, 7)), date(year, 1, 1)),
+                "开始时间": rng.choice((time(9, 0), time(9, 30), time(14, 30))),
+                "地点": station.address, "主持人": station.head.name,
+                "参会人员": _names(people) if people else "全体进站代表", "议程": agenda,
+                "记录人": station.clerk, "主办单位": station.organiser,
+                "应到人数": len(people) if people else len(station.deputies), "_station": station})
+
+        for month in range(1, 13):
+            meeting("接待选民日", f"{month}月接待选民日活动", date(year, month, station.day),
+                    W.RECEPTION_AGENDA, district.duty[s, month])
+        meeting("学习培训会", f"{rng.choice(W.TRAINING_TOPICS)}", _workday(rng, year, 3), W.TRAINING_AGENDA)
+        for month, topic in zip((4, 9), rng.sample(W.COUNCIL_TOPICS, 2), strict=True):
+            meeting("代表议事会", f"关于{topic}的代表议事会", _workday(rng, year, month),
+                    W.COUNCIL_AGENDA.format(议题=topic))
+        department = rng.choice(W.DEPARTMENT_VISITS)
+        meeting("政府部门进站", f"{department}进站听取代表和群众意见", _workday(rng, year, 6),
+                W.DEPARTMENT_AGENDA.format(部门=department))
+        meeting("述职评议会", f"{year}年度代表向选民述职评议会", _workday(rng, year, 11), W.DUTY_AGENDA)
+        if station.kind == "镇":
+            meeting("民生实事票决会", f"{station.township}{year}年民生实事项目票决会",
+                    _workday(rng, year, 2), W.VOTE_AGENDA)
+    first = district.stations[0]
+    county = [d for d in district.deputies if d.level == "县"]
+    meetings.append({
+        "会议名称": f"{W.DISTRICT}{year}年民生实事项目票决会", "会议类型": "民生实事票决会",
+        "日期": date(year, 1, 10), "通知日期": date(year, 1, 3), "开始时间": time(9, 0),
+        "地点": "区行政中心第一会议室", "主持人": first.head.name, "参会人员": "全体区人大代表",
+        "议程": W.VOTE_AGENDA, "记录人": first.clerk, "主办单位": f"{W.DISTRICT}人大常委会",
+        "应到人数": max(len(county), 1), "_station": None})
+    meetings.append({
+        "会议名称": "联络站年度工作总结暨经验交流会", "会议类型": "其他", "日期": _workday(rng, year, 12),
+        "联络站": first.name, "地点": first.address, "主持人": first.head.name, "议程": W.OTHER_AGENDA,
+        "记录人": first.clerk, "主办单位": first.organiser, "_station": first})
+    meetings.sort(key=lambda m: (m["日期"], m["会议类型"], m.get("联络站", "")))
+    for n, m in enumerate(meetings, start=1):
+        m["会议编号"] = f"HY-{year}-{n:02d}"
+    return meetings
+
+
+# ── the sheets ──────────────────────────────────────────────────────────────────────────────
+
+
+def station_rows(district: District) -> list[Row]:
+    rng = random.Random(district.year)
+    return [{"站点名称": s.name, "站点编号": s.code, "地址": s.address, "接待日": f"每月{s.day}日",
+             "负责人": s.head.name, "联系电话": f"{W.AREA_CODE}-8{rng.randint(0, 9999999):07d}"}
+            for s in district.stations]
+
+
+def deputy_rows(district: District) -> Iterator[Row]:
+    rng = random.Random(district.year)
+    for d in district.deputies:
+        station = d.station
+        if d.level in ("县", "乡镇"):
+            area = f"第{rng.randint(1, 30)}选区"
+        else:
+            area = {"市": W.DISTRICT, "省": W.CITY, "全国": W.PROVINCE}[d.level] + "代表团"
+        yield {"姓名": d.name, "代表证号": d.code, "代表层级": d.level, "所属联络站": station.name,
+               "性别": d.gender, "选区或代表团": area, "工作单位及职务": _post(rng, station),
+               "联系电话": d.phone}
+
+
+def reception_rows(district: District, total: int, rng: random.Random) -> Iterator[Row]:
+    """`total` receptions in date order, on each station's reception day, streamed."""
+    stations = district.stations
+    per_station = _spread(rng, total, [len(s.deputies) * rng.uniform(0.6, 1.4) for s in stations])
+    per_month = [_spread(rng, n, [rng.uniform(0.5, 1.5) for _ in range(12)]) for n in per_station]
+    order = sorted(range(len(stations)), key=lambda s: stations[s].day)
+    seq = 0
+    for month in range(1, 13):
+        for s in order:
+            station, day = stations[s], date(district.year, month, stations[s].day)
+            for _ in range(per_month[s][month - 1]):
+                seq += 1
+                yield _reception(rng, station, day, district.duty[s, month], seq)
+
+
+def _reception(rng: random.Random, station: Station, day: date, team: list[Deputy], seq: int) -> Row:
+    issues = [i for i in W.ISSUES if station.rural or "{村}" not in i[1]]
+    category, text, result, route = rng.choice(issues)
+    route = route or rng.choices(contract.ROUTES, W.ROUTE_WEIGHTS)[0]
+    estate, village = rng.choice(W.ESTATES), rng.choice(station.places)
+    words = {"小区": estate, "路": rng.choice(W.ROADS), "村": village}
+    if station.rural and village.endswith("村"):
+        address = f"{station.township}{village}{rng.randint(1, 9)}组{rng.randint(1, 80)}号"
+    else:
+        address = f"{estate}{rng.randint(1, 20)}号楼{rng.randint(1, 4)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}室"
+    row: Row = {
+        "接待日期": day, "联络站": station.name, "接待代表": _names(team),
+        "反映内容": text.format(**words), "登记编号": f"JD-{day.year}-{seq:04d}",
+        "来访人": _person_name(rng), "联系电话": _phone(rng) if rng.random() < 0.9 else None,
+        "住址": address, "来访人数": rng.choices((1, 2, 3, 5), (80, 10, 6, 4))[0],
+        "问题类别": category, "处理方式": route,
+    }
+    if route in W.HANDED_ON:
+        unit = _handler(rng, station, category, route, village)
+        end = date(day.year, 12, 31)
+        row.update({"承办单位": unit, "办理时限": min(day + timedelta(days=30), end),
+                    "现场答复": W.ROUTE_REPLIES[route].format(单位=unit)})
+        answered = day + timedelta(days=rng.randint(7, 35))
+        if answered <= end and rng.random() < 0.85:
+            row.update({"办理结果": result or "已按程序办理，并向来访人作了答复。", "反馈日期": answered,
+                        "群众满意度": _satisfaction(rng)})
+    elif route == "当场答复":
+        row["现场答复"] = result if result and rng.random() < 0.5 else rng.choice(W.ON_THE_SPOT)
+        row["群众满意度"] = _satisfaction(rng)
+    else:
+        row["现场答复"] = W.ROUTE_REPLIES[route]
+    return row
+
+
+def _handler(rng: random.Random, station: Station, category: str, route: str, place: str) -> str:
+    if route == "交社区(村)办理":
+        return place + ("村委会" if place.endswith("村") else "居委会")
+    if route == "交街道(乡镇)办理":
+        return station.township + W.TOWNSHIP_OFFICES[category]
+    return rng.choice(W.DEPARTMENTS[category])
+
+
+def activity_rows(district: District, rng: random.Random) -> list[Row]:
+    year, rows = district.year, []
+
+    def add(kind: str, topic: str, day: date, people: Sequence[Deputy], place: str, organiser: str,
+            note: str = "") -> None:
+        if people:
+            rows.append({"活动日期": day, "活动类型": kind, "活动主题": topic, "参加代表": _names(people),
+                         "地点": place, "组织单位": organiser, "备注": note or None})
+
+    for s, station in enumerate(district.stations):
+        team = station.deputies
+        for month in range(1, 13):
+            add("进站接待", f"{month}月接待选民日进站接待", date(year, month, station.day),
+                district.duty[s, month], station.name, station.organiser)
+        plan = (("视察", W.VISIT_TOPICS, 2), ("调研", W.RESEARCH_TOPICS, 2),
+                ("执法检查", W.INSPECTION_TOPICS, 1), ("学习培训", W.TRAINING_TOPICS, 2),
+                ("走访选民", W.VOTER_VISITS, 2), ("其他", W.OTHER_ACTIVITIES, 1))
+        for kind, topics, count in plan:
+            for topic in rng.sample(topics, count):
+                people = rng.sample(team, min(len(team), rng.randint(3, 6)))
+                place = station.address if kind in ("走访选民", "其他") else rng.choice(W.SITES)
+                add(kind, topic, _workday(rng, year), people, place, station.organiser)
+        for meeting in district.meetings:
+            kind = {"代表议事会": "代表议事会", "述职评议会": "述职"}.get(meeting["会议类型"])
+            if kind and meeting["_station"] is station:
+                people = meeting.get("_speakers") or team
+                add(kind, meeting["会议名称"], meeting["日期"], people, station.address, station.organiser)
+    rows.extend(_congress_rows(district, rng))
+    rows.sort(key=lambda r: r["活动日期"])
+    for n, row in enumerate(rows, start=1):
+        row["活动编号"] = f"HD-{year}-{n:03d}"
+    return rows
+
+
+def _congress_rows(district: District, rng: random.Random) -> Iterator[Row]:
+    """出席人代会 per level and station (one deputy on half a day's leave), and 列席常委会."""
+    year = district.year
+    sessions = {"全国": ("第十四届全国人民代表大会第二次会议", date(year, 3, 5), "全国人大常委会"),
+                "省": (f"{W.PROVINCE}第十四届人民代表大会第二次会议", date(year, 1, 24), f"{W.PROVINCE}人大常委会"),
+                "市": (f"{W.CITY}第十六届人民代表大会第四次会议", date(year, 1, 16), f"{W.CITY}人大常委会"),
+                "县": (f"{W.DISTRICT}{W.CONGRESS_TERM}人民代表大会第四次会议", date(year, 1, 9),
+                      f"{W.DISTRICT}人大常委会")}
+    on_leave = False
+    for station in district.stations:
+        for level in contract.LEVELS:
+            people = [d for d in station.deputies if d.level == level]
+            if not people:
+                continue
+            if level == "乡镇":
+                name, day = f"{station.township}{W.CONGRESS_TERM}人民代表大会第四次会议", date(year, 2, 27)
+                organiser = station.township + "人大主席团"
+            else:
+                name, day, organiser = sessions[level]
+            row = {"活动日期": day, "活动类型": "出席人代会", "活动主题": f"出席{name}", "地点": "会场",
+                   "组织单位": organiser}
+            if not on_leave and len(people) >= 2:
+                on_leave, absent = True, people.pop(rng.randrange(len(people)))
+                yield {**row, "参加代表": absent.name, "备注": "请假半天"}
+            yield {**row, "参加代表": _names(people)}
+    county = [d for d in district.deputies if d.level == "县"]
+    for n, month in enumerate((2, 4, 6, 8, 10, 12), start=21):
+        if county:
+            people = rng.sample(county, min(2, len(county)))
+            yield {"活动日期": _workday(rng, year, month), "活动类型": "列席常委会",
+                   "活动主题": f"列席{W.DISTRICT}人大常委会第{n}次会议", "参加代表": _names(people),
+                   "地点": "区人大常委会会议室", "组织单位": f"{W.DISTRICT}人大常委会"}
+
+
+def proposal_rows(district: District, rng: random.Random) -> list[Row]:
+    year, rows = district.year, []
+    leads = [d for d in district.deputies if d.level in ("县", "乡镇")] or district.deputies
+    suggestions, motions = list(W.SUGGESTIONS), list(W.MOTIONS)
+    rng.shuffle(suggestions)
+    rng.shuffle(motions)
+    counters = {"建议": 0, "议案": 0}
+    for n in range(max(1, len(district.deputies) // 3)):
+        lead = rng.choice(leads)
+        peers = [d for d in district.deputies if d.level == lead.level and d is not lead]
+        need = 5 if lead.level == "乡镇" else 10
+        kind = "议案" if motions and rng.random() < 0.25 and len(peers) >= need else "建议"
+        row: Row = {"领衔代表": lead.name, "类别": kind, "代表证号": lead.code}
+        if kind == "议案":
+            title, area, reason, problem, basis, plan, unit = motions.pop()
+            cosigners = rng.sample(peers, min(len(peers), need + rng.randint(0, 2)))
+            row.update({"案由": reason, "现状与问题": problem, "案据": basis, "方案": plan,
+                        "具体建议": W.MOTION_REQUEST})
+        else:
+            title, area, problem, advice, unit = suggestions[n % len(suggestions)]
+            mates = [d for d in lead.station.deputies if d is not lead]
+            cosigners = rng.sample(mates, min(len(mates), rng.randint(0, 2)))
+            row.update({"现状与问题": problem, "具体建议": advice})
+        counters[kind] += 1
+        session = date(year, 2, 27) if lead.level == "乡镇" else date(year, 1, 9)
+        filed = session if rng.random() < 0.6 else _workday(rng, year, rng.randint(3, 10))
+        assigned = filed + timedelta(days=rng.randint(14, 30))
+        row.update({"标题": title, "建议编号": f"{'YA' if kind == '议案' else 'JY'}-{year}-{counters[kind]:03d}",
+                    "附议代表": _names(cosigners) or None, "提出日期": filed, "所属领域": area,
+                    "建议承办单位": unit, "交办日期": assigned})
+        replied = assigned + timedelta(days=rng.randint(30, 88))
+        if replied <= date(year, 12, 31) and rng.random() < 0.9:
+            row.update({"办理结果类别": rng.choices(contract.RESULT_CLASSES, (40, 35, 15, 10))[0],
+                        "答复日期": replied, "代表满意度": rng.choices(contract.SATISFACTION, (70, 25, 5))[0]})
+        rows.append(row)
+    rows.sort(key=lambda r: (r["提出日期"], r["建议编号"]))
+    return rows
+
+
+def vote_item_rows(district: District, rng: random.Random) -> list[Row]:
+    rows, seq = [], 0
+    for meeting in district.meetings:
+        if meeting["会议类型"] != "民生实事票决会":
+            continue
+        station = meeting["_station"]
+        for name, content, cost, unit in rng.sample(W.PROJECTS, 5 if station else 8):
+            seq += 1
+            scale = rng.uniform(0.2, 0.5) if station else rng.uniform(0.8, 1.2)
+            rows.append({"项目名称": (station.township if station else "") + name,
+                         "会议编号": meeting["会议编号"], "项目编号": f"XM-{district.year}-{seq:02d}",
+                         "项目内容": content, "投资估算(万元)": round(cost * scale, 1),
+                         "责任单位": station.township + "人民政府" if station else unit.replace("镇", "各镇")})
+    return rows
+
+
+def vote_result_rows(meetings: list[Row], items: list[Row], rng: random.Random) -> list[Row]:
+    entitled = {m["会议编号"]: m["应到人数"] for m in meetings}
+    rows, issued = [], {}
+    for item in items:
+        code = item["会议编号"]
+        if code not in issued:
+            n = entitled[code] - rng.randint(0, entitled[code] // 10)
+            issued[code] = (n, n - rng.choice((0, 0, 0, 1)) if n > 1 else n)
+        sent, back = issued[code]
+        valid = back - (rng.random() < 0.2 and back > 0)
+        against, abstain = rng.randint(0, valid // 10), rng.randint(0, valid // 12)
+        rows.append({"会议编号": code, "项目编号": item["项目编号"], "发出票数": sent, "收回票数": back,
+                     "赞成": valid - against - abstain, "反对": against, "弃权": abstain})
+    return rows
+
+
+def satisfaction_rows(meetings: list[Row], rng: random.Random) -> list[Row]:
+    rows = []
+    for m in meetings:
+        if m["会议类型"] in ("政府部门进站", "代表议事会"):
+            sent = rng.randint(30, 60)
+            back = sent - rng.randint(0, 3)
+            poor = rng.randint(0, back // 20)
+            fair = rng.randint(back // 10, back // 4)
+            rows.append({"会议编号": m["会议编号"], "发出票数": sent, "收回票数": back,
+                         "满意": back - fair - poor, "基本满意": fair, "不满意": poor})
+    return rows
+
+
+def duty_rating_rows(meetings: list[Row], rng: random.Random) -> list[Row]:
+    rows = []
+    for m in meetings:
+        station = m["_station"]
+        if m["会议类型"] != "述职评议会" or station is None:
+            continue
+        speakers = rng.sample(station.deputies, min(len(station.deputies), rng.randint(2, 4)))
+        m["_speakers"] = speakers
+        for deputy in speakers:
+            sent = rng.randint(30, 80)
+            back = sent - rng.randint(0, 4)
+            valid = back - rng.randint(0, 2)
+            poor, fair = rng.randint(0, valid // 15), rng.randint(valid // 10, valid // 4)
+            rows.append({"代表姓名": deputy.name, "会议编号": m["会议编号"], "日期": m["日期"],
+                         "发出票数": sent, "收回票数": back, "有效票数": valid,
+                         "满意": valid - fair - poor, "基本满意": fair, "不满意": poor})
+    return rows
+
+
+def duty_text_rows(district: District, rng: random.Random) -> list[Row]:
+    on_duty: dict[str, int] = {}
+    for team in district.duty.values():
+        for deputy in team:
+            on_duty[deputy.name] = on_duty.get(deputy.name, 0) + 1
+    chosen = rng.sample(district.deputies, (len(district.deputies) + 1) // 2)
+    chosen.sort(key=district.deputies.index)
+    return [{"姓名": d.name, "年度": district.year,
+             "履职情况补充": rng.choice(W.DUTY_EXTRAS).format(次=on_duty.get(d.name, 1), 条=rng.randint(3, 15)),
+             "存在不足": rng.choice(W.DUTY_SHORTCOMINGS), "努力方向": rng.choice(W.DUTY_PLANS)}
+            for d in chosen]
+
+
+# ── writing ─────────────────────────────────────────────────────────────────────────────────
+
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _write_sheet(ws: WriteOnlyWorksheet, spec: contract.Sheet, rows: Iterable[Row]) -> int:
+    for c, column in enumerate(spec.columns, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = column.width
+    ws.freeze_panes = "A2"
+    header = []
+    for column in spec.columns:
+        cell = WriteOnlyCell(ws, column.name)
+        cell.font, cell.fill = (REQUIRED_FONT if column.required else HEADER_FONT), HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    names = [column.name for column in spec.columns]
+    count = 0
+    for row in rows:
+        ws.append([_cell(ws, row.get(name)) for name in names])
+        count += 1
+    return count
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
+    """Dates and times get a Chinese format; text with line breaks wraps. Others go in plain."""
+    if isinstance(value, date | time):
+        cell = WriteOnlyCell(ws, value)
+        cell.number_format = DATE_FORMAT if isinstance(value, date) else TIME_FORMAT
+        return cell
+    if isinstance(value, str) and "\n" in value:
+        cell = WriteOnlyCell(ws, value)
+        cell.alignment = _WRAP
+        return cell
+    return value
+
+
+# ── small helpers ───────────────────────────────────────────────────────────────────────────
+
+
+def _spread(rng: random.Random, total: int, weights: list[float], minimum: int = 0) -> list[int]:
+    """`total` split in proportion to `weights` (largest remainders), each part ≥ `minimum`."""
+    scale = sum(weights)
+    shares = [total * w / scale for w in weights]
+    parts = [int(s) for s in shares]
+    for i in sorted(range(len(parts)), key=lambda i: parts[i] - shares[i])[: total - sum(parts)]:
+        parts[i] += 1
+    while min(parts) < minimum:
+        parts[parts.index(max(parts))] -= 1
+        parts[parts.index(min(parts))] += 1
+    return parts
+
+
+def _unique(taken: set[str], make: Any) -> str:
+    while (value := make()) in taken:
+        pass
+    taken.add(value)
+    return value
+
+
+def _person_name(rng: random.Random, gender: str | None = None) -> str:
+    chars = W.MALE_CHARS if (gender or rng.choice(contract.GENDERS)) == "男" else W.FEMALE_CHARS
+    given = "".join(rng.sample(chars, rng.choice((1, 2, 2))))
+    return rng.choice(W.SURNAMES) + given
+
+
+def _phone(rng: random.Random) -> str:
+    return rng.choice(W.PHONE_PREFIXES) + f"{rng.randint(0, 99_999_999):08d}"
+
+
+def _names(people: Iterable[Deputy]) -> str:
+    return "、".join(d.name for d in people)
+
+
+def _post(rng: random.Random, station: Station) -> str:
+    themed = W.THEMED_POSTS.get(station.kind)
+    if themed and rng.random() < 0.6:
+        return rng.choice(themed)
+    words = {"乡镇": station.township, "社区": station.places[0], "村": station.places[0]}
+    posts = [p for p in W.POSTS if station.rural or "{村}" not in p]
+    if station.rural:
+        posts = [p for p in posts if "{社区}" not in p]
+    return rng.choice(posts).format(**words)
+
+
+def _workday(rng: random.Random, year: int, month: int | None = None) -> date:
+    """A random Monday–Friday of `month` (or of the year)."""
+    month = month or rng.randint(1, 12)
+    day = date(year, month, rng.randint(1, 28))
+    while day.weekday() >= 5:
+        day -= timedelta(days=1) if day.day > 2 else timedelta(days=-2)
+    return day
+
+
+def _pick(rng: random.Random, items: Sequence[T]) -> T:
+    return items[rng.randrange(len(items))]

@@ -1,0 +1,170 @@
+"""Writing: safe file names, atomic files, and the manifest (DESIGN §7).
+
+Only this module touches the output folder. A file is rendered into a temporary name beside its
+destination and renamed into place, so a killed run leaves no partial file under a real name; the
+next run sweeps the temporaries away. `manifest.json` lists every file with its form, sources,
+SHA-256 and the hash of everything it was made from, so a rerun with unchanged input skips it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import OutputError
+
+MANIFEST = "manifest.json"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+TEMP_PREFIX = ".~liaison-"
+MAX_NAME_BYTES = 200  # well under the 255-byte limit of ext4 and NTFS, leaving room for a suffix
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def safe_component(text: str, fallback: str = "未命名") -> str:
+    """One path component a clerk's data can never turn into a path: no separators, no
+    traversal, no Windows-invalid characters or reserved names, no trailing dot or space."""
+    text = unicodedata.normalize("NFC", text)
+    text = _UNSAFE.sub("_", text)
+    text = re.sub(r"\s+", " ", text).strip(" .")
+    text = re.sub(r"\.{2,}", ".", text)
+    while len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        text = text[:-1]
+    text = text.strip(" .")
+    if not text:
+        text = fallback
+    if text.split(".")[0].upper() in _RESERVED:
+        text = "_" + text
+    return text
+
+
+def file_name(title: str, parts: list[str], ext: str) -> str:
+    stem = "_".join([title, *parts])
+    return safe_component(stem) + "." + ext
+
+
+@dataclass
+class Entry:
+    path: str  # relative to the output folder, with /
+    form: str
+    format: str
+    sources: list[str]  # "接待登记!第12行"
+    row_hashes: list[str]
+    input_hash: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class Manifest:
+    root: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> Manifest:
+        manifest = cls(root)
+        path = root / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for item in data.get("files", []):
+                entry = Entry(**item)
+                manifest.entries[entry.path] = entry
+        except (OSError, ValueError, TypeError):
+            pass  # no manifest, or a damaged one: everything is simply rebuilt
+        return manifest
+
+    def unchanged(self, rel: str, input_hash: str) -> bool:
+        entry = self.entries.get(rel)
+        if entry is None or entry.input_hash != input_hash:
+            return False
+        target = self.root / rel
+        try:
+            return target.stat().st_size == entry.size and sha256_file(target) == entry.sha256
+        except OSError:
+            return False
+
+    def save(self) -> None:
+        files = [asdict(e) for _, e in sorted(self.entries.items())]
+        payload = json.dumps({"generator": "liaison", "files": files}, ensure_ascii=False, indent=1)
+        write_atomic(self.root / MANIFEST, lambda s: s.write(payload.encode("utf-8")))
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_atomic(target: Path, produce: Callable[[IO[bytes]], Any]) -> tuple[str, int]:
+    """Write `target` through a temporary file in its folder; returns (sha256, size)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w+b") as stream:
+            produce(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        digest = sha256_file(tmp)
+        size = tmp.stat().st_size
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return digest, size
+
+
+def sweep_temporaries(root: Path) -> int:
+    """Remove what an interrupted run left behind; returns how many."""
+    count = 0
+    if root.is_dir():
+        for tmp in root.rglob(TEMP_PREFIX + "*"):
+            try:
+                tmp.unlink()
+                count += 1
+            except OSError:
+                pass
+    return count
+
+
+def prepare_output(root: Path) -> Path:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / (TEMP_PREFIX + "probe")
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"无法写入输出文件夹“{root}”：{exc.strerror or exc}",
+                          hint="请换一个有写入权限的文件夹（--out）") from None
+    return root.resolve()
+
+
+class NamePlanner:
+    """Unique, safe relative paths: the form's folder, then its file; duplicates get (2), (3)…"""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def path(self, folder: str, name: str) -> str:
+        folder = safe_component(folder)
+        stem, dot, ext = name.rpartition(".")
+        candidate = f"{folder}/{name}"
+        n = 2
+        while candidate.lower() in self.used:
+            candidate = f"{folder}/{stem}({n}){dot}{ext}"
+            n += 1
+        self.used.add(candidate.lower())
+        return candidate

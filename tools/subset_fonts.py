@@ -1,0 +1,597 @@
+"""Rebuild the subset Chinese fonts shipped in ``forms/fonts/``.
+
+Contract: given a directory into which the Debian packages ``fonts-noto-cjk``,
+``fonts-lxgw-wenkai``, ``texlive-lang-chinese`` and ``unicode-data`` have been
+extracted with ``dpkg-deb -x``, write into the output folder (default
+``forms/fonts`` of this repository):
+
+* ``charset.txt``: the character set (GB2312, the 8,105 characters of the
+  通用规范汉字表 taken from Unihan's ``kTGH`` field, ASCII, Latin-1,
+  punctuation and the symbols forms use, and every character of
+  ``shared/DESIGN.md``);
+* five subset fonts, each cut to (charset ∩ that font's cmap), with glyph ids
+  renumbered (fontTools' default, ``retain_gids`` off), every name-table record
+  kept so the family names fontconfig and CSS see are unchanged, and the
+  ``head`` timestamps kept so the same inputs give the same bytes;
+* the licence texts (``OFL-Noto.txt``, ``OFL-LXGWWenKai.txt``,
+  ``LICENSE-Fandol.txt``) taken from the packages' own copyright files;
+* ``fonts.conf``, a fontconfig file that sees only the fonts of its folder;
+* ``README.md`` listing each file, its source package and version, its role
+  and licence, and the command that rebuilt it.
+
+It prints, for each font, the glyph count, file size and the charset
+characters the font lacks. Nothing is installed and nothing outside the
+output folder is written.
+
+Rebuild (Debian 12 package versions are recorded in the README)::
+
+    cd /tmp && apt-get download fonts-noto-cjk fonts-lxgw-wenkai \\
+        texlive-lang-chinese unicode-data
+    mkdir -p /tmp/fontsrc
+    for f in /tmp/*.deb; do dpkg-deb -x "$f" /tmp/fontsrc; done
+    python tools/subset_fonts.py /tmp/fontsrc
+"""
+
+from __future__ import annotations
+
+import argparse
+import bz2
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import fontTools
+from fontTools import subset
+from fontTools.ttLib import TTCollection, TTFont
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO / "forms" / "fonts"
+DEFAULT_DESIGN = REPO.parent / "shared" / "DESIGN.md"
+UNIHAN_REL = Path("usr/share/unicode/Unihan_OtherMappings.txt.bz2")
+TGH_COUNT = 8105
+HAN_PER_LINE = 1000
+
+# Given-name characters outside GB2312; all are in the 通用规范汉字表 too, so
+# this is a safety net that only matters if the table ever loses one.
+NAME_CHARS = (
+    "堃喆昇赟珺玥琇镕犇彧祎翀曌垚璟旻炜烨晟昱琰瑾璇婧妍娅琪瑶瑜璐珂玮祺骞彤婕蕊嫣霏靓"
+    "钰铖锴锟锦炅昶晔皓颢煜熠燚鑫淼焱森磊骉瞿琛琮瑄瑭璨韬逸睿哲翊翔"
+)
+
+# Code-point ranges always included (inclusive).
+RANGES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),  # printable ASCII
+    (0x00A0, 0x00FF),  # Latin-1 punctuation, symbols and letters
+    (0x2000, 0x206F),  # general punctuation
+    (0x2100, 0x214F),  # letterlike symbols: ℃ № ℡ ™
+    (0x2150, 0x218F),  # number forms: Ⅰ–Ⅻ ⅰ–ⅻ
+    (0x2190, 0x21FF),  # arrows
+    (0x2460, 0x24FF),  # enclosed alphanumerics: ①–⑳ ⑴–⒇ ⒈–⒛
+    (0x2500, 0x257F),  # box drawing
+    (0x25A0, 0x25FF),  # geometric shapes: □ ■ ○ ● ◎ ◇ ◆ △ ▲
+    (0x3000, 0x303F),  # CJK symbols and punctuation, 〇
+    (0xFF00, 0xFFEF),  # half-width and full-width forms
+)
+EXTRA_SYMBOLS = "☐☑☒★☆√×÷±≤≥≠∶※〇、№"
+
+# Never written to charset.txt: controls, line/paragraph separators (they
+# split lines in Python), private use, surrogates, unassigned, and the bidi
+# embedding/override/isolate controls (kept out of the repository's text).
+EXCLUDED_CATEGORIES = {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"}
+EXCLUDED_BIDI = {"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"}
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    """One shipped font: where it comes from and what it is for."""
+
+    out_name: str
+    source_name: str  # file name searched for under the source directory
+    family: str  # English family (name ID 1) of the face to take from a TTC
+    package: str  # Debian binary package that ships the source file
+    licence: str  # licence file written next to the fonts
+    role: str
+
+
+FONTS: tuple[FontSpec, ...] = (
+    FontSpec(
+        "NotoSerifCJKsc-Regular.otf",
+        "NotoSerifCJK-Regular.ttc",
+        "Noto Serif CJK SC",
+        "fonts-noto-cjk",
+        "OFL-Noto.txt",
+        "宋体 / serif, fallback for every other face",
+    ),
+    FontSpec(
+        "NotoSerifCJKsc-Bold.otf",
+        "NotoSerifCJK-Bold.ttc",
+        "Noto Serif CJK SC",
+        "fonts-noto-cjk",
+        "OFL-Noto.txt",
+        "小标宋 titles (bold serif)",
+    ),
+    FontSpec(
+        "NotoSansCJKsc-Regular.otf",
+        "NotoSansCJK-Regular.ttc",
+        "Noto Sans CJK SC",
+        "fonts-noto-cjk",
+        "OFL-Noto.txt",
+        "黑体 / sans-serif",
+    ),
+    FontSpec(
+        "FandolFang-Regular.otf",
+        "FandolFang-Regular.otf",
+        "FandolFang R",
+        "texlive-lang-chinese",
+        "LICENSE-Fandol.txt",
+        "仿宋 (body text; missing characters fall back to the serif)",
+    ),
+    FontSpec(
+        "LXGWWenKai-Regular.ttf",
+        "LXGWWenKai-Regular.ttf",
+        "LXGW WenKai",
+        "fonts-lxgw-wenkai",
+        "OFL-LXGWWenKai.txt",
+        "楷体",
+    ),
+)
+
+FONTS_CONF = """\
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<!--
+  Fontconfig sees only the fonts of this folder: no system config is included.
+  Use with FONTCONFIG_FILE=/path/to/forms/fonts/fonts.conf before fontconfig
+  (Pango, WeasyPrint) is first used in the process.
+-->
+<fontconfig>
+  <dir prefix="relative">.</dir>
+  <cachedir prefix="xdg">liaison-fontconfig</cachedir>
+</fontconfig>
+"""
+
+# The standard FSF "font exception" the Fandol README refers to
+# ("These fonts's licensing is GPL + GPL font exception").
+FONT_EXCEPTION = """\
+As a special exception, if you create a document which uses this font, and
+embed this font or unaltered portions of this font into the document, this
+font does not by itself cause the resulting document to be covered by the
+GNU General Public License. This exception does not however invalidate any
+other reasons why the document might be covered by the GNU General Public
+License. If you modify this font, you may extend this exception to your
+version of the font, but you are not obligated to do so. If you do not wish
+to do so, delete this exception statement from your version.
+"""
+
+
+@dataclass(frozen=True)
+class SubsetResult:
+    """What subsetting one font produced."""
+
+    spec: FontSpec
+    source: Path
+    face_index: int
+    glyphs: int
+    size: int
+    missing: str
+    families: str
+
+
+# --------------------------------------------------------------------------- charset
+
+
+def gb2312_chars() -> set[str]:
+    """Every character of GB2312: the two-byte codes 0xA1A1–0xF7FE that decode."""
+    chars: set[str] = set()
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((high, low)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return chars
+
+
+def tgh_chars(unihan: Path) -> list[str]:
+    """The 通用规范汉字表 in table order, from Unihan's ``kTGH`` field."""
+    by_index: dict[int, str] = {}
+    with bz2.open(unihan, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) == 3 and fields[1] == "kTGH":
+                for value in fields[2].split():
+                    by_index[int(value.split(":")[1])] = chr(int(fields[0][2:], 16))
+    if sorted(by_index) != list(range(1, TGH_COUNT + 1)):
+        raise SystemExit(f"{unihan}: kTGH does not number 1..{TGH_COUNT} ({len(by_index)} found)")
+    return [by_index[i] for i in range(1, TGH_COUNT + 1)]
+
+
+def keep(char: str) -> bool:
+    """Whether a character may go into charset.txt."""
+    if unicodedata.category(char) in EXCLUDED_CATEGORIES:
+        return False
+    return unicodedata.bidirectional(char) not in EXCLUDED_BIDI
+
+
+def build_charset(tgh: Iterable[str], texts: Iterable[str]) -> list[str]:
+    """The sorted character set: fixed ranges, symbols, GB2312, the table, texts."""
+    chars = {chr(cp) for start, end in RANGES for cp in range(start, end + 1)}
+    chars |= set(EXTRA_SYMBOLS) | set(NAME_CHARS) | gb2312_chars() | set(tgh)
+    for text in texts:
+        chars |= set(text)
+    return sorted(c for c in chars if keep(c))
+
+
+def is_han(char: str) -> bool:
+    """Whether a character is a CJK unified or compatibility ideograph."""
+    return unicodedata.name(char, "").startswith("CJK ") and "IDEOGRAPH" in unicodedata.name(
+        char, ""
+    )
+
+
+def format_charset(chars: list[str]) -> str:
+    """Line 1: everything but Han; then Han characters, HAN_PER_LINE a line."""
+    other = "".join(c for c in chars if not is_han(c))
+    han = "".join(c for c in chars if is_han(c))
+    lines = [other] + [han[i : i + HAN_PER_LINE] for i in range(0, len(han), HAN_PER_LINE)]
+    return "\n".join(lines) + "\n"
+
+
+def read_charset(path: Path) -> list[str]:
+    """Read charset.txt back: lines split on U+000A only (U+0020 is a member)."""
+    text = path.read_text(encoding="utf-8")
+    return sorted(set(text.replace("\n", "")))
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def find_file(src: Path, name: str) -> Path:
+    """The one file called ``name`` under ``src`` (extracted packages)."""
+    hits = sorted(p for p in src.rglob(name) if p.is_file())
+    if not hits:
+        raise SystemExit(f"{name} not found under {src}: extract the .deb files there first")
+    return hits[0]
+
+
+def english_name(font: TTFont, name_id: int) -> str:
+    """A Windows English name record, or the best one fontTools finds."""
+    record = font["name"].getName(name_id, 3, 1, 0x409)
+    return record.toUnicode() if record else (font["name"].getDebugName(name_id) or "")
+
+
+def face_index(path: Path, family: str) -> int:
+    """Index of the face whose family (name ID 1) is ``family``; 0 for a single font."""
+    if path.suffix.lower() != ".ttc":
+        font = TTFont(path, lazy=True)
+        if english_name(font, 1) != family:
+            raise SystemExit(f"{path}: family is {english_name(font, 1)!r}, expected {family!r}")
+        return 0
+    collection = TTCollection(path, lazy=True)
+    for index, font in enumerate(collection.fonts):
+        if english_name(font, 1) == family:
+            return index
+    raise SystemExit(f"{path}: no face with family {family!r}")
+
+
+def package_version(src: Path, package: str) -> str:
+    """Debian version from the first line of the package's changelog."""
+    changelog = src / "usr/share/doc" / package / "changelog.Debian.gz"
+    with gzip.open(changelog, "rt", encoding="utf-8") as lines:
+        match = re.match(r"\S+ \(([^)]+)\)", lines.readline())
+    if not match:
+        raise SystemExit(f"{changelog}: no version on the first line")
+    return match.group(1)
+
+
+# --------------------------------------------------------------------------- subsetting
+
+
+def subset_options() -> subset.Options:
+    """fontTools defaults (renumbered glyph ids, default OpenType features) plus
+    every name record, so family names in all languages survive."""
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.notdef_outline = True
+    options.retain_gids = False
+    return options
+
+
+def fontconfig_families(path: Path, font: TTFont) -> str:
+    """Family names as fontconfig reports them (fc-scan), or from the name table."""
+    if shutil.which("fc-scan"):
+        done = subprocess.run(
+            ["fc-scan", "--format", "%{family}\n", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.strip()
+    return english_name(font, 16) or english_name(font, 1)
+
+
+def subset_font(spec: FontSpec, src: Path, charset: list[str], out: Path) -> SubsetResult:
+    """Cut one font down to (charset ∩ its cmap) and save it under ``out``."""
+    source = find_file(src, spec.source_name)
+    index = face_index(source, spec.family)
+    font = TTFont(source, fontNumber=index, recalcTimestamp=False)
+    cmap = font.getBestCmap()
+    wanted = [ord(c) for c in charset if ord(c) in cmap]
+    missing = "".join(c for c in charset if ord(c) not in cmap)
+    subsetter = subset.Subsetter(options=subset_options())
+    subsetter.populate(unicodes=wanted)
+    subsetter.subset(font)
+    target = out / spec.out_name
+    font.save(target)
+    saved = TTFont(target, lazy=True)
+    return SubsetResult(
+        spec=spec,
+        source=source,
+        face_index=index,
+        glyphs=saved["maxp"].numGlyphs,
+        size=target.stat().st_size,
+        missing=missing,
+        families=fontconfig_families(target, saved),
+    )
+
+
+# --------------------------------------------------------------------------- licences
+
+
+def dep5_paragraphs(path: Path) -> Iterator[list[str]]:
+    """Paragraphs (lists of lines) of a Debian machine-readable copyright file."""
+    paragraph: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            paragraph.append(line)
+        elif paragraph:
+            yield paragraph
+            paragraph = []
+    if paragraph:
+        yield paragraph
+
+
+def dep5_field(paragraph: list[str], field: str) -> str:
+    """A field's value (first line and continuation lines) of one paragraph."""
+    value: list[str] = []
+    inside = False
+    for line in paragraph:
+        if line.startswith(f"{field}:"):
+            inside = True
+            first = line[len(field) + 1 :].strip()
+            if first:
+                value.append(first)
+        elif inside and line.startswith(" "):
+            value.append("" if line.strip() == "." else line[1:])
+        elif inside:
+            break
+    return "\n".join(value)
+
+
+def ofl_text(copyright_file: Path) -> tuple[str, str]:
+    """(notice, licence text) from a DEP-5 file: the ``Files: *`` copyright and
+    comment, and the stand-alone OFL licence paragraph."""
+    notice = licence = ""
+    for paragraph in dep5_paragraphs(copyright_file):
+        if paragraph[0] == "Files: *":
+            notice = "Copyright: " + dep5_field(paragraph, "Copyright").strip()
+            comment = dep5_field(paragraph, "Comment").strip()
+            if comment:
+                notice += "\n" + comment
+        elif paragraph[0].startswith("License:") and ("OFL" in paragraph[0] or "SIL" in paragraph[0]):
+            licence = dep5_field(paragraph, "License").split("\n", 1)[1]
+    if not notice or "SIL OPEN FONT LICENSE" not in licence:
+        raise SystemExit(f"{copyright_file}: no 'Files: *' notice or OFL text found")
+    return notice, licence.strip("\n") + "\n"
+
+
+def font_copyright(src: Path, spec: FontSpec) -> str:
+    """The copyright string (name ID 0) of a source font."""
+    source = find_file(src, spec.source_name)
+    font = TTFont(source, fontNumber=face_index(source, spec.family), lazy=True)
+    return english_name(font, 0).replace("\r\n", "\n")
+
+
+def write_ofl(src: Path, out: Path, spec: FontSpec, subsets: str) -> None:
+    """Write the OFL file for one package, headed by its copyright notices."""
+    copyright_file = src / "usr/share/doc" / spec.package / "copyright"
+    notice, licence = ofl_text(copyright_file)
+    header = (
+        f"{subsets}\n"
+        f"are subsets of fonts from the Debian package {spec.package} "
+        f"({package_version(src, spec.package)}), made with tools/subset_fonts.py.\n\n"
+        f"Font copyright (name table): {font_copyright(src, spec)}\n"
+        f"Debian copyright file, 'Files: *':\n{notice}\n\n"
+        "Licence (from /usr/share/doc/" + spec.package + "/copyright):\n\n"
+    )
+    (out / spec.licence).write_text(header + licence, encoding="utf-8")
+
+
+def write_fandol_licence(src: Path, out: Path, spec: FontSpec) -> None:
+    """Write LICENSE-Fandol.txt: notices, the font exception and the GPL v3 text."""
+    docs = [d for d in sorted(src.rglob("fandol")) if (d / "COPYING.gz").is_file()]
+    if not docs or not (docs[0] / "README").is_file():
+        raise SystemExit(f"no fandol/README with COPYING.gz under {src}")
+    readme = docs[0] / "README"
+    with gzip.open(readme.parent / "COPYING.gz", "rt", encoding="utf-8") as copying:
+        gpl = copying.read()
+    version = package_version(src, "texlive-lang-chinese")
+    text = (
+        f"{spec.out_name} is a subset of FandolFang-Regular.otf from the Debian package\n"
+        f"texlive-lang-chinese ({version}), TeX Live package 'fandol',\n"
+        "made with tools/subset_fonts.py. Full font: CTAN fonts/fandol.\n\n"
+        f"Font copyright (name table): {font_copyright(src, spec)}\n\n"
+        "Debian's licence list (usr/share/doc/texlive-lang-chinese/copyright) says:\n"
+        "    fandol: gpl\n\n"
+        f"The Fandol README ({readme.relative_to(src)}) says:\n\n"
+        + "".join("    " + line if line.strip() else line for line in readme.read_text(
+            encoding="utf-8").splitlines(keepends=True))
+        + "\nThe GPL font exception (standard FSF wording), which is extended to the\n"
+        "subset in this folder:\n\n"
+        + FONT_EXCEPTION
+        + "\n"
+        + "=" * 72
+        + f"\nGNU General Public License, version 3 (from {readme.parent.relative_to(src)}"
+        "/COPYING.gz):\n\n"
+        + gpl
+    )
+    (out / spec.licence).write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- README
+
+
+def human_size(size: int) -> str:
+    """Bytes as MiB with two decimals."""
+    return f"{size / 1024 / 1024:.2f} MiB"
+
+
+def write_readme(out: Path, src: Path, results: list[SubsetResult], charset: list[str]) -> None:
+    """Write forms/fonts/README.md."""
+    rows = "\n".join(
+        f"| `{r.spec.out_name}` | {r.families} | `{r.spec.package}` {package_version(src, r.spec.package)}"
+        f" (`{r.source.name}`{f', face {r.face_index}' if r.source.suffix == '.ttc' else ''})"
+        f" | {r.spec.role} | `{r.spec.licence}` | {r.glyphs} | {human_size(r.size)}"
+        f" | {len(r.missing)} |"
+        for r in results
+    )
+    text = f"""# 字体 / Fonts
+
+本目录的字体是开源字体的子集，供 WeasyPrint 生成 PDF 时通过 fontconfig 加载并嵌入，
+使没有安装中文字体的机器也能正确显示每个字。请勿手工修改，按下方命令重新生成。
+
+The fonts here are subsets of open-licensed fonts, loaded by WeasyPrint through
+fontconfig and embedded in the PDFs, so a machine with no Chinese fonts renders every
+character. Do not edit them by hand: rebuild them with the command below.
+
+| 文件 File | fontconfig family | 来源 Source (Debian 12) | 用途 Role | 许可 Licence | glyphs | size | 缺字 missing |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+{rows}
+
+- `charset.txt`: 字符集 / the character set ({len(charset)} characters): printable ASCII,
+  Latin-1, general punctuation, CJK symbols and punctuation, full-width forms, ①–⑳,
+  Ⅰ–Ⅻ, box drawing and shapes, all of GB2312, the 8,105 characters of the
+  《通用规范汉字表》 (Unihan `kTGH`, package `unicode-data`), and every character of
+  `shared/DESIGN.md`. Lines are split on U+000A only; U+0020 is a member. Each font keeps
+  (charset ∩ its cmap); “missing” counts charset characters the font lacks. FandolFang
+  lacks many: CSS lists it before “Noto Serif CJK SC”, which covers them.
+- `fonts.conf`: `FONTCONFIG_FILE=…/forms/fonts/fonts.conf` makes fontconfig see only
+  these fonts (no system config); cache in `$XDG_CACHE_HOME/liaison-fontconfig`.
+- Licences / 许可: Noto CJK and LXGW WenKai: SIL Open Font License 1.1
+  (`OFL-Noto.txt`, `OFL-LXGWWenKai.txt`); Fandol: GPL v3 with the font exception
+  (`LICENSE-Fandol.txt`).
+
+## 重新生成 / Rebuild
+
+```sh
+cd /tmp && apt-get download fonts-noto-cjk fonts-lxgw-wenkai texlive-lang-chinese unicode-data
+mkdir -p /tmp/fontsrc && for f in /tmp/*.deb; do dpkg-deb -x "$f" /tmp/fontsrc; done
+python tools/subset_fonts.py /tmp/fontsrc        # writes forms/fonts/
+```
+
+Built with fontTools {fontTools.version} (subsetter defaults: renumbered glyph ids,
+default OpenType features; all name records kept). Same inputs, same bytes.
+"""
+    (out / "README.md").write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def fontconfig_files(out: Path) -> list[str]:
+    """Files ``fc-list`` sees with FONTCONFIG_FILE pointing at our fonts.conf."""
+    env = {"FONTCONFIG_FILE": str(out / "fonts.conf"), "PATH": "/usr/bin:/bin"}
+    env.update({k: v for k, v in os.environ.items() if k in ("HOME", "XDG_CACHE_HOME")})
+    done = subprocess.run(
+        ["fc-list", "--format", "%{file}\n"], check=True, capture_output=True, text=True, env=env
+    )
+    return sorted(done.stdout.split())
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("src", type=Path, help="directory with the extracted .deb files")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    parser.add_argument(
+        "--unihan",
+        type=Path,
+        help=f"Unihan_OtherMappings.txt.bz2 (default: SRC/{UNIHAN_REL})",
+    )
+    parser.add_argument(
+        "--text",
+        type=Path,
+        action="append",
+        help=f"text file whose characters join the charset (default: {DEFAULT_DESIGN})",
+    )
+    parser.add_argument(
+        "--reuse-charset",
+        action="store_true",
+        help="subset to the existing OUT/charset.txt instead of rebuilding it",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build everything; print a per-font summary."""
+    args = parse_args(argv)
+    src: Path = args.src.resolve()
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    if args.reuse_charset:
+        charset = read_charset(out / "charset.txt")
+    else:
+        texts = args.text if args.text is not None else [DEFAULT_DESIGN]
+        for path in texts:
+            if not path.is_file():
+                raise SystemExit(f"{path} not found (pass --text FILE, or --reuse-charset)")
+        tgh = tgh_chars(args.unihan or src / UNIHAN_REL)
+        charset = build_charset(tgh, (p.read_text(encoding="utf-8") for p in texts))
+        (out / "charset.txt").write_text(format_charset(charset), encoding="utf-8")
+    print(f"charset: {len(charset)} characters")
+
+    results = []
+    for spec in FONTS:
+        result = subset_font(spec, src, charset, out)
+        results.append(result)
+        print(
+            f"{spec.out_name}: family {result.families!r}, {result.glyphs} glyphs, "
+            f"{result.size} bytes, lacks {len(result.missing)}"
+        )
+
+    by_licence: dict[str, list[FontSpec]] = {}
+    for spec in FONTS:
+        by_licence.setdefault(spec.licence, []).append(spec)
+    for name, specs in by_licence.items():
+        if name == "LICENSE-Fandol.txt":
+            write_fandol_licence(src, out, specs[0])
+        else:
+            write_ofl(src, out, specs[0], ", ".join(s.out_name for s in specs))
+    (out / "fonts.conf").write_text(FONTS_CONF, encoding="utf-8")
+    write_readme(out, src, results, charset)
+
+    if shutil.which("fc-list"):
+        seen = fontconfig_files(out)
+        expected = sorted(str(out / s.out_name) for s in FONTS)
+        if seen != expected:
+            print(f"fontconfig sees {seen}, expected {expected}", file=sys.stderr)
+            return 1
+        print(f"fontconfig with {out / 'fonts.conf'} sees exactly the {len(seen)} fonts")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
