@@ -78,7 +78,8 @@ INTRO = (
     "每个工作表的第一行是列名（表头），请保留，不要改名或删除；列的先后可以调整，也可以在右侧加列"
     "（加的列会原样保留，模板中可以使用）。每行一条记录，空行会被跳过。",
     "红色列名为必填项。选中单元格时会显示填写提示；带下拉箭头的列请从列表中选择。",
-    "日期可写成 2024-3-5、2024.3.5 或 2024年3月5日；电话、证号、编号按文本保存，不会变成科学计数法。",
+    "日期可写成 2024-3-5、2024.3.5 或 2024年3月5日；"
+    "电话、证号、编号按文本保存，不会变成科学计数法。",
     "一格中写多名代表时，姓名之间用顿号（、）分隔，如“王伟、李娜”；姓名须与“代表名册”一致，"
     "同名代表写“姓名（联络站）”或代表证号。",
 )
@@ -87,7 +88,10 @@ TABLE_WIDTHS = (12, 16, 9, 48, 24, 40)
 
 
 def write_blank_workbook(path: Path, *, overwrite: bool = False) -> None:
-    """Write the blank station workbook to `path` (FileExistsError if it exists, unless `overwrite`)."""
+    """Write the blank station workbook to `path`.
+
+    Raises FileExistsError if `path` exists, unless `overwrite` is true.
+    """
     save_workbook(build_blank_workbook(), Path(path), overwrite=overwrite)
 
 
@@ -199,8 +203,8 @@ def _validation(column: Column, options: _Options, sqref: str) -> DataValidation
         kwargs = dict(type="list", formula1=options.formula(column), showErrorMessage=True,
                       errorStyle="warning", errorTitle="不在可选范围内",
                       error=_clip(f"“{column.name}”可选：{choices}。确需填写其他值请点“是”。"))
-    dv = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=_clip(title, TITLE_MAX),
-                        prompt=_clip(prompt), **kwargs)
+    dv = DataValidation(allow_blank=True, showInputMessage=True,
+                        promptTitle=_clip(title, TITLE_MAX), prompt=_clip(prompt), **kwargs)
     dv.add(sqref)
     return dv
 
@@ -297,8 +301,9 @@ class _StampedZipFile(ZipFile):
 
     def writestr(self, zinfo_or_arcname: str | ZipInfo, data: str | bytes,
                  compress_type: int | None = None, compresslevel: int | None = None) -> None:
-        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, ZipInfo) else zinfo_or_arcname
-        super().writestr(self._info(name), data)
+        if isinstance(zinfo_or_arcname, ZipInfo):
+            zinfo_or_arcname = zinfo_or_arcname.filename
+        super().writestr(self._info(zinfo_or_arcname), data)
 
     def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
               compresslevel: int | None = None) -> None:

@@ -256,3 +256,7 @@ def forms_list() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,11 +14,11 @@ Word lists live in `sample_words.py`.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -35,7 +35,6 @@ RECEPTIONS_PER_STATION = 40
 RECEPTION_DAYS = (5, 10, 15, 20)
 SATISFACTION_WEIGHTS = (70, 22, 8)
 Row = dict[str, Any]
-T = TypeVar("T")
 
 
 @dataclass
@@ -103,8 +102,8 @@ def make_sample(path: Path | str, *, stations: int = 3, deputies: int | None = N
     district = build_district(stations, deputies, year, seed)
     meetings = district.meetings
     rows: dict[str, Iterable[Row]] = {
-        "联络站": station_rows(district),
-        "代表名册": deputy_rows(district),
+        "联络站": station_rows(district, _rng(seed, "联络站")),
+        "代表名册": deputy_rows(district, _rng(seed, "代表名册")),
         "接待登记": reception_rows(district, receptions, _rng(seed, "接待登记")),
         "履职活动": activity_rows(district, _rng(seed, "履职活动")),
         "代表建议": proposal_rows(district, _rng(seed, "代表建议")),
@@ -157,7 +156,7 @@ def _stations(rng: random.Random, n: int) -> list[Station]:
     stations = []
     for i in range(n):
         kind = kinds[i] if i < len(kinds) else kinds[i % 4]
-        place = pools[kind].pop(0) if kind in pools and pools[kind] else spare.pop()
+        place = pools[kind].pop(0) if pools.get(kind) else spare.pop()
         station = _station(rng, i, kind, place)
         stations.append(station)
     return stations
@@ -179,7 +178,8 @@ def _station(rng: random.Random, i: int, kind: str, place: str) -> Station:
         address = f"{place}街道{road}{number}号"
     elif kind == "村":
         township = rng.choice(W.TOWN_PLACES) + "镇"
-        name, places, address = f"{place}村人大代表联络点", (f"{place}村",), f"{township}{place}村村委会"
+        name, places = f"{place}村人大代表联络点", (f"{place}村",)
+        address = f"{township}{place}村村委会"
     else:
         name = next(s for s in W.THEMED_STATIONS if kind in s)
         township, places = street, communities[:2]
@@ -192,14 +192,17 @@ def _station(rng: random.Random, i: int, kind: str, place: str) -> Station:
 
 
 def _roster(rng: random.Random, stations: list[Station], total: int) -> list[Deputy]:
-    sizes = _spread(rng, total, [rng.uniform(0.7, 1.3) for _ in stations], minimum=min(5, total // len(stations)))
+    weights = [rng.uniform(0.7, 1.3) for _ in stations]
+    sizes = _spread(rng, total, weights, minimum=min(5, total // len(stations)))
     taken: set[str] = set()
     phones: set[str] = set()
     roster: list[Deputy] = []
     for s, (station, size) in enumerate(zip(stations, sizes, strict=True)):
         weights = W.RURAL_LEVELS if station.rural else W.URBAN_LEVELS
         for k in range(size):
-            name, gender = _deputy_name(rng, taken, special=(s == 0 and k in (1, 3)) * k)
+            # The first station always has a name outside GB2312 and one with a middle dot.
+            special = {1: W.RARE_NAMES, 2: W.MINORITY_NAMES}.get(k, ()) if s == 0 else ()
+            name, gender = _deputy_name(rng, taken, special)
             level = rng.choices(contract.LEVELS, weights)[0]
             deputy = Deputy(name, gender, level, station, f"DB-{len(roster) + 1:04d}")
             deputy.phone = _unique(phones, lambda: _phone(rng))
@@ -211,12 +214,11 @@ def _roster(rng: random.Random, stations: list[Station], total: int) -> list[Dep
     return roster
 
 
-def _deputy_name(rng: random.Random, taken: set[str], special: int = 0) -> tuple[str, str]:
-    """A name not yet in the roster; `special` 1 gives a non-GB2312 name, 3 a name with a dot."""
-    pools = {1: W.RARE_NAMES, 3: W.MINORITY_NAMES}
-    if special in pools or rng.random() < 0.03:
-        pool = pools.get(special) or rng.choice((W.RARE_NAMES, W.MINORITY_NAMES))
-        for name, gender in pool:
+def _deputy_name(rng: random.Random, taken: set[str],
+                 special: Sequence[tuple[str, str]] = ()) -> tuple[str, str]:
+    """A name not yet in the roster: from `special` if given, else now and then an unusual one."""
+    if special or rng.random() < 0.03:
+        for name, gender in special or rng.choice((W.RARE_NAMES, W.MINORITY_NAMES)):
             if name not in taken:
                 taken.add(name)
                 return name, gender
@@ -225,63 +227,67 @@ def _deputy_name(rng: random.Random, taken: set[str], special: int = 0) -> tuple
 
 
 def _meetings(district: District, rng: random.Random) -> list[Row]:
+    """Every station's meetings of the year, plus the district's 票决会, numbered by date."""
     year, meetings = district.year, []
     for s, station in enumerate(district.stations):
-        def meeting(kind: str, title: str, day: date, agenda: str, people: Sequence[Deputy] = (),
-                    station: Station = station) -> None:
-            meetings.append({
-                "会议名称": title, "会议类型": kind, "日期": day, "联络站": station.name,
-                "通知日期": max(day - timedelta(days=rng.randint(3, 7)), date(year, 1, 1)),
-                "开始时间": rng.choice((time(9, 0), time(9, 30), time(14, 30))),
-                "地点": station.address, "主持人": station.head.name,
-                "参会人员": _names(people) if people else "全体进站代表", "议程": agenda,
-                "记录人": station.clerk, "主办单位": station.organiser,
-                "应到人数": len(people) if people else len(station.deputies), "_station": station})
+        def add(kind: str, title: str, day: date, agenda: str, people: Sequence[Deputy] = (),
+                station: Station = station) -> Row:
+            meetings.append(_meeting(rng, station, kind, title, day, agenda, people))
+            return meetings[-1]
 
         for month in range(1, 13):
-            meeting("接待选民日", f"{month}月接待选民日活动", date(year, month, station.day),
-                    W.RECEPTION_AGENDA, district.duty[s, month])
-        meeting("学习培训会", f"{rng.choice(W.TRAINING_TOPICS)}", _workday(rng, year, 3), W.TRAINING_AGENDA)
+            add("接待选民日", f"{month}月接待选民日活动", date(year, month, station.day),
+                W.RECEPTION_AGENDA, district.duty[s, month])
+        add("学习培训会", rng.choice(W.TRAINING_TOPICS), _workday(rng, year, 3), W.TRAINING_AGENDA)
         for month, topic in zip((4, 9), rng.sample(W.COUNCIL_TOPICS, 2), strict=True):
-            meeting("代表议事会", f"关于{topic}的代表议事会", _workday(rng, year, month),
-                    W.COUNCIL_AGENDA.format(议题=topic))
+            add("代表议事会", f"关于{topic}的代表议事会", _workday(rng, year, month),
+                W.COUNCIL_AGENDA.format(议题=topic))
         department = rng.choice(W.DEPARTMENT_VISITS)
-        meeting("政府部门进站", f"{department}进站听取代表和群众意见", _workday(rng, year, 6),
-                W.DEPARTMENT_AGENDA.format(部门=department))
-        meeting("述职评议会", f"{year}年度代表向选民述职评议会", _workday(rng, year, 11), W.DUTY_AGENDA)
+        add("政府部门进站", f"{department}进站听取代表和群众意见", _workday(rng, year, 6),
+            W.DEPARTMENT_AGENDA.format(部门=department))
+        duty = add("述职评议会", f"{year}年度代表向选民述职评议会", _workday(rng, year, 11),
+                   W.DUTY_AGENDA)
+        speakers = min(len(station.deputies), rng.randint(2, 4))
+        duty["_speakers"] = rng.sample(station.deputies, speakers)
         if station.kind == "镇":
-            meeting("民生实事票决会", f"{station.township}{year}年民生实事项目票决会",
-                    _workday(rng, year, 2), W.VOTE_AGENDA)
+            add("民生实事票决会", f"{station.township}{year}年民生实事项目票决会",
+                _workday(rng, year, 2), W.VOTE_AGENDA)
     first = district.stations[0]
-    county = [d for d in district.deputies if d.level == "县"]
-    meetings.append({
-        "会议名称": f"{W.DISTRICT}{year}年民生实事项目票决会", "会议类型": "民生实事票决会",
-        "日期": date(year, 1, 10), "通知日期": date(year, 1, 3), "开始时间": time(9, 0),
-        "地点": "区行政中心第一会议室", "主持人": first.head.name, "参会人员": "全体区人大代表",
-        "议程": W.VOTE_AGENDA, "记录人": first.clerk, "主办单位": f"{W.DISTRICT}人大常委会",
-        "应到人数": max(len(county), 1), "_station": None})
-    meetings.append({
-        "会议名称": "联络站年度工作总结暨经验交流会", "会议类型": "其他", "日期": _workday(rng, year, 12),
-        "联络站": first.name, "地点": first.address, "主持人": first.head.name, "议程": W.OTHER_AGENDA,
-        "记录人": first.clerk, "主办单位": first.organiser, "_station": first})
-    meetings.sort(key=lambda m: (m["日期"], m["会议类型"], m.get("联络站", "")))
+    county = _meeting(rng, first, "民生实事票决会", f"{W.DISTRICT}{year}年民生实事项目票决会",
+                      date(year, 1, 10), W.VOTE_AGENDA)
+    county.update({"联络站": None, "_station": None, "地点": "区行政中心第一会议室",
+                   "参会人员": "全体区人大代表", "主办单位": f"{W.DISTRICT}人大常委会",
+                   "应到人数": max(1, sum(d.level == "县" for d in district.deputies))})
+    meetings.append(county)
+    meetings.append(_meeting(rng, first, "其他", "联络站年度工作总结暨经验交流会",
+                             _workday(rng, year, 12), W.OTHER_AGENDA))
+    meetings.sort(key=lambda m: (m["日期"], m["联络站"] or "", m["会议名称"]))
     for n, m in enumerate(meetings, start=1):
         m["会议编号"] = f"HY-{year}-{n:02d}"
     return meetings
 
 
+def _meeting(rng: random.Random, station: Station, kind: str, title: str, day: date, agenda: str,
+             people: Sequence[Deputy] = ()) -> Row:
+    notice = max(day - timedelta(days=rng.randint(3, 7)), date(day.year, 1, 1))
+    return {"会议名称": title, "会议类型": kind, "日期": day, "联络站": station.name,
+            "通知日期": notice, "开始时间": rng.choice((time(9, 0), time(9, 30), time(14, 30))),
+            "地点": station.address, "主持人": station.head.name,
+            "参会人员": _names(people) if people else "全体进站代表", "议程": agenda,
+            "记录人": station.clerk, "主办单位": station.organiser,
+            "应到人数": len(people) if people else len(station.deputies), "_station": station}
+
+
 # ── the sheets ──────────────────────────────────────────────────────────────────────────────
 
 
-def station_rows(district: District) -> list[Row]:
-    rng = random.Random(district.year)
+def station_rows(district: District, rng: random.Random) -> list[Row]:
     return [{"站点名称": s.name, "站点编号": s.code, "地址": s.address, "接待日": f"每月{s.day}日",
              "负责人": s.head.name, "联系电话": f"{W.AREA_CODE}-8{rng.randint(0, 9999999):07d}"}
             for s in district.stations]
 
 
-def deputy_rows(district: District) -> Iterator[Row]:
-    rng = random.Random(district.year)
+def deputy_rows(district: District, rng: random.Random) -> Iterator[Row]:
     for d in district.deputies:
         station = d.station
         if d.level in ("县", "乡镇"):
@@ -299,17 +305,18 @@ def reception_rows(district: District, total: int, rng: random.Random) -> Iterat
     per_station = _spread(rng, total, [len(s.deputies) * rng.uniform(0.6, 1.4) for s in stations])
     per_month = [_spread(rng, n, [rng.uniform(0.5, 1.5) for _ in range(12)]) for n in per_station]
     order = sorted(range(len(stations)), key=lambda s: stations[s].day)
+    issues = [[i for i in W.ISSUES if s.rural or "{村}" not in i[1]] for s in stations]
     seq = 0
     for month in range(1, 13):
         for s in order:
             station, day = stations[s], date(district.year, month, stations[s].day)
             for _ in range(per_month[s][month - 1]):
                 seq += 1
-                yield _reception(rng, station, day, district.duty[s, month], seq)
+                yield _reception(rng, station, day, district.duty[s, month], seq, issues[s])
 
 
-def _reception(rng: random.Random, station: Station, day: date, team: list[Deputy], seq: int) -> Row:
-    issues = [i for i in W.ISSUES if station.rural or "{村}" not in i[1]]
+def _reception(rng: random.Random, station: Station, day: date, team: list[Deputy], seq: int,
+               issues: Sequence[tuple[str, str, str, str]]) -> Row:
     category, text, result, route = rng.choice(issues)
     route = route or rng.choices(contract.ROUTES, W.ROUTE_WEIGHTS)[0]
     estate, village = rng.choice(W.ESTATES), rng.choice(station.places)
@@ -317,7 +324,8 @@ def _reception(rng: random.Random, station: Station, day: date, team: list[Deput
     if station.rural and village.endswith("村"):
         address = f"{station.township}{village}{rng.randint(1, 9)}组{rng.randint(1, 80)}号"
     else:
-        address = f"{estate}{rng.randint(1, 20)}号楼{rng.randint(1, 4)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}室"
+        building, unit, floor = rng.randint(1, 20), rng.randint(1, 4), rng.randint(1, 18)
+        address = f"{estate}{building}号楼{unit}单元{floor}0{rng.randint(1, 4)}室"
     row: Row = {
         "接待日期": day, "联络站": station.name, "接待代表": _names(team),
         "反映内容": text.format(**words), "登记编号": f"JD-{day.year}-{seq:04d}",
@@ -332,8 +340,8 @@ def _reception(rng: random.Random, station: Station, day: date, team: list[Deput
                     "现场答复": W.ROUTE_REPLIES[route].format(单位=unit)})
         answered = day + timedelta(days=rng.randint(7, 35))
         if answered <= end and rng.random() < 0.85:
-            row.update({"办理结果": result or "已按程序办理，并向来访人作了答复。", "反馈日期": answered,
-                        "群众满意度": _satisfaction(rng)})
+            row.update({"办理结果": result or "已按程序办理，并向来访人作了答复。",
+                        "反馈日期": answered, "群众满意度": _satisfaction(rng)})
     elif route == "当场答复":
         row["现场答复"] = result if result and rng.random() < 0.5 else rng.choice(W.ON_THE_SPOT)
         row["群众满意度"] = _satisfaction(rng)
@@ -356,14 +364,15 @@ def activity_rows(district: District, rng: random.Random) -> list[Row]:
     def add(kind: str, topic: str, day: date, people: Sequence[Deputy], place: str, organiser: str,
             note: str = "") -> None:
         if people:
-            rows.append({"活动日期": day, "活动类型": kind, "活动主题": topic, "参加代表": _names(people),
-                         "地点": place, "组织单位": organiser, "备注": note or None})
+            rows.append({"活动日期": day, "活动类型": kind, "活动主题": topic,
+                         "参加代表": _names(people), "地点": place, "组织单位": organiser,
+                         "备注": note or None})
 
     for s, station in enumerate(district.stations):
         team = station.deputies
         for month in range(1, 13):
             add("进站接待", f"{month}月接待选民日进站接待", date(year, month, station.day),
-                district.duty[s, month], station.name, station.organiser)
+                district.duty[s, month], station.address, station.organiser)
         plan = (("视察", W.VISIT_TOPICS, 2), ("调研", W.RESEARCH_TOPICS, 2),
                 ("执法检查", W.INSPECTION_TOPICS, 1), ("学习培训", W.TRAINING_TOPICS, 2),
                 ("走访选民", W.VOTER_VISITS, 2), ("其他", W.OTHER_ACTIVITIES, 1))
@@ -376,7 +385,8 @@ def activity_rows(district: District, rng: random.Random) -> list[Row]:
             kind = {"代表议事会": "代表议事会", "述职评议会": "述职"}.get(meeting["会议类型"])
             if kind and meeting["_station"] is station:
                 people = meeting.get("_speakers") or team
-                add(kind, meeting["会议名称"], meeting["日期"], people, station.address, station.organiser)
+                add(kind, meeting["会议名称"], meeting["日期"], people, station.address,
+                    station.organiser)
     rows.extend(_congress_rows(district, rng))
     rows.sort(key=lambda r: r["活动日期"])
     for n, row in enumerate(rows, start=1):
@@ -387,26 +397,33 @@ def activity_rows(district: District, rng: random.Random) -> list[Row]:
 def _congress_rows(district: District, rng: random.Random) -> Iterator[Row]:
     """出席人代会 per level and station (one deputy on half a day's leave), and 列席常委会."""
     year = district.year
-    sessions = {"全国": ("第十四届全国人民代表大会第二次会议", date(year, 3, 5), "全国人大常委会"),
-                "省": (f"{W.PROVINCE}第十四届人民代表大会第二次会议", date(year, 1, 24), f"{W.PROVINCE}人大常委会"),
-                "市": (f"{W.CITY}第十六届人民代表大会第四次会议", date(year, 1, 16), f"{W.CITY}人大常委会"),
-                "县": (f"{W.DISTRICT}{W.CONGRESS_TERM}人民代表大会第四次会议", date(year, 1, 9),
-                      f"{W.DISTRICT}人大常委会")}
-    on_leave = False
+    sessions = {
+        "全国": ("第十四届全国人民代表大会第二次会议", date(year, 3, 5), "人民大会堂",
+                "全国人大常委会"),
+        "省": (f"{W.PROVINCE}第十四届人民代表大会第二次会议", date(year, 1, 24), "省人民大会堂",
+              f"{W.PROVINCE}人大常委会"),
+        "市": (f"{W.CITY}第十六届人民代表大会第四次会议", date(year, 1, 16), "市人民会堂",
+              f"{W.CITY}人大常委会"),
+        "县": (f"{W.DISTRICT}{W.CONGRESS_TERM}人民代表大会第四次会议", date(year, 1, 9),
+              "区人民会堂", f"{W.DISTRICT}人大常委会"),
+    }
+    on_leave: set[str] = set()  # one deputy per level takes half a day off
     for station in district.stations:
         for level in contract.LEVELS:
             people = [d for d in station.deputies if d.level == level]
             if not people:
                 continue
             if level == "乡镇":
-                name, day = f"{station.township}{W.CONGRESS_TERM}人民代表大会第四次会议", date(year, 2, 27)
-                organiser = station.township + "人大主席团"
+                town = station.township
+                name, day = f"{town}{W.CONGRESS_TERM}人民代表大会第四次会议", date(year, 2, 27)
+                place, organiser = f"{town}人民政府会议室", f"{town}人大主席团"
             else:
-                name, day, organiser = sessions[level]
-            row = {"活动日期": day, "活动类型": "出席人代会", "活动主题": f"出席{name}", "地点": "会场",
-                   "组织单位": organiser}
-            if not on_leave and len(people) >= 2:
-                on_leave, absent = True, people.pop(rng.randrange(len(people)))
+                name, day, place, organiser = sessions[level]
+            row = {"活动日期": day, "活动类型": "出席人代会", "活动主题": f"出席{name}",
+                   "地点": place, "组织单位": organiser}
+            if level not in on_leave and len(people) >= 2:
+                on_leave.add(level)
+                absent = people.pop(rng.randrange(len(people)))
                 yield {**row, "参加代表": absent.name, "备注": "请假半天"}
             yield {**row, "参加代表": _names(people)}
     county = [d for d in district.deputies if d.level == "县"]
@@ -445,13 +462,14 @@ def proposal_rows(district: District, rng: random.Random) -> list[Row]:
         session = date(year, 2, 27) if lead.level == "乡镇" else date(year, 1, 9)
         filed = session if rng.random() < 0.6 else _workday(rng, year, rng.randint(3, 10))
         assigned = filed + timedelta(days=rng.randint(14, 30))
-        row.update({"标题": title, "建议编号": f"{'YA' if kind == '议案' else 'JY'}-{year}-{counters[kind]:03d}",
+        prefix = "YA" if kind == "议案" else "JY"
+        row.update({"标题": title, "建议编号": f"{prefix}-{year}-{counters[kind]:03d}",
                     "附议代表": _names(cosigners) or None, "提出日期": filed, "所属领域": area,
                     "建议承办单位": unit, "交办日期": assigned})
         replied = assigned + timedelta(days=rng.randint(30, 88))
         if replied <= date(year, 12, 31) and rng.random() < 0.9:
             row.update({"办理结果类别": rng.choices(contract.RESULT_CLASSES, (40, 35, 15, 10))[0],
-                        "答复日期": replied, "代表满意度": rng.choices(contract.SATISFACTION, (70, 25, 5))[0]})
+                        "答复日期": replied, "代表满意度": _satisfaction(rng)})
         rows.append(row)
     rows.sort(key=lambda r: (r["提出日期"], r["建议编号"]))
     return rows
@@ -467,9 +485,11 @@ def vote_item_rows(district: District, rng: random.Random) -> list[Row]:
             seq += 1
             scale = rng.uniform(0.2, 0.5) if station else rng.uniform(0.8, 1.2)
             rows.append({"项目名称": (station.township if station else "") + name,
-                         "会议编号": meeting["会议编号"], "项目编号": f"XM-{district.year}-{seq:02d}",
+                         "会议编号": meeting["会议编号"],
+                         "项目编号": f"XM-{district.year}-{seq:02d}",
                          "项目内容": content, "投资估算(万元)": round(cost * scale, 1),
-                         "责任单位": station.township + "人民政府" if station else unit.replace("镇", "各镇")})
+                         "责任单位": f"{station.township}人民政府" if station else
+                         unit.replace("镇人民政府", "各镇人民政府")})
     return rows
 
 
@@ -482,10 +502,11 @@ def vote_result_rows(meetings: list[Row], items: list[Row], rng: random.Random) 
             n = entitled[code] - rng.randint(0, entitled[code] // 10)
             issued[code] = (n, n - rng.choice((0, 0, 0, 1)) if n > 1 else n)
         sent, back = issued[code]
-        valid = back - (rng.random() < 0.2 and back > 0)
+        valid = back - (1 if back and rng.random() < 0.2 else 0)
         against, abstain = rng.randint(0, valid // 10), rng.randint(0, valid // 12)
-        rows.append({"会议编号": code, "项目编号": item["项目编号"], "发出票数": sent, "收回票数": back,
-                     "赞成": valid - against - abstain, "反对": against, "弃权": abstain})
+        rows.append({"会议编号": code, "项目编号": item["项目编号"], "发出票数": sent,
+                     "收回票数": back, "赞成": valid - against - abstain, "反对": against,
+                     "弃权": abstain})
     return rows
 
 
@@ -508,9 +529,7 @@ def duty_rating_rows(meetings: list[Row], rng: random.Random) -> list[Row]:
         station = m["_station"]
         if m["会议类型"] != "述职评议会" or station is None:
             continue
-        speakers = rng.sample(station.deputies, min(len(station.deputies), rng.randint(2, 4)))
-        m["_speakers"] = speakers
-        for deputy in speakers:
+        for deputy in m["_speakers"]:
             sent = rng.randint(30, 80)
             back = sent - rng.randint(0, 4)
             valid = back - rng.randint(0, 2)
@@ -526,12 +545,15 @@ def duty_text_rows(district: District, rng: random.Random) -> list[Row]:
     for team in district.duty.values():
         for deputy in team:
             on_duty[deputy.name] = on_duty.get(deputy.name, 0) + 1
-    chosen = rng.sample(district.deputies, (len(district.deputies) + 1) // 2)
-    chosen.sort(key=district.deputies.index)
-    return [{"姓名": d.name, "年度": district.year,
-             "履职情况补充": rng.choice(W.DUTY_EXTRAS).format(次=on_duty.get(d.name, 1), 条=rng.randint(3, 15)),
-             "存在不足": rng.choice(W.DUTY_SHORTCOMINGS), "努力方向": rng.choice(W.DUTY_PLANS)}
-            for d in chosen]
+    picked = sorted(rng.sample(range(len(district.deputies)), (len(district.deputies) + 1) // 2))
+    chosen = [district.deputies[i] for i in picked]
+    rows = []
+    for d in chosen:
+        extra = rng.choice(W.DUTY_EXTRAS).format(次=on_duty.get(d.name, 1), 条=rng.randint(3, 15))
+        rows.append({"姓名": d.name, "年度": district.year, "履职情况补充": extra,
+                     "存在不足": rng.choice(W.DUTY_SHORTCOMINGS),
+                     "努力方向": rng.choice(W.DUTY_PLANS)})
+    return rows
 
 
 # ── writing ─────────────────────────────────────────────────────────────────────────────────
@@ -586,7 +608,7 @@ def _spread(rng: random.Random, total: int, weights: list[float], minimum: int =
     return parts
 
 
-def _unique(taken: set[str], make: Any) -> str:
+def _unique(taken: set[str], make: Callable[[], str]) -> str:
     while (value := make()) in taken:
         pass
     taken.add(value)
@@ -597,6 +619,10 @@ def _person_name(rng: random.Random, gender: str | None = None) -> str:
     chars = W.MALE_CHARS if (gender or rng.choice(contract.GENDERS)) == "男" else W.FEMALE_CHARS
     given = "".join(rng.sample(chars, rng.choice((1, 2, 2))))
     return rng.choice(W.SURNAMES) + given
+
+
+def _satisfaction(rng: random.Random) -> str:
+    return rng.choices(contract.SATISFACTION, SATISFACTION_WEIGHTS)[0]
 
 
 def _phone(rng: random.Random) -> str:
@@ -626,6 +652,3 @@ def _workday(rng: random.Random, year: int, month: int | None = None) -> date:
         day -= timedelta(days=1) if day.day > 2 else timedelta(days=-2)
     return day
 
-
-def _pick(rng: random.Random, items: Sequence[T]) -> T:
-    return items[rng.randrange(len(items))]

@@ -45,7 +45,7 @@ def describe_error(exc: Exception, template: str) -> FormTemplateError:
         name = str(exc.message or "").split("'")
         field = name[1] if len(name) > 2 else str(exc)
         return FormTemplateError(f"模板使用了不存在的字段“{field}”", where=template,
-                                 hint="请核对字段名（liaison forms show 可列出全部字段）")
+                                 hint="字段名即台账的列名，请核对拼写")
     if isinstance(exc, SecurityError):
         return FormTemplateError("模板试图访问不允许的内容，已被阻止", where=template)
     if isinstance(exc, TemplateError):

@@ -1,0 +1,103 @@
+"""Validation: every problem of every row, named as the clerk sees it."""
+
+import datetime as dt
+
+from conftest import DEPUTIES, RECEPTION_HEADER, STATION, reception
+from toolkit.read import read_workbook
+from toolkit.rules import load_rules
+from toolkit.validate import validate
+
+
+def _check(path):
+    return validate(read_workbook(path), load_rules())
+
+
+def _messages(data):
+    return [str(p) for p in data.problems]
+
+
+def test_the_issue_example_message(make_book):
+    data = _check(make_book([reception(), reception(code="X"), reception(code="Y"),
+                             reception(code="Z"), reception(code="W"), reception(code="V"),
+                             reception(code="U"), reception(code="T"), reception(code="S"),
+                             reception(code="R"), reception(date="2024.13.5", code="Q")]))
+    assert "接待登记!A12 接待日期：“2024.13.5” 不是有效日期" in _messages(data)
+    assert data.rejected["接待登记"] == [12]
+    assert len(data.rows("接待登记")) == 10
+
+
+def test_every_problem_of_every_row_is_collected(make_book):
+    data = _check(make_book([
+        reception(date="24.3.5", deputies="王伟、王小伟", code="A"),
+        reception(station="三元社区联络站", phone=1.3912345678e17, code="B"),
+        reception(content=None, code="C"),
+    ]))
+    messages = _messages(data)
+    assert "接待登记!A2 接待日期：“24.3.5” 不是有效日期（年份请写四位数字，如 2024.3.5）" in messages
+    assert "接待登记!C2 接待代表：“王小伟” 不在代表名册中（是否为：王伟？）" in messages
+    assert any(m.startswith("接待登记!B3 联络站：“三元社区联络站” 不在“联络站”表中") for m in messages)
+    assert any(m.startswith("接待登记!G3 联系电话：以数字形式保存，末几位已丢失") for m in messages)
+    assert "接待登记!D4 反映内容：不能为空" in messages
+    assert data.rejected["接待登记"] == [2, 3, 4]
+    assert data.rows("接待登记") == []
+
+
+def test_control_characters_removed_with_a_warning_naming_the_cell(make_book):
+    # openpyxl refuses control characters, so write them as Excel does: _x000B_ escapes.
+    data = _check(make_book([reception(content="路灯_x000B_不亮_x0007_")]))
+    assert "【提醒】接待登记!D2 反映内容：含有无法打印的控制字符，已删除" in _messages(data)
+    assert data.rows("接待登记")[0]["反映内容"] == "路灯不亮"
+    assert not data.errors
+
+
+def test_duplicate_registration_numbers(make_book):
+    data = _check(make_book([reception(code="JD-1"), reception(code="jd-1")]))
+    assert "接待登记!E3 登记编号：“jd-1” 与第2行重复（编号和名称不能重复）" in _messages(data)
+
+
+def test_a_missing_required_column_rejects_every_row(make_book):
+    header = [h if h != "反映内容" else "备注" for h in RECEPTION_HEADER]
+    data = _check(make_book([reception(), reception(code="B")], header=header))
+    assert "接待登记!第1行 缺少必填列“反映内容”（请在表头行补上该列）" in _messages(data)
+    assert data.rejected["接待登记"] == [2, 3]
+
+
+def test_namesakes_in_the_roster(make_book):
+    deputies = [*DEPUTIES, ["王伟", "DB-099", "乡镇", "建设镇人大代表联络站", "男", "", ""]]
+    data = _check(make_book([reception(deputies="王伟"), reception(deputies=f"王伟（{STATION}）", code="B")],
+                            deputies=deputies))
+    assert any(m.startswith("接待登记!C2 接待代表：“王伟” 有 2 名同名代表") for m in _messages(data))
+    assert data.rows("接待登记")[0]["接待代表"] == (f"王伟（{STATION}）",)
+
+
+def test_unknown_columns_kept_and_odd_orders(make_book):
+    header = ["联络站", "备注说明", *[h for h in RECEPTION_HEADER if h != "联络站"]]
+    row = reception()
+    row = [row[1], "自定义", row[0], *row[2:]]
+    data = _check(make_book([row], header=header))
+    record = data.rows("接待登记")[0]
+    assert record.extra == {"备注说明": "自定义"}
+    assert record["接待日期"] == dt.date(2024, 3, 15)
+
+
+def test_warning_when_a_handed_on_matter_has_no_unit(make_book):
+    data = _check(make_book([reception(unit=None)]))
+    assert "【提醒】接待登记!K2 处理方式：处理方式为“交街道(乡镇)办理”，但“承办单位”为空（交办单上的承办单位将留空待填）" \
+        in _messages(data)
+    assert data.rows("接待登记")
+
+
+def test_rules_file_errors_name_file_line_and_key(tmp_path):
+    import pytest
+
+    from toolkit.errors import ToolkitError
+
+    path = tmp_path / "规则.yaml"
+    path.write_text("处理方式:\n  - 名称: 当场答复\n    交办: 也许\n", encoding="utf-8")
+    with pytest.raises(ToolkitError) as info:
+        load_rules(path)
+    assert str(info.value) == "规则.yaml 第2行 “交办”应为 true 或 false，而不是“也许”"
+    path.write_text("处理方法:\n  - 名称: 当场答复\n", encoding="utf-8")
+    with pytest.raises(ToolkitError) as info:
+        load_rules(path)
+    assert str(info.value) == "规则.yaml 第1行 未知的键“处理方法”（可用的键：处理方式）"
