@@ -299,7 +299,7 @@ class _StampedZipFile(ZipFile):
         info.file_size = size
         return info
 
-    def writestr(self, zinfo_or_arcname: str | ZipInfo, data: str | bytes,
+    def writestr(self, zinfo_or_arcname: str | ZipInfo, data: Any,
                  compress_type: int | None = None, compresslevel: int | None = None) -> None:
         if isinstance(zinfo_or_arcname, ZipInfo):
             zinfo_or_arcname = zinfo_or_arcname.filename

@@ -120,7 +120,7 @@ def init(path: Path, force: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--stations", default=3, show_default=True, type=click.IntRange(1, 10000), metavar="N",
+@click.option("--stations", default=3, show_default=True, type=click.IntRange(1, 2000), metavar="N",
               help="联络站数量。")
 @click.option("--deputies", type=click.IntRange(1), metavar="N", help="代表人数（默认每站约 12 名）。")
 @click.option("--receptions", type=click.IntRange(0), metavar="N", help="接待登记条数（默认每站约 40 条）。")

@@ -13,7 +13,9 @@ Word lists live in `sample_words.py`.
 
 from __future__ import annotations
 
+import errno
 import random
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -28,11 +30,22 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from . import contract
 from . import sample_words as W
-from .blank import DATE_FORMAT, HEADER_FILL, HEADER_FONT, REQUIRED_FONT, TIME_FORMAT, save_workbook
+from .blank import (
+    DATE_FORMAT,
+    HEADER_FILL,
+    HEADER_FONT,
+    REQUIRED_FONT,
+    TIME_FORMAT,
+    number_format,
+    save_workbook,
+)
+from .errors import UsageError
 
 DEPUTIES_PER_STATION = 12
 RECEPTIONS_PER_STATION = 40
 RECEPTION_DAYS = (5, 10, 15, 20)
+STATION_KINDS = ("社区", "镇", "街道", "村", *W.THEMED_POSTS)  # the first ones; then the first four
+MAX_STATIONS = 2000
 SATISFACTION_WEIGHTS = (70, 22, 8)
 Row = dict[str, Any]
 
@@ -87,18 +100,27 @@ class District:
 
 def make_sample(path: Path | str, *, stations: int = 3, deputies: int | None = None,
                 receptions: int | None = None, year: int = 2024, seed: int = 1,
-                overwrite: bool = False) -> dict[str, int]:
+                overwrite: bool = True) -> dict[str, int]:
     """Write the sample workbook to `path`; return the number of rows written per sheet.
 
-    `deputies` and `receptions` are totals (default 12 and 40 per station). Raises ValueError for
-    impossible sizes and FileExistsError if `path` exists and `overwrite` is false.
+    `deputies` and `receptions` are totals (default 12 and 40 per station). Raises UsageError for
+    impossible sizes, and FileExistsError if `path` exists and `overwrite` is false (a sample is
+    a throwaway, so it is overwritten by default; the CLI asks before).
     """
+    path = Path(path)
     deputies = DEPUTIES_PER_STATION * stations if deputies is None else deputies
     receptions = RECEPTIONS_PER_STATION * stations if receptions is None else receptions
-    if stations < 1 or deputies < stations or receptions < 0:
-        raise ValueError("stations ≥ 1, deputies ≥ stations and receptions ≥ 0 are needed")
-    if not 1900 < year < 10000:
-        raise ValueError(f"year out of range: {year}")
+    if not 1 <= stations <= MAX_STATIONS:
+        raise UsageError(f"联络站数应在 1 到 {MAX_STATIONS} 之间（现为 {stations}）")
+    if deputies < stations:
+        raise UsageError(f"代表人数（{deputies}）少于联络站数（{stations}）",
+                         hint="每个联络站至少要有一名代表")
+    if receptions < 0:
+        raise UsageError(f"接待登记条数不能为负（现为 {receptions}）")
+    if not 1980 <= year <= 2100:  # a zip file cannot date itself before 1980
+        raise UsageError(f"年度应在 1980 到 2100 之间（现为 {year}）")
+    if path.exists() and not overwrite:  # before the work, not after it
+        raise FileExistsError(errno.EEXIST, "文件已存在", str(path))
     district = build_district(stations, deputies, year, seed)
     meetings = district.meetings
     rows: dict[str, Iterable[Row]] = {
@@ -117,7 +139,7 @@ def make_sample(path: Path | str, *, stations: int = 3, deputies: int | None = N
     wb = Workbook(write_only=True)
     counts = {spec.name: _write_sheet(wb.create_sheet(spec.name), spec, rows[spec.name])
               for spec in contract.SHEETS}
-    save_workbook(wb, Path(path), overwrite=overwrite, stamp=datetime(year, 1, 1))
+    save_workbook(wb, path, overwrite=overwrite, stamp=datetime(year, 1, 1))
     return counts
 
 
@@ -144,21 +166,24 @@ def build_district(n_stations: int, n_deputies: int, year: int, seed: int) -> Di
 
 
 def _stations(rng: random.Random, n: int) -> list[Station]:
-    kinds = ("社区", "镇", "街道", "村", *W.THEMED_POSTS)
     pools = {"社区": list(W.COMMUNITY_PLACES), "镇": list(W.TOWN_PLACES),
              "街道": list(W.STREET_PLACES), "村": list(W.VILLAGE_PLACES)}
     first = pools["社区"].pop(0)  # 三元, as in the contract's examples
     for pool in pools.values():
         rng.shuffle(pool)
     pools["社区"].insert(0, first)
-    spare = [h + t for h in W.PLACE_HEADS for t in W.PLACE_TAILS]
-    rng.shuffle(spare)
+    known = {p for pool in pools.values() for p in pool}
+    # Then made-up places: 东湖, 南坪 …, and if a very large sample needs them, 东湖湾, 南山坪 …
+    pairs = [h + t for h in W.PLACE_HEADS for t in W.PLACE_TAILS if h + t not in known]
+    triples = [p + t for p in pairs for t in W.PLACE_TAILS if t not in p]
+    rng.shuffle(pairs)
+    rng.shuffle(triples)
+    spare = triples + pairs  # popped from the end
     stations = []
     for i in range(n):
-        kind = kinds[i] if i < len(kinds) else kinds[i % 4]
+        kind = STATION_KINDS[i] if i < len(STATION_KINDS) else STATION_KINDS[i % 4]
         place = pools[kind].pop(0) if pools.get(kind) else spare.pop()
-        station = _station(rng, i, kind, place)
-        stations.append(station)
+        stations.append(_station(rng, i, kind, place))
     return stations
 
 
@@ -167,6 +192,7 @@ def _station(rng: random.Random, i: int, kind: str, place: str) -> Station:
     street = rng.choice(W.STREET_PLACES) + "街道"
     communities = tuple(c + "社区" for c in rng.sample(W.COMMUNITY_PLACES, 3))
     villages = tuple(v + "村" for v in rng.sample(W.VILLAGE_PLACES, 3))
+    places: tuple[str, ...]
     if kind == "社区":
         name, township, places = f"{place}社区人大代表联络站", street, (f"{place}社区",)
         address = f"{street}{road}{number}号{place}社区党群服务中心"
@@ -192,18 +218,18 @@ def _station(rng: random.Random, i: int, kind: str, place: str) -> Station:
 
 
 def _roster(rng: random.Random, stations: list[Station], total: int) -> list[Deputy]:
-    weights = [rng.uniform(0.7, 1.3) for _ in stations]
-    sizes = _spread(rng, total, weights, minimum=min(5, total // len(stations)))
+    shares = [rng.uniform(0.7, 1.3) for _ in stations]
+    sizes = _spread(rng, total, shares, minimum=min(5, total // len(stations)))
     taken: set[str] = set()
     phones: set[str] = set()
     roster: list[Deputy] = []
     for s, (station, size) in enumerate(zip(stations, sizes, strict=True)):
-        weights = W.RURAL_LEVELS if station.rural else W.URBAN_LEVELS
+        level_weights = W.RURAL_LEVELS if station.rural else W.URBAN_LEVELS
         for k in range(size):
             # The first station always has a name outside GB2312 and one with a middle dot.
             special = {1: W.RARE_NAMES, 2: W.MINORITY_NAMES}.get(k, ()) if s == 0 else ()
             name, gender = _deputy_name(rng, taken, special)
-            level = rng.choices(contract.LEVELS, weights)[0]
+            level = rng.choices(contract.LEVELS, level_weights)[0]
             deputy = Deputy(name, gender, level, station, f"DB-{len(roster) + 1:04d}")
             deputy.phone = _unique(phones, lambda: _phone(rng))
             station.deputies.append(deputy)
@@ -229,6 +255,7 @@ def _deputy_name(rng: random.Random, taken: set[str],
 def _meetings(district: District, rng: random.Random) -> list[Row]:
     """Every station's meetings of the year, plus the district's 票决会, numbered by date."""
     year, meetings = district.year, []
+    town_deputies = Counter(d.station.township for d in district.deputies if d.level == "乡镇")
     for s, station in enumerate(district.stations):
         def add(kind: str, title: str, day: date, agenda: str, people: Sequence[Deputy] = (),
                 station: Station = station) -> Row:
@@ -249,9 +276,11 @@ def _meetings(district: District, rng: random.Random) -> list[Row]:
                    W.DUTY_AGENDA)
         speakers = min(len(station.deputies), rng.randint(2, 4))
         duty["_speakers"] = rng.sample(station.deputies, speakers)
-        if station.kind == "镇":
-            add("民生实事票决会", f"{station.township}{year}年民生实事项目票决会",
-                _workday(rng, year, 2), W.VOTE_AGENDA)
+        if station.kind == "镇":  # the town's congress votes: its 乡镇 deputies are entitled
+            vote = add("民生实事票决会", f"{station.township}{year}年民生实事项目票决会",
+                       _workday(rng, year, 2), W.VOTE_AGENDA)
+            vote.update({"参会人员": f"{station.township}全体人大代表",
+                         "应到人数": max(1, town_deputies[station.township])})
     first = district.stations[0]
     county = _meeting(rng, first, "民生实事票决会", f"{W.DISTRICT}{year}年民生实事项目票决会",
                       date(year, 1, 10), W.VOTE_AGENDA)
@@ -305,14 +334,24 @@ def reception_rows(district: District, total: int, rng: random.Random) -> Iterat
     per_station = _spread(rng, total, [len(s.deputies) * rng.uniform(0.6, 1.4) for s in stations])
     per_month = [_spread(rng, n, [rng.uniform(0.5, 1.5) for _ in range(12)]) for n in per_station]
     order = sorted(range(len(stations)), key=lambda s: stations[s].day)
-    issues = [[i for i in W.ISSUES if s.rural or "{村}" not in i[1]] for s in stations]
+    issues = {(s, month): _issues(station, month)
+              for s, station in enumerate(stations) for month in range(1, 13)}
     seq = 0
     for month in range(1, 13):
         for s in order:
             station, day = stations[s], date(district.year, month, stations[s].day)
             for _ in range(per_month[s][month - 1]):
                 seq += 1
-                yield _reception(rng, station, day, district.duty[s, month], seq, issues[s])
+                yield _reception(rng, station, day, district.duty[s, month], seq,
+                                 issues[s, month])
+
+
+def _issues(station: Station, month: int) -> list[tuple[str, str, str, str]]:
+    """What voters of this station may raise in this month (villages only where there are any)."""
+    def fits(text: str) -> bool:
+        seasons = [months for phrase, months in W.SEASONAL.items() if phrase in text]
+        return (station.rural or "{村}" not in text) and all(month in m for m in seasons)
+    return [issue for issue in W.ISSUES if fits(issue[1])]
 
 
 def _reception(rng: random.Random, station: Station, day: date, team: list[Deputy], seq: int,
@@ -324,8 +363,8 @@ def _reception(rng: random.Random, station: Station, day: date, team: list[Deput
     if station.rural and village.endswith("村"):
         address = f"{station.township}{village}{rng.randint(1, 9)}组{rng.randint(1, 80)}号"
     else:
-        building, unit, floor = rng.randint(1, 20), rng.randint(1, 4), rng.randint(1, 18)
-        address = f"{estate}{building}号楼{unit}单元{floor}0{rng.randint(1, 4)}室"
+        building, entrance, floor = rng.randint(1, 20), rng.randint(1, 4), rng.randint(1, 18)
+        address = f"{estate}{building}号楼{entrance}单元{floor}0{rng.randint(1, 4)}室"
     row: Row = {
         "接待日期": day, "联络站": station.name, "接待代表": _names(team),
         "反映内容": text.format(**words), "登记编号": f"JD-{day.year}-{seq:04d}",
@@ -359,7 +398,8 @@ def _handler(rng: random.Random, station: Station, category: str, route: str, pl
 
 
 def activity_rows(district: District, rng: random.Random) -> list[Row]:
-    year, rows = district.year, []
+    year = district.year
+    rows: list[Row] = []
 
     def add(kind: str, topic: str, day: date, people: Sequence[Deputy], place: str, organiser: str,
             note: str = "") -> None:
@@ -382,10 +422,10 @@ def activity_rows(district: District, rng: random.Random) -> list[Row]:
                 place = station.address if kind in ("走访选民", "其他") else rng.choice(W.SITES)
                 add(kind, topic, _workday(rng, year), people, place, station.organiser)
         for meeting in district.meetings:
-            kind = {"代表议事会": "代表议事会", "述职评议会": "述职"}.get(meeting["会议类型"])
-            if kind and meeting["_station"] is station:
+            activity = {"代表议事会": "代表议事会", "述职评议会": "述职"}.get(meeting["会议类型"])
+            if activity and meeting["_station"] is station:
                 people = meeting.get("_speakers") or team
-                add(kind, meeting["会议名称"], meeting["日期"], people, station.address,
+                add(activity, meeting["会议名称"], meeting["日期"], people, station.address,
                     station.organiser)
     rows.extend(_congress_rows(district, rng))
     rows.sort(key=lambda r: r["活动日期"])
@@ -438,40 +478,50 @@ def _congress_rows(district: District, rng: random.Random) -> Iterator[Row]:
 def proposal_rows(district: District, rng: random.Random) -> list[Row]:
     year, rows = district.year, []
     leads = [d for d in district.deputies if d.level in ("县", "乡镇")] or district.deputies
-    suggestions, motions = list(W.SUGGESTIONS), list(W.MOTIONS)
+    suggestions = list(W.SUGGESTIONS)
     rng.shuffle(suggestions)
-    rng.shuffle(motions)
-    counters = {"建议": 0, "议案": 0}
+    motions = {level: [m[1:] for m in W.MOTIONS if m[0] == level] for level in ("县", "乡镇")}
+    congress: dict[tuple[str, str], list[Deputy]] = defaultdict(list)
+    for d in district.deputies:
+        congress[d.level, "" if d.level == "县" else d.station.township].append(d)
     for n in range(max(1, len(district.deputies) // 3)):
         lead = rng.choice(leads)
-        peers = [d for d in district.deputies if d.level == lead.level and d is not lead]
+        # Co-signers sit in the same congress: the district's, or the lead's own town's.
+        peers = congress[lead.level, "" if lead.level == "县" else lead.station.township]
         need = 5 if lead.level == "乡镇" else 10
-        kind = "议案" if motions and rng.random() < 0.25 and len(peers) >= need else "建议"
+        possible = motions.get(lead.level) and len(peers) > need
+        kind = "议案" if possible and rng.random() < 0.25 else "建议"
         row: Row = {"领衔代表": lead.name, "类别": kind, "代表证号": lead.code}
         if kind == "议案":
-            title, area, reason, problem, basis, plan, unit = motions.pop()
-            cosigners = rng.sample(peers, min(len(peers), need + rng.randint(0, 2)))
+            motion = motions[lead.level].pop(rng.randrange(len(motions[lead.level])))
+            title, area, reason, problem, basis, plan, unit = (
+                text.replace("{乡镇}", lead.station.township) for text in motion)
+            cosigners = _others(rng, peers, lead, need + rng.randint(0, 2))
             row.update({"案由": reason, "现状与问题": problem, "案据": basis, "方案": plan,
                         "具体建议": W.MOTION_REQUEST})
         else:
             title, area, problem, advice, unit = suggestions[n % len(suggestions)]
-            mates = [d for d in lead.station.deputies if d is not lead]
-            cosigners = rng.sample(mates, min(len(mates), rng.randint(0, 2)))
+            mates = [d for d in lead.station.deputies if d.level == lead.level]
+            cosigners = _others(rng, mates, lead, rng.randint(0, 2))
             row.update({"现状与问题": problem, "具体建议": advice})
-        counters[kind] += 1
+        # 议案 are filed during the congress session; 建议 mostly then, some during the recess.
         session = date(year, 2, 27) if lead.level == "乡镇" else date(year, 1, 9)
-        filed = session if rng.random() < 0.6 else _workday(rng, year, rng.randint(3, 10))
+        in_session = kind == "议案" or rng.random() < 0.6
+        filed = session if in_session else _workday(rng, year, rng.randint(3, 10))
         assigned = filed + timedelta(days=rng.randint(14, 30))
-        prefix = "YA" if kind == "议案" else "JY"
-        row.update({"标题": title, "建议编号": f"{prefix}-{year}-{counters[kind]:03d}",
-                    "附议代表": _names(cosigners) or None, "提出日期": filed, "所属领域": area,
-                    "建议承办单位": unit, "交办日期": assigned})
+        row.update({"标题": title, "附议代表": _names(cosigners) or None, "提出日期": filed,
+                    "所属领域": area, "建议承办单位": unit, "交办日期": assigned})
         replied = assigned + timedelta(days=rng.randint(30, 88))
         if replied <= date(year, 12, 31) and rng.random() < 0.9:
             row.update({"办理结果类别": rng.choices(contract.RESULT_CLASSES, (40, 35, 15, 10))[0],
                         "答复日期": replied, "代表满意度": _satisfaction(rng)})
         rows.append(row)
-    rows.sort(key=lambda r: (r["提出日期"], r["建议编号"]))
+    rows.sort(key=lambda r: r["提出日期"])
+    counters = {"建议": 0, "议案": 0}
+    for row in rows:
+        counters[row["类别"]] += 1
+        prefix = "YA" if row["类别"] == "议案" else "JY"
+        row["建议编号"] = f"{prefix}-{year}-{counters[row['类别']]:03d}"
     return rows
 
 
@@ -563,7 +613,10 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def _write_sheet(ws: WriteOnlyWorksheet, spec: contract.Sheet, rows: Iterable[Row]) -> int:
     for c, column in enumerate(spec.columns, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = column.width
+        dimension = ws.column_dimensions[get_column_letter(c)]
+        dimension.width = column.width
+        if (fmt := number_format(column)) is not None:  # for what a clerk adds later
+            dimension.number_format = fmt
     ws.freeze_panes = "A2"
     header = []
     for column in spec.columns:
@@ -606,6 +659,12 @@ def _spread(rng: random.Random, total: int, weights: list[float], minimum: int =
         parts[parts.index(max(parts))] -= 1
         parts[parts.index(min(parts))] += 1
     return parts
+
+
+def _others(rng: random.Random, group: Sequence[Deputy], lead: Deputy, k: int) -> list[Deputy]:
+    """Up to `k` deputies of `group` other than `lead`, picked at random."""
+    picked = rng.sample(group, min(len(group), k + 1))
+    return [d for d in picked if d is not lead][:k]
 
 
 def _unique(taken: set[str], make: Callable[[], str]) -> str:

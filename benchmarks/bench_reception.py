@@ -1,0 +1,283 @@
+"""Speed and memory of the reception family, each figure against a naive baseline in this run.
+
+Run: python benchmarks/bench_reception.py [--quick]
+Machines here are shared and noisy, so every figure is a ratio of two runs in the same script.
+Targets (issue 2): docx ≥ 20× a naive docxtpl loop; pdf ≥ 3× a naive WeasyPrint loop and a
+one-page form ≤ 150 KB; xlsx ≥ 2× a naive styled openpyxl write with peak memory < 100 MB;
+reading ≤ 1.5× a bare openpyxl read-only pass; build memory flat from 1,000 to 20,000 records.
+Heavy parts run in subprocesses so that each peak RSS is measured on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def child(code: str) -> dict:
+    """Run `code` in a fresh interpreter; it prints one JSON line. Adds the child's peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          check=False)
+    if proc.returncode:
+        raise SystemExit(f"benchmark step failed:\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result.setdefault("peak_mb", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    result["_before"] = before
+    return result
+
+
+def peak_child(code: str) -> dict:
+    """Like child(), but measures peak RSS inside the child (RUSAGE_CHILDREN keeps the max)."""
+    wrapped = code + "\nimport resource, json as _j\n" \
+        "_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n" \
+        "_kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n" \
+        "print(_j.dumps({**RESULT, 'peak_mb': _self, 'worker_peak_mb': _kids}))"
+    return child(wrapped)
+
+
+def make_sample(path: Path, receptions: int, stations: int = 10) -> None:
+    from toolkit.sample import make_sample as make
+
+    make(path, stations=stations, receptions=receptions, year=2024, seed=7)
+
+
+def bench_docx(book: Path, work: Path, naive_n: int) -> dict:
+    ours = peak_child(f"""
+import time
+from pathlib import Path
+from toolkit.build import build, BuildOptions
+t = time.perf_counter()
+r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / 'docx')!r}),
+                       only=('reception_form',), formats=('docx',)))
+RESULT = {{'n': r.documents, 's': time.perf_counter() - t}}
+""")
+    naive = peak_child(f"""
+import io, time
+from pathlib import Path
+from docxtpl import DocxTemplate
+from toolkit.build import BuildOptions, check
+from toolkit.derive import Period, plan
+from toolkit.forms import load_forms
+from toolkit.rules import load_rules
+data = check(Path({str(book)!r}), pdf=False)
+form = load_forms()['reception_form']
+docs = list(plan(form, data, load_rules(), Period()))[:{naive_n}]
+t = time.perf_counter()
+for d in docs:
+    tpl = DocxTemplate(str(form.template('docx')))
+    tpl.render(d.context, autoescape=True)
+    tpl.save(io.BytesIO())
+RESULT = {{'n': len(docs), 's': time.perf_counter() - t}}
+""")
+    return {"ours_per_s": ours["n"] / ours["s"], "naive_per_s": naive["n"] / naive["s"],
+            "ours_n": ours["n"], "naive_n": naive["n"]}
+
+
+def bench_pdf(book: Path, work: Path, n: int) -> dict:
+    ours = peak_child(f"""
+import time
+from pathlib import Path
+from toolkit.build import build, BuildOptions
+t = time.perf_counter()
+r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / 'pdf')!r}),
+                       only=('reception_form',), formats=('pdf',), date_to=None))
+RESULT = {{'n': r.documents, 's': time.perf_counter() - t}}
+""")
+    sizes = [p.stat().st_size for p in (work / "pdf").rglob("*.pdf")]
+    naive = peak_child(f"""
+import io, time
+from pathlib import Path
+from toolkit import fonts
+fonts.use_shipped_fonts()
+from weasyprint import HTML, CSS
+from toolkit.build import check
+from toolkit.derive import Period, plan
+from toolkit.forms import load_forms
+from toolkit.rules import load_rules
+from toolkit.templating import make_env
+from toolkit.paths import STYLES_DIR
+data = check(Path({str(book)!r}), pdf=False)
+form = load_forms()['reception_form']
+docs = list(plan(form, data, load_rules(), Period()))[:{n}]
+sheets = [str(STYLES_DIR / 'base.css')] + ([str(form.folder / 'style.css')] if (form.folder / 'style.css').exists() else [])
+t = time.perf_counter()
+for d in docs:
+    html = make_env().from_string(form.template('pdf').read_text()).render(d.context)
+    HTML(string=html, base_url=str(form.folder)).write_pdf(io.BytesIO(), stylesheets=[CSS(filename=s) for s in sheets])
+RESULT = {{'n': len(docs), 's': time.perf_counter() - t}}
+""")
+    return {"ours_per_s": ours["n"] / ours["s"], "naive_per_s": naive["n"] / naive["s"],
+            "ours_n": ours["n"], "naive_n": naive["n"], "ours_peak_mb": ours["peak_mb"],
+            "max_kb": max(sizes) / 1024 if sizes else 0,
+            "mean_kb": sum(sizes) / len(sizes) / 1024 if sizes else 0}
+
+
+def bench_xlsx(rows: int, naive_rows: int) -> dict:
+    ours = peak_child(f"""
+import io, time
+from pathlib import Path
+from toolkit.forms import load_forms
+from toolkit.render.xlsx import XlsxRenderer
+from toolkit.templating import make_env
+form = load_forms()['reception_register']
+r = XlsxRenderer(form.template('xlsx'), make_env(autoescape=False), 'layout')
+row = {{'序号': 0, '接待日期': '2024年3月5日', '接待代表': '王伟、李娜', '来访人': '赵桂兰',
+       '联系电话': '13912345678', '住址': '建设路8号院3栋', '反映内容': '小区路面破损，雨天积水严重，希望尽快修复。',
+       '问题类别': '道路交通', '处理方式': '交街道(乡镇)办理', '承办单位': '三元街道城建办',
+       '办理结果': '已修复', '群众满意度': '满意'}}
+def rows():
+    for i in range({rows}):
+        yield dict(row, 序号=i + 1)
+ctx = {{'联络站': '三元社区人大代表联络站', '期间': '2024年', '记录': rows(), '站点': {{}},
+        '统计': {{}}, '表单名称': '接待选民登记簿'}}
+t = time.perf_counter()
+with open('/dev/null', 'wb') as sink:
+    buf = io.BytesIO()
+    r.render(ctx, buf)
+RESULT = {{'n': {rows}, 's': time.perf_counter() - t}}
+""")
+    naive = peak_child(f"""
+import io, time
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+t = time.perf_counter()
+wb = Workbook(); ws = wb.active
+thin = Side(style='thin')
+values = ['0', '2024年3月5日', '王伟、李娜', '赵桂兰', '13912345678', '建设路8号院3栋',
+          '小区路面破损，雨天积水严重，希望尽快修复。', '道路交通', '交街道(乡镇)办理', '三元街道城建办', '已修复', '满意']
+for i in range({naive_rows}):
+    for c, v in enumerate(values, start=1):
+        cell = ws.cell(row=i + 1, column=c, value=v)
+        cell.font = Font(name='宋体', size=10.5)
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        cell.alignment = Alignment(wrap_text=True, vertical='center')
+wb.save(io.BytesIO())
+RESULT = {{'n': {naive_rows}, 's': time.perf_counter() - t}}
+""")
+    return {"ours_per_s": ours["n"] / ours["s"], "naive_per_s": naive["n"] / naive["s"],
+            "ours_peak_mb": ours["peak_mb"], "naive_peak_mb": naive["peak_mb"],
+            "ours_n": ours["n"], "naive_n": naive["n"]}
+
+
+def bench_read(book: Path) -> dict:
+    bare = peak_child(f"""
+import time, openpyxl
+t = time.perf_counter()
+wb = openpyxl.load_workbook({str(book)!r}, read_only=True)
+ws = wb['接待登记']; ws.reset_dimensions()
+n = sum(1 for _ in ws.iter_rows(values_only=True))
+RESULT = {{'n': n, 's': time.perf_counter() - t}}
+""")
+    ours = peak_child(f"""
+import time
+from pathlib import Path
+from toolkit.build import check
+t = time.perf_counter()
+data = check(Path({str(book)!r}))
+RESULT = {{'n': data.read['接待登记'], 's': time.perf_counter() - t, 'errors': len(data.errors)}}
+""")
+    return {"bare_s": bare["s"], "ours_s": ours["s"], "rows": ours["n"], "errors": ours["errors"],
+            "ours_peak_mb": ours["peak_mb"], "bare_peak_mb": bare["peak_mb"]}
+
+
+def bench_memory(small: Path, large: Path, work: Path) -> dict:
+    def run(book: Path, name: str) -> dict:
+        return peak_child(f"""
+import time
+from pathlib import Path
+from toolkit.build import build, BuildOptions
+t = time.perf_counter()
+r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / name)!r}),
+                       formats=('docx', 'xlsx')))
+RESULT = {{'n': r.documents, 's': time.perf_counter() - t}}
+""")
+    one, two = run(small, "mem_small"), run(large, "mem_large")
+    return {"small_docs": one["n"], "large_docs": two["n"], "small_peak_mb": one["peak_mb"],
+            "large_peak_mb": two["peak_mb"], "small_worker_mb": one["worker_peak_mb"],
+            "large_worker_mb": two["worker_peak_mb"]}
+
+
+def bench_libreoffice(work: Path, n: int) -> dict | None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    docs = sorted((work / "docx").rglob("*.docx"))[:n]
+    if not docs:
+        return None
+    target = work / "lo"
+    target.mkdir(exist_ok=True)
+    t = time.perf_counter()
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(target),
+                    *map(str, docs)], capture_output=True, check=False)
+    elapsed = time.perf_counter() - t
+    made = list(target.glob("*.pdf"))
+    return {"per_s": len(made) / elapsed, "n": len(made),
+            "mean_kb": sum(p.stat().st_size for p in made) / max(len(made), 1) / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    args = parser.parse_args()
+    quick = args.quick
+    work = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
+    try:
+        n_receptions = 200 if quick else 1000
+        book = work / "bench.xlsx"
+        make_sample(book, n_receptions)
+        print(f"sample: {n_receptions} receptions, {os.cpu_count()} cores")
+        d = bench_docx(book, work, 20 if quick else 100)
+        print(f"docx: ours {d['ours_per_s']:.0f}/s ({d['ours_n']} docs), naive docxtpl loop "
+              f"{d['naive_per_s']:.1f}/s → ×{d['ours_per_s'] / d['naive_per_s']:.1f} (target ≥ 20)")
+        pdf_book = work / "pdf.xlsx"
+        make_sample(pdf_book, 40 if quick else 200, stations=4)
+        p = bench_pdf(pdf_book, work, 10 if quick else 40)
+        print(f"pdf: ours {p['ours_per_s']:.1f} pages/s ({p['ours_n']} one-page forms, peak "
+              f"{p['ours_peak_mb']:.0f} MB), naive WeasyPrint loop {p['naive_per_s']:.1f}/s → "
+              f"×{p['ours_per_s'] / p['naive_per_s']:.1f} (target ≥ 3); size mean "
+              f"{p['mean_kb']:.0f} KB, max {p['max_kb']:.0f} KB (target ≤ 150)")
+        lo = bench_libreoffice(work, 20 if quick else 100)
+        if lo:
+            print(f"libreoffice docx→pdf batched: {lo['per_s']:.1f}/s, {lo['mean_kb']:.0f} KB each "
+                  f"→ our pdf path ×{p['ours_per_s'] / lo['per_s']:.1f}")
+        else:
+            print("libreoffice: not installed here, not measured")
+        rows = 20_000 if quick else 100_000
+        x = bench_xlsx(rows, rows // (4 if quick else 1))
+        print(f"xlsx: ours {x['ours_per_s']:.0f} rows/s ({x['ours_n']} rows, peak "
+              f"{x['ours_peak_mb']:.0f} MB), naive styled openpyxl {x['naive_per_s']:.0f} rows/s "
+              f"(peak {x['naive_peak_mb']:.0f} MB) → ×{x['ours_per_s'] / x['naive_per_s']:.1f} "
+              f"(target ≥ 2, < 100 MB)")
+        big = work / "read.xlsx"
+        make_sample(big, 20_000 if quick else 100_000, stations=20)
+        r = bench_read(big)
+        print(f"read+validate {r['rows']} rows: {r['ours_s']:.1f} s (peak {r['ours_peak_mb']:.0f} MB, "
+              f"{r['errors']} errors) vs bare openpyxl read-only {r['bare_s']:.1f} s → "
+              f"×{r['ours_s'] / r['bare_s']:.2f} of it (target ≤ 1.5)")
+        small, large = work / "m1.xlsx", work / "m2.xlsx"
+        make_sample(small, 1000)
+        make_sample(large, 5000 if quick else 20_000)
+        m = bench_memory(small, large, work)
+        print(f"memory: build of {m['small_docs']} docs peak {m['small_peak_mb']:.0f} MB, of "
+              f"{m['large_docs']} docs peak {m['large_peak_mb']:.0f} MB → "
+              f"×{m['large_peak_mb'] / m['small_peak_mb']:.2f}; largest worker "
+              f"{m['small_worker_mb']:.0f} MB vs {m['large_worker_mb']:.0f} MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
