@@ -41,6 +41,10 @@ def write_workbook(path: Path, sheets: dict[str, list[list[Any]]],
         ws = wb.create_sheet(title)
         for row in rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text a clerk typed, as Excel keeps it after a leading '
+
         for cells in (merges or {}).get(title, []):
             ws.merge_cells(cells)
     wb.save(path)
