@@ -11,7 +11,6 @@ Heavy parts run in subprocesses so that each peak RSS is measured on its own.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import resource
@@ -29,8 +28,9 @@ sys.path.insert(0, str(ROOT))
 def child(code: str) -> dict:
     """Run `code` in a fresh interpreter; it prints one JSON line. Adds the child's peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     if proc.returncode:
         raise SystemExit(f"benchmark step failed:\n{proc.stderr[-3000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -41,10 +41,12 @@ def child(code: str) -> dict:
 
 def peak_child(code: str) -> dict:
     """Like child(), but measures peak RSS inside the child (RUSAGE_CHILDREN keeps the max)."""
-    wrapped = code + "\nimport resource, json as _j\n" \
-        "_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n" \
-        "_kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n" \
+    wrapped = (
+        code + "\nimport resource, json as _j\n"
+        "_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "_kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(_j.dumps({**RESULT, 'peak_mb': _self, 'worker_peak_mb': _kids}))"
+    )
     return child(wrapped)
 
 
@@ -60,7 +62,7 @@ import time
 from pathlib import Path
 from toolkit.build import build, BuildOptions
 t = time.perf_counter()
-r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / 'docx')!r}),
+r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / "docx")!r}),
                        only=('reception_form',), formats=('docx',)))
 RESULT = {{'n': r.documents, 's': time.perf_counter() - t}}
 """)
@@ -82,8 +84,12 @@ for d in docs:
     tpl.save(io.BytesIO())
 RESULT = {{'n': len(docs), 's': time.perf_counter() - t}}
 """)
-    return {"ours_per_s": ours["n"] / ours["s"], "naive_per_s": naive["n"] / naive["s"],
-            "ours_n": ours["n"], "naive_n": naive["n"]}
+    return {
+        "ours_per_s": ours["n"] / ours["s"],
+        "naive_per_s": naive["n"] / naive["s"],
+        "ours_n": ours["n"],
+        "naive_n": naive["n"],
+    }
 
 
 def bench_pdf(book: Path, work: Path, n: int) -> dict:
@@ -92,7 +98,7 @@ import time
 from pathlib import Path
 from toolkit.build import build, BuildOptions
 t = time.perf_counter()
-r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / 'pdf')!r}),
+r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / "pdf")!r}),
                        only=('reception_form',), formats=('pdf',), date_to=None))
 RESULT = {{'n': r.documents, 's': time.perf_counter() - t}}
 """)
@@ -119,10 +125,15 @@ for d in docs:
     HTML(string=html, base_url=str(form.folder)).write_pdf(io.BytesIO(), stylesheets=[CSS(filename=s) for s in sheets])
 RESULT = {{'n': len(docs), 's': time.perf_counter() - t}}
 """)
-    return {"ours_per_s": ours["n"] / ours["s"], "naive_per_s": naive["n"] / naive["s"],
-            "ours_n": ours["n"], "naive_n": naive["n"], "ours_peak_mb": ours["peak_mb"],
-            "max_kb": max(sizes) / 1024 if sizes else 0,
-            "mean_kb": sum(sizes) / len(sizes) / 1024 if sizes else 0}
+    return {
+        "ours_per_s": ours["n"] / ours["s"],
+        "naive_per_s": naive["n"] / naive["s"],
+        "ours_n": ours["n"],
+        "naive_n": naive["n"],
+        "ours_peak_mb": ours["peak_mb"],
+        "max_kb": max(sizes) / 1024 if sizes else 0,
+        "mean_kb": sum(sizes) / len(sizes) / 1024 if sizes else 0,
+    }
 
 
 def bench_xlsx(rows: int, naive_rows: int) -> dict:
@@ -167,9 +178,14 @@ for i in range({naive_rows}):
 wb.save(io.BytesIO())
 RESULT = {{'n': {naive_rows}, 's': time.perf_counter() - t}}
 """)
-    return {"ours_per_s": ours["n"] / ours["s"], "naive_per_s": naive["n"] / naive["s"],
-            "ours_peak_mb": ours["peak_mb"], "naive_peak_mb": naive["peak_mb"],
-            "ours_n": ours["n"], "naive_n": naive["n"]}
+    return {
+        "ours_per_s": ours["n"] / ours["s"],
+        "naive_per_s": naive["n"] / naive["s"],
+        "ours_peak_mb": ours["peak_mb"],
+        "naive_peak_mb": naive["peak_mb"],
+        "ours_n": ours["n"],
+        "naive_n": naive["n"],
+    }
 
 
 def bench_read(book: Path) -> dict:
@@ -189,8 +205,14 @@ t = time.perf_counter()
 data = check(Path({str(book)!r}))
 RESULT = {{'n': data.read['接待登记'], 's': time.perf_counter() - t, 'errors': len(data.errors)}}
 """)
-    return {"bare_s": bare["s"], "ours_s": ours["s"], "rows": ours["n"], "errors": ours["errors"],
-            "ours_peak_mb": ours["peak_mb"], "bare_peak_mb": bare["peak_mb"]}
+    return {
+        "bare_s": bare["s"],
+        "ours_s": ours["s"],
+        "rows": ours["n"],
+        "errors": ours["errors"],
+        "ours_peak_mb": ours["peak_mb"],
+        "bare_peak_mb": bare["peak_mb"],
+    }
 
 
 def bench_memory(small: Path, large: Path, work: Path) -> dict:
@@ -204,10 +226,16 @@ r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / name)!
                        formats=('docx', 'xlsx')))
 RESULT = {{'n': r.documents, 's': time.perf_counter() - t}}
 """)
+
     one, two = run(small, "mem_small"), run(large, "mem_large")
-    return {"small_docs": one["n"], "large_docs": two["n"], "small_peak_mb": one["peak_mb"],
-            "large_peak_mb": two["peak_mb"], "small_worker_mb": one["worker_peak_mb"],
-            "large_worker_mb": two["worker_peak_mb"]}
+    return {
+        "small_docs": one["n"],
+        "large_docs": two["n"],
+        "small_peak_mb": one["peak_mb"],
+        "large_peak_mb": two["peak_mb"],
+        "small_worker_mb": one["worker_peak_mb"],
+        "large_worker_mb": two["worker_peak_mb"],
+    }
 
 
 def bench_libreoffice(work: Path, n: int) -> dict | None:
@@ -220,12 +248,18 @@ def bench_libreoffice(work: Path, n: int) -> dict | None:
     target = work / "lo"
     target.mkdir(exist_ok=True)
     t = time.perf_counter()
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(target),
-                    *map(str, docs)], capture_output=True, check=False)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(target), *map(str, docs)],
+        capture_output=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - t
     made = list(target.glob("*.pdf"))
-    return {"per_s": len(made) / elapsed, "n": len(made),
-            "mean_kb": sum(p.stat().st_size for p in made) / max(len(made), 1) / 1024}
+    return {
+        "per_s": len(made) / elapsed,
+        "n": len(made),
+        "mean_kb": sum(p.stat().st_size for p in made) / max(len(made), 1) / 1024,
+    }
 
 
 def main() -> None:
@@ -240,41 +274,53 @@ def main() -> None:
         make_sample(book, n_receptions)
         print(f"sample: {n_receptions} receptions, {os.cpu_count()} cores")
         d = bench_docx(book, work, 20 if quick else 100)
-        print(f"docx: ours {d['ours_per_s']:.0f}/s ({d['ours_n']} docs), naive docxtpl loop "
-              f"{d['naive_per_s']:.1f}/s → ×{d['ours_per_s'] / d['naive_per_s']:.1f} (target ≥ 20)")
+        print(
+            f"docx: ours {d['ours_per_s']:.0f}/s ({d['ours_n']} docs), naive docxtpl loop "
+            f"{d['naive_per_s']:.1f}/s → ×{d['ours_per_s'] / d['naive_per_s']:.1f} (target ≥ 20)"
+        )
         pdf_book = work / "pdf.xlsx"
         make_sample(pdf_book, 40 if quick else 200, stations=4)
         p = bench_pdf(pdf_book, work, 10 if quick else 40)
-        print(f"pdf: ours {p['ours_per_s']:.1f} pages/s ({p['ours_n']} one-page forms, peak "
-              f"{p['ours_peak_mb']:.0f} MB), naive WeasyPrint loop {p['naive_per_s']:.1f}/s → "
-              f"×{p['ours_per_s'] / p['naive_per_s']:.1f} (target ≥ 3); size mean "
-              f"{p['mean_kb']:.0f} KB, max {p['max_kb']:.0f} KB (target ≤ 150)")
+        print(
+            f"pdf: ours {p['ours_per_s']:.1f} pages/s ({p['ours_n']} one-page forms, peak "
+            f"{p['ours_peak_mb']:.0f} MB), naive WeasyPrint loop {p['naive_per_s']:.1f}/s → "
+            f"×{p['ours_per_s'] / p['naive_per_s']:.1f} (target ≥ 3); size mean "
+            f"{p['mean_kb']:.0f} KB, max {p['max_kb']:.0f} KB (target ≤ 150)"
+        )
         lo = bench_libreoffice(work, 20 if quick else 100)
         if lo:
-            print(f"libreoffice docx→pdf batched: {lo['per_s']:.1f}/s, {lo['mean_kb']:.0f} KB each "
-                  f"→ our pdf path ×{p['ours_per_s'] / lo['per_s']:.1f}")
+            print(
+                f"libreoffice docx→pdf batched: {lo['per_s']:.1f}/s, {lo['mean_kb']:.0f} KB each "
+                f"→ our pdf path ×{p['ours_per_s'] / lo['per_s']:.1f}"
+            )
         else:
             print("libreoffice: not installed here, not measured")
         rows = 20_000 if quick else 100_000
         x = bench_xlsx(rows, rows // (4 if quick else 1))
-        print(f"xlsx: ours {x['ours_per_s']:.0f} rows/s ({x['ours_n']} rows, peak "
-              f"{x['ours_peak_mb']:.0f} MB), naive styled openpyxl {x['naive_per_s']:.0f} rows/s "
-              f"(peak {x['naive_peak_mb']:.0f} MB) → ×{x['ours_per_s'] / x['naive_per_s']:.1f} "
-              f"(target ≥ 2, < 100 MB)")
+        print(
+            f"xlsx: ours {x['ours_per_s']:.0f} rows/s ({x['ours_n']} rows, peak "
+            f"{x['ours_peak_mb']:.0f} MB), naive styled openpyxl {x['naive_per_s']:.0f} rows/s "
+            f"(peak {x['naive_peak_mb']:.0f} MB) → ×{x['ours_per_s'] / x['naive_per_s']:.1f} "
+            f"(target ≥ 2, < 100 MB)"
+        )
         big = work / "read.xlsx"
         make_sample(big, 20_000 if quick else 100_000, stations=20)
         r = bench_read(big)
-        print(f"read+validate {r['rows']} rows: {r['ours_s']:.1f} s (peak {r['ours_peak_mb']:.0f} MB, "
-              f"{r['errors']} errors) vs bare openpyxl read-only {r['bare_s']:.1f} s → "
-              f"×{r['ours_s'] / r['bare_s']:.2f} of it (target ≤ 1.5)")
+        print(
+            f"read+validate {r['rows']} rows: {r['ours_s']:.1f} s (peak {r['ours_peak_mb']:.0f} MB, "
+            f"{r['errors']} errors) vs bare openpyxl read-only {r['bare_s']:.1f} s → "
+            f"×{r['ours_s'] / r['bare_s']:.2f} of it (target ≤ 1.5)"
+        )
         small, large = work / "m1.xlsx", work / "m2.xlsx"
         make_sample(small, 1000)
         make_sample(large, 5000 if quick else 20_000)
         m = bench_memory(small, large, work)
-        print(f"memory: build of {m['small_docs']} docs peak {m['small_peak_mb']:.0f} MB, of "
-              f"{m['large_docs']} docs peak {m['large_peak_mb']:.0f} MB → "
-              f"×{m['large_peak_mb'] / m['small_peak_mb']:.2f}; largest worker "
-              f"{m['small_worker_mb']:.0f} MB vs {m['large_worker_mb']:.0f} MB")
+        print(
+            f"memory: build of {m['small_docs']} docs peak {m['small_peak_mb']:.0f} MB, of "
+            f"{m['large_docs']} docs peak {m['large_peak_mb']:.0f} MB → "
+            f"×{m['large_peak_mb'] / m['small_peak_mb']:.2f}; largest worker "
+            f"{m['small_worker_mb']:.0f} MB vs {m['large_worker_mb']:.0f} MB"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -13,28 +13,70 @@ import pytest
 STATION = "三元社区人大代表联络站"
 STATION2 = "建设镇人大代表联络站"
 
-STATIONS = [["站点名称", "站点编号", "地址", "接待日", "负责人", "联系电话"],
-            [STATION, "LLZ-01", "三元街道建设路12号", "每月15日", "张敏", "0571-86001234"],
-            [STATION2, "LLZ-02", "建设镇人民路1号", "每月5日", "刘强", "0571-86005678"]]
-DEPUTIES = [["姓名", "代表证号", "代表层级", "所属联络站", "性别", "工作单位及职务", "联系电话"],
-            ["王伟", "DB-001", "县", STATION, "男", "三元街道社区卫生服务中心主任", "13800000001"],
-            ["李娜", "DB-002", "区级", STATION, "女", "三元小学校长", "13800000002"],
-            ["买买提·艾力", "DB-003", "市", STATION, "男", "个体工商户", "13800000003"],
-            ["张建国", "DB-004", "镇", STATION2, "男", "建设村党支部书记", "13800000004"]]
-RECEPTION_HEADER = ["接待日期", "联络站", "接待代表", "反映内容", "登记编号", "来访人", "联系电话",
-                    "住址", "来访人数", "问题类别", "处理方式", "承办单位", "办理时限", "办理结果"]
+STATIONS = [
+    ["站点名称", "站点编号", "地址", "接待日", "负责人", "联系电话"],
+    [STATION, "LLZ-01", "三元街道建设路12号", "每月15日", "张敏", "0571-86001234"],
+    [STATION2, "LLZ-02", "建设镇人民路1号", "每月5日", "刘强", "0571-86005678"],
+]
+DEPUTIES = [
+    ["姓名", "代表证号", "代表层级", "所属联络站", "性别", "工作单位及职务", "联系电话"],
+    ["王伟", "DB-001", "县", STATION, "男", "三元街道社区卫生服务中心主任", "13800000001"],
+    ["李娜", "DB-002", "区级", STATION, "女", "三元小学校长", "13800000002"],
+    ["买买提·艾力", "DB-003", "市", STATION, "男", "个体工商户", "13800000003"],
+    ["张建国", "DB-004", "镇", STATION2, "男", "建设村党支部书记", "13800000004"],
+]
+RECEPTION_HEADER = [
+    "接待日期",
+    "联络站",
+    "接待代表",
+    "反映内容",
+    "登记编号",
+    "来访人",
+    "联系电话",
+    "住址",
+    "来访人数",
+    "问题类别",
+    "处理方式",
+    "承办单位",
+    "办理时限",
+    "办理结果",
+]
 
 
-def reception(date: Any = dt.date(2024, 3, 15), station: str = STATION, deputies: str = "王伟、李娜",
-              content: str = "小区路面破损，雨天积水严重。", code: str = "JD-2024-001",
-              visitor: str = "赵桂兰", phone: Any = "13912345678", route: str = "交街道(乡镇)办理",
-              unit: str = "三元街道城建办", due: Any = dt.date(2024, 4, 15), result: str = "") -> list[Any]:
-    return [date, station, deputies, content, code, visitor, phone, "建设路8号院", 1, "道路交通",
-            route, unit, due, result]
+def reception(
+    date: Any = dt.date(2024, 3, 15),
+    station: str = STATION,
+    deputies: str = "王伟、李娜",
+    content: str = "小区路面破损，雨天积水严重。",
+    code: str = "JD-2024-001",
+    visitor: str = "赵桂兰",
+    phone: Any = "13912345678",
+    route: str = "交街道(乡镇)办理",
+    unit: str = "三元街道城建办",
+    due: Any = dt.date(2024, 4, 15),
+    result: str = "",
+) -> list[Any]:
+    return [
+        date,
+        station,
+        deputies,
+        content,
+        code,
+        visitor,
+        phone,
+        "建设路8号院",
+        1,
+        "道路交通",
+        route,
+        unit,
+        due,
+        result,
+    ]
 
 
-def write_workbook(path: Path, sheets: dict[str, list[list[Any]]],
-                   merges: dict[str, list[str]] | None = None) -> Path:
+def write_workbook(
+    path: Path, sheets: dict[str, list[list[Any]]], merges: dict[str, list[str]] | None = None
+) -> Path:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for title, rows in sheets.items():
@@ -56,11 +98,23 @@ def make_book(tmp_path: Path) -> Callable[..., Path]:
     """make_book(receptions=[...], name=..., extra_sheets=..., merges=...) → a station workbook."""
     counter = iter(range(1000))
 
-    def make(receptions: list[list[Any]] | None = None, *, header: list[str] | None = None,
-             deputies: list[list[Any]] | None = None, extra_sheets: dict[str, list[list[Any]]] | None = None,
-             merges: dict[str, list[str]] | None = None, name: str | None = None) -> Path:
-        sheets = {"联络站": STATIONS, "代表名册": deputies or DEPUTIES,
-                  "接待登记": [header or RECEPTION_HEADER, *(receptions if receptions is not None else [reception()])]}
+    def make(
+        receptions: list[list[Any]] | None = None,
+        *,
+        header: list[str] | None = None,
+        deputies: list[list[Any]] | None = None,
+        extra_sheets: dict[str, list[list[Any]]] | None = None,
+        merges: dict[str, list[str]] | None = None,
+        name: str | None = None,
+    ) -> Path:
+        sheets = {
+            "联络站": STATIONS,
+            "代表名册": deputies or DEPUTIES,
+            "接待登记": [
+                header or RECEPTION_HEADER,
+                *(receptions if receptions is not None else [reception()]),
+            ],
+        }
         sheets.update(extra_sheets or {})
         return write_workbook(tmp_path / (name or f"台账{next(counter)}.xlsx"), sheets, merges)
 

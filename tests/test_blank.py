@@ -36,15 +36,22 @@ def blank(blank_path: Path) -> Workbook:
 
 def _validation(ws: Worksheet, column: int) -> DataValidation:
     letter = get_column_letter(column)
-    found = [dv for dv in ws.data_validations.dataValidation
-             if str(dv.sqref) == f"{letter}2:{letter}{DATA_ROWS}"]
+    found = [
+        dv
+        for dv in ws.data_validations.dataValidation
+        if str(dv.sqref) == f"{letter}2:{letter}{DATA_ROWS}"
+    ]
     assert len(found) == 1, f"{ws.title} column {letter}"
     return found[0]
 
 
 def _columns(*kinds: str) -> list[tuple[contract.Sheet, int, contract.Column]]:
-    return [(spec, c, column) for spec in contract.SHEETS
-            for c, column in enumerate(spec.columns, start=1) if column.kind in kinds]
+    return [
+        (spec, c, column)
+        for spec in contract.SHEETS
+        for c, column in enumerate(spec.columns, start=1)
+        if column.kind in kinds
+    ]
 
 
 def test_sheets_in_order_with_hidden_options_last(blank: Workbook) -> None:
@@ -64,8 +71,10 @@ def test_header_row_is_the_contract(blank: Workbook) -> None:
             red = cell.font.color is not None and cell.font.color.rgb.endswith("C00000")
             assert red == column.required, f"{spec.name}.{column.name}"
         assert ws.freeze_panes == "A2"
-        widths = [ws.column_dimensions[get_column_letter(c)].width
-                  for c in range(1, len(spec.columns) + 1)]
+        widths = [
+            ws.column_dimensions[get_column_letter(c)].width
+            for c in range(1, len(spec.columns) + 1)
+        ]
         assert widths == [column.width for column in spec.columns]
         assert ws.page_setup.orientation == "landscape"
         assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4)
@@ -76,7 +85,7 @@ def test_intro_sheet_lists_every_column(blank: Workbook) -> None:
     text = "\n".join(str(v) for row in rows for v in row if v)
     assert "2024.3.5" in text and "2024年3月5日" in text and "、" in text
     start = next(i for i, row in enumerate(rows) if tuple(row[:6]) == TABLE_HEADER)
-    table = [row[:6] for row in rows[start + 1:]]
+    table = [row[:6] for row in rows[start + 1 :]]
     expected = [(spec.name, column.name) for spec in contract.SHEETS for column in spec.columns]
     assert [(row[0], row[1]) for row in table] == expected
     by_key = {(row[0], row[1]): row for row in table}

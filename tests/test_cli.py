@@ -5,8 +5,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from conftest import reception
+
 from toolkit.cli import cli
 
 
@@ -94,8 +94,18 @@ def test_build_with_rejected_rows_writes_nothing_by_default(run, make_book, tmp_
 def test_build_summary_and_only_by_title(run, make_book, tmp_path):
     out = tmp_path / "out"
     path = make_book([reception(code="A"), reception(code="B", route="当场答复")])
-    result = run("build", str(path), "--out", str(out), "--only", "代表接待选民登记表,群众意见建议交办单",
-                 "--format", "docx", "--jobs", "1")
+    result = run(
+        "build",
+        str(path),
+        "--out",
+        str(out),
+        "--only",
+        "代表接待选民登记表,群众意见建议交办单",
+        "--format",
+        "docx",
+        "--jobs",
+        "1",
+    )
     assert result.exit_code == 0, result.output
     assert "生成：3 份（代表接待选民登记表 docx 2；群众意见建议交办单 docx 1）" in result.output
     assert f"输出位置：{out.resolve()}" in result.output
@@ -107,13 +117,30 @@ def test_build_period_filter(run, make_book, tmp_path):
     import datetime as dt
 
     out = tmp_path / "out"
-    path = make_book([reception(code="A", date=dt.date(2024, 1, 5)),
-                      reception(code="B", date=dt.date(2024, 6, 5))])
-    result = run("build", str(path), "--out", str(out), "--from", "2024-6-1", "--to", "2024年6月30日",
-                 "--format", "docx,xlsx", "--only", "reception_form,reception_register")
+    path = make_book(
+        [
+            reception(code="A", date=dt.date(2024, 1, 5)),
+            reception(code="B", date=dt.date(2024, 6, 5)),
+        ]
+    )
+    result = run(
+        "build",
+        str(path),
+        "--out",
+        str(out),
+        "--from",
+        "2024-6-1",
+        "--to",
+        "2024年6月30日",
+        "--format",
+        "docx,xlsx",
+        "--only",
+        "reception_form,reception_register",
+    )
     assert result.exit_code == 0, result.output
-    assert [p.name for p in out.rglob("代表接待选民登记表/*.docx")] == \
-        ["代表接待选民登记表_2024-6-5_三元社区人大代表联络站_B.docx"]
+    assert [p.name for p in out.rglob("代表接待选民登记表/*.docx")] == [
+        "代表接待选民登记表_2024-6-5_三元社区人大代表联络站_B.docx"
+    ]
     register = next(out.rglob("接待选民登记簿/*.xlsx"))
     assert "2024年6月1日至2024年6月30日" in register.name
     bad = run("build", str(path), "--from", "2024.13.1")

@@ -10,21 +10,33 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import reception
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import reception
 from toolkit import fonts
 from toolkit.build import BuildOptions, build
+
 
 def excel_escaped(text: str) -> str:
     """Control characters as Excel stores them (_x000B_): openpyxl refuses the raw ones."""
     return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
-HOSTILE = ["A&B <x>", "{{7*7}}", "=1+1", '<a href="file:///etc/passwd">x</a>', "x\x0by",
-           "../../x", "CON", "{% for x in range(9) %}X{% endfor %}", "@SUM(A1)", "-1+2", "'\"&amp;"]
+HOSTILE = [
+    "A&B <x>",
+    "{{7*7}}",
+    "=1+1",
+    '<a href="file:///etc/passwd">x</a>',
+    "x\x0by",
+    "../../x",
+    "CON",
+    "{% for x in range(9) %}X{% endfor %}",
+    "@SUM(A1)",
+    "-1+2",
+    "'\"&amp;",
+]
 
 
 def _docx_text(path: Path) -> str:
@@ -62,8 +74,10 @@ def weasy_warnings():
 
 
 def test_hostile_strings_print_literally_everywhere(make_book, tmp_path, weasy_warnings):
-    rows = [reception(content=excel_escaped(text), visitor=excel_escaped(text[:20]), code=f"H{i}")
-            for i, text in enumerate(HOSTILE)]
+    rows = [
+        reception(content=excel_escaped(text), visitor=excel_escaped(text[:20]), code=f"H{i}")
+        for i, text in enumerate(HOSTILE)
+    ]
     out = tmp_path / "out"
     _build(make_book(rows), out)
     for i, text in enumerate(HOSTILE):
@@ -89,14 +103,21 @@ def _printable():
 
 
 TEXT = st.lists(
-    st.one_of(_printable(), st.sampled_from(list("<>&\"'{}%#=+-@\n\t")),
-              st.sampled_from(["{{", "}}", "{%", "%}", "\x01", "\x0b", "\x1f", "_x000B_", "&amp;"])),
-    min_size=1, max_size=60,
+    st.one_of(
+        _printable(),
+        st.sampled_from(list("<>&\"'{}%#=+-@\n\t")),
+        st.sampled_from(["{{", "}}", "{%", "%}", "\x01", "\x0b", "\x1f", "_x000B_", "&amp;"]),
+    ),
+    min_size=1,
+    max_size=60,
 ).map("".join)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(text=TEXT)
 def test_arbitrary_text_through_every_format(text, make_book, tmp_path_factory):
     cleaned = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text.replace("_x000B_", ""))

@@ -9,11 +9,17 @@ STATION_B = "建设镇人大代表联络站"
 
 @pytest.fixture
 def roster():
-    return Roster(Roster.displays([
-        ("王伟", "DB-001", "县", STATION_A, 2), ("王伟", "DB-009", "县", STATION_B, 3),
-        ("李娜", "DB-002", "县", STATION_A, 4), ("买买提·艾力", "DB-003", "市", STATION_A, 5),
-        ("欧阳晓峰", "DB-004", "县", STATION_A, 6),
-    ]))
+    return Roster(
+        Roster.displays(
+            [
+                ("王伟", "DB-001", "县", STATION_A, 2),
+                ("王伟", "DB-009", "县", STATION_B, 3),
+                ("李娜", "DB-002", "县", STATION_A, 4),
+                ("买买提·艾力", "DB-003", "市", STATION_A, 5),
+                ("欧阳晓峰", "DB-004", "县", STATION_A, 6),
+            ]
+        )
+    )
 
 
 def test_whitespace_inside_names_is_ignored(roster):

@@ -6,8 +6,8 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from conftest import DEPUTIES, STATION, STATIONS, reception, write_workbook
+
 from toolkit.errors import WorkbookError
 from toolkit.read import read_workbook
 from toolkit.rules import load_rules
@@ -20,11 +20,17 @@ def _records(path):
 
 
 def test_headers_below_merged_title_rows_in_any_order_with_variants(tmp_path):
-    rows = [["三元社区接待选民登记表（2024年）"], ["填表单位：三元社区"],
-            ["反映问题", " 接待时间 ", "接待代表", "联络站", "联系方式", "备忘"],
-            ["路灯不亮", "2024.3.5", "王伟", STATION, 13912345678, "自加的列"]]
-    path = write_workbook(tmp_path / "a.xlsx", {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": rows},
-                          {"接待登记": ["A1:F1"]})
+    rows = [
+        ["三元社区接待选民登记表（2024年）"],
+        ["填表单位：三元社区"],
+        ["反映问题", " 接待时间 ", "接待代表", "联络站", "联系方式", "备忘"],
+        ["路灯不亮", "2024.3.5", "王伟", STATION, 13912345678, "自加的列"],
+    ]
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": rows},
+        {"接待登记": ["A1:F1"]},
+    )
     data, records = _records(path)
     assert not data.errors, [str(p) for p in data.errors]
     record = records[0]
@@ -42,8 +48,10 @@ def test_blank_rows_between_blocks_are_skipped_not_counted(make_book):
 
 
 def test_a_date_merged_down_applies_to_each_row(make_book):
-    path = make_book([reception(code="A1"), reception(date=None, code="A2"),
-                      reception(date=None, code="A3")], merges={"接待登记": ["A2:A4"]})
+    path = make_book(
+        [reception(code="A1"), reception(date=None, code="A2"), reception(date=None, code="A3")],
+        merges={"接待登记": ["A2:A4"]},
+    )
     data, records = _records(path)
     assert not data.errors, [str(p) for p in data.errors]
     assert [r["接待日期"] for r in records] == [dt.date(2024, 3, 15)] * 3
@@ -57,7 +65,7 @@ def test_a_sheet_whose_stored_dimension_lies_is_read_whole(make_book, tmp_path):
             data = src.read(info)
             if info.filename.startswith("xl/worksheets/"):
                 text = data.decode()
-                start = text.index("<dimension ref=\"")
+                start = text.index('<dimension ref="')
                 end = text.index("/>", start)
                 data = (text[:start] + '<dimension ref="A1:B2"' + text[end:]).encode()
             dst.writestr(info, data)
@@ -68,9 +76,14 @@ def test_a_sheet_whose_stored_dimension_lies_is_read_whole(make_book, tmp_path):
 def test_old_xls_files_are_read(tmp_path):
     xlwt = pytest.importorskip("xlwt")
     book = xlwt.Workbook()
-    for title, rows in {"联络站": STATIONS, "代表名册": DEPUTIES,
-                        "接待登记": [["接待日期", "联络站", "接待代表", "反映内容"],
-                                 ["2024年3月5日", STATION, "王伟 李娜", "供暖温度不达标"]]}.items():
+    for title, rows in {
+        "联络站": STATIONS,
+        "代表名册": DEPUTIES,
+        "接待登记": [
+            ["接待日期", "联络站", "接待代表", "反映内容"],
+            ["2024年3月5日", STATION, "王伟 李娜", "供暖温度不达标"],
+        ],
+    }.items():
         sheet = book.add_sheet(title)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
@@ -82,13 +95,28 @@ def test_old_xls_files_are_read(tmp_path):
     assert records[0]["接待代表"] == ("王伟", "李娜")
 
 
-@pytest.mark.parametrize("content, suffix, message", [
-    (b"", ".xlsx", "“bad.xlsx”是空文件（0 字节）"),
-    ("接待日期,联络站\n2024-3-5,三元\n".encode("gb18030"), ".xlsx", "“bad.xlsx”是 CSV/文本文件，不是 Excel 工作簿"),
-    (b"<html><body><table></table></body></html>", ".xls", "“bad.xls”是网页/XML 格式的表格，不是真正的 Excel 工作簿"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", ".xlsx", "“bad.xlsx”不是 Excel 工作簿（文件内容无法识别）"),
-    (b"PK\x03\x04garbage", ".xlsx", "“bad.xlsx”已损坏，无法作为 Excel 工作簿打开"),
-])
+@pytest.mark.parametrize(
+    "content, suffix, message",
+    [
+        (b"", ".xlsx", "“bad.xlsx”是空文件（0 字节）"),
+        (
+            "接待日期,联络站\n2024-3-5,三元\n".encode("gb18030"),
+            ".xlsx",
+            "“bad.xlsx”是 CSV/文本文件，不是 Excel 工作簿",
+        ),
+        (
+            b"<html><body><table></table></body></html>",
+            ".xls",
+            "“bad.xls”是网页/XML 格式的表格，不是真正的 Excel 工作簿",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00",
+            ".xlsx",
+            "“bad.xlsx”不是 Excel 工作簿（文件内容无法识别）",
+        ),
+        (b"PK\x03\x04garbage", ".xlsx", "“bad.xlsx”已损坏，无法作为 Excel 工作簿打开"),
+    ],
+)
 def test_files_that_are_not_workbooks_get_one_line(tmp_path, content, suffix, message):
     path = tmp_path / f"bad{suffix}"
     path.write_bytes(content)

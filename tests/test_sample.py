@@ -25,8 +25,9 @@ def _read(path: Path) -> Sheets:
     for ws in wb.worksheets:
         header, *rows = ws.iter_rows(values_only=True)
         pad = (None,) * len(header)  # read-only rows stop at their last written cell
-        sheets[ws.title] = [dict(zip(header, (row + pad)[: len(header)], strict=True))
-                            for row in rows]
+        sheets[ws.title] = [
+            dict(zip(header, (row + pad)[: len(header)], strict=True)) for row in rows
+        ]
     wb.close()
     return sheets
 
@@ -80,8 +81,9 @@ def test_every_person_is_in_the_roster(small: Any) -> None:
     known = set(roster)
     mentioned = [name for row in sheets["接待登记"] for name in _names(row["接待代表"])]
     mentioned += [name for row in sheets["履职活动"] for name in _names(row["参加代表"])]
-    mentioned += [name for row in sheets["代表建议"]
-                  for name in [row["领衔代表"], *_names(row["附议代表"])]]
+    mentioned += [
+        name for row in sheets["代表建议"] for name in [row["领衔代表"], *_names(row["附议代表"])]
+    ]
     mentioned += [row["代表姓名"] for row in sheets["述职测评"]]
     mentioned += [row["姓名"] for row in sheets["述职材料"]]
     assert mentioned and set(mentioned) <= known
@@ -155,8 +157,10 @@ def test_dates_are_real_dates_in_the_year(small: Any) -> None:
 
 def test_receptions_on_the_station_day_with_unique_numbers(small: Any) -> None:
     sheets = small[2]
-    days = {row["站点名称"]: int(row["接待日"].removeprefix("每月").removesuffix("日"))
-            for row in sheets["联络站"]}
+    days = {
+        row["站点名称"]: int(row["接待日"].removeprefix("每月").removesuffix("日"))
+        for row in sheets["联络站"]
+    }
     receptions = sheets["接待登记"]
     assert all(row["接待日期"].day == days[row["联络站"]] for row in receptions)
     codes = [row["登记编号"] for row in receptions]
@@ -198,8 +202,12 @@ def test_refuses_to_overwrite_and_bad_sizes(tmp_path: Path) -> None:
     assert path.read_bytes() == b"keep"
     make_sample(path, stations=1, receptions=1)  # a sample is a throwaway: overwritten
     assert path.read_bytes() != b"keep"
-    for bad in ({"stations": 0}, {"stations": 3, "deputies": 2}, {"receptions": -1},
-                {"year": 1970}):
+    for bad in (
+        {"stations": 0},
+        {"stations": 3, "deputies": 2},
+        {"receptions": -1},
+        {"year": 1970},
+    ):
         with pytest.raises(UsageError):
             make_sample(tmp_path / "t.xlsx", **bad)
     assert not (tmp_path / "t.xlsx").exists()

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from conftest import DEPUTIES, RECEPTION_HEADER, STATION, reception
+
 from toolkit.read import read_workbook
 from toolkit.rules import load_rules
 from toolkit.validate import validate
@@ -17,25 +18,46 @@ def _messages(data):
 
 
 def test_the_issue_example_message(make_book):
-    data = _check(make_book([reception(), reception(code="X"), reception(code="Y"),
-                             reception(code="Z"), reception(code="W"), reception(code="V"),
-                             reception(code="U"), reception(code="T"), reception(code="S"),
-                             reception(code="R"), reception(date="2024.13.5", code="Q")]))
+    data = _check(
+        make_book(
+            [
+                reception(),
+                reception(code="X"),
+                reception(code="Y"),
+                reception(code="Z"),
+                reception(code="W"),
+                reception(code="V"),
+                reception(code="U"),
+                reception(code="T"),
+                reception(code="S"),
+                reception(code="R"),
+                reception(date="2024.13.5", code="Q"),
+            ]
+        )
+    )
     assert "接待登记!A12 接待日期：“2024.13.5” 不是有效日期" in _messages(data)
     assert data.rejected["接待登记"] == [12]
     assert len(data.rows("接待登记")) == 10
 
 
 def test_every_problem_of_every_row_is_collected(make_book):
-    data = _check(make_book([
-        reception(date="24.3.5", deputies="王伟、王小伟", code="A"),
-        reception(station="三元社区联络站", phone=1.3912345678e17, code="B"),
-        reception(content=None, code="C"),
-    ]))
+    data = _check(
+        make_book(
+            [
+                reception(date="24.3.5", deputies="王伟、王小伟", code="A"),
+                reception(station="三元社区联络站", phone=1.3912345678e17, code="B"),
+                reception(content=None, code="C"),
+            ]
+        )
+    )
     messages = _messages(data)
-    assert "接待登记!A2 接待日期：“24.3.5” 不是有效日期（年份请写四位数字，如 2024.3.5）" in messages
+    assert (
+        "接待登记!A2 接待日期：“24.3.5” 不是有效日期（年份请写四位数字，如 2024.3.5）" in messages
+    )
     assert "接待登记!C2 接待代表：“王小伟” 不在代表名册中（是否为：王伟？）" in messages
-    assert any(m.startswith("接待登记!B3 联络站：“三元社区联络站” 不在“联络站”表中") for m in messages)
+    assert any(
+        m.startswith("接待登记!B3 联络站：“三元社区联络站” 不在“联络站”表中") for m in messages
+    )
     assert any(m.startswith("接待登记!G3 联系电话：以数字形式保存，末几位已丢失") for m in messages)
     assert "接待登记!D4 反映内容：不能为空" in messages
     assert data.rejected["接待登记"] == [2, 3, 4]
@@ -64,9 +86,15 @@ def test_a_missing_required_column_rejects_every_row(make_book):
 
 def test_namesakes_in_the_roster(make_book):
     deputies = [*DEPUTIES, ["王伟", "DB-099", "乡镇", "建设镇人大代表联络站", "男", "", ""]]
-    data = _check(make_book([reception(deputies="王伟"), reception(deputies=f"王伟（{STATION}）", code="B")],
-                            deputies=deputies))
-    assert any(m.startswith("接待登记!C2 接待代表：“王伟” 有 2 名同名代表") for m in _messages(data))
+    data = _check(
+        make_book(
+            [reception(deputies="王伟"), reception(deputies=f"王伟（{STATION}）", code="B")],
+            deputies=deputies,
+        )
+    )
+    assert any(
+        m.startswith("接待登记!C2 接待代表：“王伟” 有 2 名同名代表") for m in _messages(data)
+    )
     assert data.rows("接待登记")[0]["接待代表"] == (f"王伟（{STATION}）",)
 
 
@@ -82,8 +110,11 @@ def test_unknown_columns_kept_and_odd_orders(make_book):
 
 def test_warning_when_a_handed_on_matter_has_no_unit(make_book):
     data = _check(make_book([reception(unit=None)]))
-    assert "【提醒】接待登记!K2 处理方式：处理方式为“交街道(乡镇)办理”，但“承办单位”为空（交办单上的承办单位将留空待填）" \
-        in _messages(data)
+    expected = (
+        "【提醒】接待登记!K2 处理方式：处理方式为“交街道(乡镇)办理”，但“承办单位”为空"
+        "（交办单上的承办单位将留空待填）"
+    )
+    assert expected in _messages(data)
     assert data.rows("接待登记")
 
 

@@ -6,22 +6,39 @@ from toolkit import chinese, values
 from toolkit.values import ValueProblem
 
 
-@pytest.mark.parametrize("raw", [
-    dt.date(2024, 3, 5), dt.datetime(2024, 3, 5, 9, 30), "2024.3.5", "2024/3/5", "2024-03-05",
-    "2024年3月5日", "2024 年 3 月 5 日", "２０２４．３．５", "2024-3-5 09:00", 45356, 45356.0,
-    "20240305", 20240305, "二〇二四年三月五日",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        dt.date(2024, 3, 5),
+        dt.datetime(2024, 3, 5, 9, 30),
+        "2024.3.5",
+        "2024/3/5",
+        "2024-03-05",
+        "2024年3月5日",
+        "2024 年 3 月 5 日",
+        "２０２４．３．５",
+        "2024-3-5 09:00",
+        45356,
+        45356.0,
+        "20240305",
+        20240305,
+        "二〇二四年三月五日",
+    ],
+)
 def test_dates_as_clerks_type_them(raw):
     assert values.parse_date(raw) == dt.date(2024, 3, 5)
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("2024.13.5", "“2024.13.5” 不是有效日期"),
-    ("24.3.5", "“24.3.5” 不是有效日期"),
-    ("2024.2.30", "“2024.2.30” 不是有效日期"),
-    ("三月五日", "“三月五日” 不是有效日期"),
-    ("1900.1.1", "“1900.1.1” 不是有效日期"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("2024.13.5", "“2024.13.5” 不是有效日期"),
+        ("24.3.5", "“24.3.5” 不是有效日期"),
+        ("2024.2.30", "“2024.2.30” 不是有效日期"),
+        ("三月五日", "“三月五日” 不是有效日期"),
+        ("1900.1.1", "“1900.1.1” 不是有效日期"),
+    ],
+)
 def test_bad_dates_are_errors_not_guesses(raw, message):
     with pytest.raises(ValueProblem) as info:
         values.parse_date(raw)
@@ -34,10 +51,16 @@ def test_two_digit_year_says_how_to_fix():
     assert "四位" in info.value.hint
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (13812345678, "13812345678"), (13812345678.0, "13812345678"), ("138 1234 5678", "138 1234 5678"),
-    ("１３８１２３４５６７８", "13812345678"), ("0571-86001234", "0571-86001234"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (13812345678, "13812345678"),
+        (13812345678.0, "13812345678"),
+        ("138 1234 5678", "138 1234 5678"),
+        ("１３８１２３４５６７８", "13812345678"),
+        ("0571-86001234", "0571-86001234"),
+    ],
+)
 def test_phone_numbers_kept_exactly(raw, expected):
     assert values.parse_phone(raw) == expected
 
@@ -54,8 +77,15 @@ def test_codes_from_number_cells():
     assert values.parse_code("ＪＤ－００１") == "JD-001"
 
 
-@pytest.mark.parametrize("raw, expected", [("9:00", dt.time(9)), ("14：30", dt.time(14, 30)),
-                                           ("下午2点", dt.time(14)), (0.375, dt.time(9))])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("9:00", dt.time(9)),
+        ("14：30", dt.time(14, 30)),
+        ("下午2点", dt.time(14)),
+        (0.375, dt.time(9)),
+    ],
+)
 def test_times(raw, expected):
     assert values.parse_time(raw) == expected
 
@@ -74,9 +104,19 @@ def test_choice_accepts_bracket_variants_and_suggests():
     assert info.value.hint == "可选：当场答复、交社区(村)办理"
 
 
-@pytest.mark.parametrize("raw, level", [("省级", "省"), ("区", "县"), ("区级", "县"), ("县级", "县"),
-                                        ("乡级", "乡镇"), ("镇", "乡镇"), ("全国人大代表", "全国"),
-                                        ("市", "市")])
+@pytest.mark.parametrize(
+    "raw, level",
+    [
+        ("省级", "省"),
+        ("区", "县"),
+        ("区级", "县"),
+        ("县级", "县"),
+        ("乡级", "乡镇"),
+        ("镇", "乡镇"),
+        ("全国人大代表", "全国"),
+        ("市", "市"),
+    ],
+)
 def test_levels(raw, level):
     assert values.parse_level(raw) == level
 

@@ -10,17 +10,26 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import reception
+
 from toolkit.build import BuildOptions, build
 from toolkit.write import NamePlanner, file_name, safe_component, write_atomic
 
 
-@pytest.mark.parametrize("raw, safe", [
-    ("../../x", "_._x"), ("a/b\\c", "a_b_c"), ("CON", "_CON"), ("nul.txt", "_nul.txt"),
-    ("名称. ", "名称"), ("a:b*c?d\"e<f>g|h", "a_b_c_d_e_f_g_h"), ("", "未命名"), ("..", "未命名"),
-    ("x\x00y", "x_y"),
-])
+@pytest.mark.parametrize(
+    "raw, safe",
+    [
+        ("../../x", "_._x"),
+        ("a/b\\c", "a_b_c"),
+        ("CON", "_CON"),
+        ("nul.txt", "_nul.txt"),
+        ("名称. ", "名称"),
+        ('a:b*c?d"e<f>g|h', "a_b_c_d_e_f_g_h"),
+        ("", "未命名"),
+        ("..", "未命名"),
+        ("x\x00y", "x_y"),
+    ],
+)
 def test_safe_component(raw, safe):
     assert safe_component(raw) == safe
 
@@ -51,10 +60,16 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path):
 
 def test_hostile_names_never_leave_the_output_folder(make_book, tmp_path):
     out = tmp_path / "out"
-    path = make_book([reception(code="../../x"), reception(code="CON", station="三元社区人大代表联络站"),
-                      reception(code="a/b")])
-    result = build(BuildOptions(workbook=path, out=out, formats=("docx",), only=("reception_form",),
-                                jobs=1))
+    path = make_book(
+        [
+            reception(code="../../x"),
+            reception(code="CON", station="三元社区人大代表联络站"),
+            reception(code="a/b"),
+        ]
+    )
+    result = build(
+        BuildOptions(workbook=path, out=out, formats=("docx",), only=("reception_form",), jobs=1)
+    )
     assert result.exit_code == 0
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.docx"))
     assert len(written) == 3
@@ -69,7 +84,9 @@ def test_manifest_lists_every_file_and_a_rerun_rewrites_nothing(make_book, tmp_p
     first = build(options)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     paths = {e["path"] for e in manifest["files"]}
-    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {
+        "manifest.json"
+    }
     assert paths == on_disk and first.documents == len(paths)
     entry = next(e for e in manifest["files"] if e["path"].endswith("_A.docx"))
     assert entry["sources"] == ["接待登记!第2行"] and len(entry["sha256"]) == 64
@@ -83,18 +100,48 @@ def test_same_input_gives_the_same_bytes(make_book, tmp_path):
     path = make_book([reception(code="A")])
     for name in ("o1", "o2"):
         build(BuildOptions(workbook=path, out=tmp_path / name, formats=("docx", "xlsx"), jobs=1))
-    one = {p.relative_to(tmp_path / "o1"): p.read_bytes() for p in (tmp_path / "o1").rglob("*.docx")}
-    two = {p.relative_to(tmp_path / "o2"): p.read_bytes() for p in (tmp_path / "o2").rglob("*.docx")}
+    one = {
+        p.relative_to(tmp_path / "o1"): p.read_bytes() for p in (tmp_path / "o1").rglob("*.docx")
+    }
+    two = {
+        p.relative_to(tmp_path / "o2"): p.read_bytes() for p in (tmp_path / "o2").rglob("*.docx")
+    }
     assert one == two
 
 
 def test_a_killed_run_is_finished_by_a_rerun(tmp_path):
     book = tmp_path / "big.xlsx"
-    subprocess.run([sys.executable, "-m", "toolkit.cli", "sample", str(book), "--stations", "2",
-                    "--receptions", "300"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit.cli",
+            "sample",
+            str(book),
+            "--stations",
+            "2",
+            "--receptions",
+            "300",
+        ],
+        check=True,
+        capture_output=True,
+    )
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "toolkit.cli", "build", str(book), "--out", str(out), "--format",
-           "docx", "--only", "reception_form", "--jobs", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "toolkit.cli",
+        "build",
+        str(book),
+        "--out",
+        str(out),
+        "--format",
+        "docx",
+        "--only",
+        "reception_form",
+        "--jobs",
+        "1",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and len(list(out.rglob("*.docx"))) < 20:

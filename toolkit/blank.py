@@ -152,8 +152,14 @@ def _fill_intro(ws: Worksheet) -> None:
     for spec in contract.SHEETS:
         for column in spec.columns:
             row += 1
-            values = (spec.name, column.name, "是" if column.required else "", describe(column),
-                      column.example, "/".join(column.choices))
+            values = (
+                spec.name,
+                column.name,
+                "是" if column.required else "",
+                describe(column),
+                column.example,
+                "/".join(column.choices),
+            )
             for c, value in enumerate(values, start=1):
                 cell = ws.cell(row, c, value or None)
                 cell.alignment = WRAP
@@ -200,11 +206,21 @@ def _validation(column: Column, options: _Options, sqref: str) -> DataValidation
     if column.kind in ENUM_KINDS and column.choices:
         choices = "/".join(column.choices)
         # A warning, not a stop: clerks may write a known variant (省级, 区) that reading accepts.
-        kwargs = dict(type="list", formula1=options.formula(column), showErrorMessage=True,
-                      errorStyle="warning", errorTitle="不在可选范围内",
-                      error=_clip(f"“{column.name}”可选：{choices}。确需填写其他值请点“是”。"))
-    dv = DataValidation(allow_blank=True, showInputMessage=True,
-                        promptTitle=_clip(title, TITLE_MAX), prompt=_clip(prompt), **kwargs)
+        kwargs = dict(
+            type="list",
+            formula1=options.formula(column),
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle="不在可选范围内",
+            error=_clip(f"“{column.name}”可选：{choices}。确需填写其他值请点“是”。"),
+        )
+    dv = DataValidation(
+        allow_blank=True,
+        showInputMessage=True,
+        promptTitle=_clip(title, TITLE_MAX),
+        prompt=_clip(prompt),
+        **kwargs,
+    )
     dv.add(sqref)
     return dv
 
@@ -248,8 +264,9 @@ class _Options:
 # ── saving ──────────────────────────────────────────────────────────────────────────────────
 
 
-def save_workbook(wb: Workbook, path: Path, *, overwrite: bool = False,
-                  stamp: datetime = STAMP) -> None:
+def save_workbook(
+    wb: Workbook, path: Path, *, overwrite: bool = False, stamp: datetime = STAMP
+) -> None:
     """Save `wb` to `path` atomically and reproducibly (see the module docstring).
 
     Raises FileExistsError when `path` exists and `overwrite` is false. Works for write-only
@@ -299,16 +316,25 @@ class _StampedZipFile(ZipFile):
         info.file_size = size
         return info
 
-    def writestr(self, zinfo_or_arcname: str | ZipInfo, data: Any,
-                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+    def writestr(
+        self,
+        zinfo_or_arcname: str | ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
         if isinstance(zinfo_or_arcname, ZipInfo):
             zinfo_or_arcname = zinfo_or_arcname.filename
         super().writestr(self._info(zinfo_or_arcname), data)
 
-    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
-              compresslevel: int | None = None) -> None:
+    def write(
+        self,
+        filename: Any,
+        arcname: Any = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
         name = str(arcname if arcname is not None else filename)
         info = self._info(name, os.path.getsize(filename))
         with open(filename, "rb") as source, self.open(info, "w") as target:
             shutil.copyfileobj(source, target, 1 << 20)
-

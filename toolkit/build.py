@@ -101,9 +101,17 @@ def check_glyphs(data: Dataset) -> None:
                 if missing:
                     shown = "、".join(f"“{ch}”（U+{ord(ch):04X}）" for ch in dict.fromkeys(missing))
                     col = record.cols.get(name, 0)
-                    data.problems.append(Problem(
-                        record.title, record.row, f"字符 {shown} 在 PDF 中无法显示（随附字体不含此字）",
-                        name, col, ERROR, "请改用常用字形，或只生成 Word（--format docx）"))
+                    data.problems.append(
+                        Problem(
+                            record.title,
+                            record.row,
+                            f"字符 {shown} 在 PDF 中无法显示（随附字体不含此字）",
+                            name,
+                            col,
+                            ERROR,
+                            "请改用常用字形，或只生成 Word（--format docx）",
+                        )
+                    )
                     bad = True
             if bad:
                 data.rejected.setdefault(sheet, []).append(record.row)
@@ -158,9 +166,14 @@ def _formats(chosen: list[forms.FormDef], wanted: tuple[str, ...]) -> dict[str, 
 Task = tuple[str, str, str, str, dict[str, Any], str]  # forms root, form id, fmt, rel, ctx, out
 
 
-def _tasks(docs: Iterator[Document], formats: dict[str, tuple[str, ...]], out: Path,
-           manifest: Manifest, result: BuildResult,
-           meta: dict[str, tuple[Document, str, str]]) -> Iterator[Task]:
+def _tasks(
+    docs: Iterator[Document],
+    formats: dict[str, tuple[str, ...]],
+    out: Path,
+    manifest: Manifest,
+    result: BuildResult,
+    meta: dict[str, tuple[Document, str, str]],
+) -> Iterator[Task]:
     planner = NamePlanner()
     for doc in docs:
         for fmt in formats[doc.form.id]:
@@ -174,9 +187,15 @@ def _tasks(docs: Iterator[Document], formats: dict[str, tuple[str, ...]], out: P
             yield (str(doc.form.folder.parent), doc.form.id, fmt, rel, doc.context, str(out))
 
 
-def _render_all(docs: Iterator[Document], formats: dict[str, tuple[str, ...]],
-                options: BuildOptions, manifest: Manifest, result: BuildResult, total: int,
-                progress: ProgressFn | None) -> None:
+def _render_all(
+    docs: Iterator[Document],
+    formats: dict[str, tuple[str, ...]],
+    options: BuildOptions,
+    manifest: Manifest,
+    result: BuildResult,
+    total: int,
+    progress: ProgressFn | None,
+) -> None:
     meta: dict[str, tuple[Document, str, str]] = {}
     done = 0
 
@@ -219,8 +238,9 @@ def _entry(rel: str, doc: Document, fmt: str, input_hash: str, digest: str, size
     from .write import Entry
 
     sources = [f"{sheet}!第{row}行" for sheet, row, _ in doc.sources]
-    return Entry(rel, doc.form.id, fmt, sources, [h for *_, h in doc.sources], input_hash,
-                 digest, size)
+    return Entry(
+        rel, doc.form.id, fmt, sources, [h for *_, h in doc.sources], input_hash, digest, size
+    )
 
 
 # --- in the worker processes (and in-process for small runs) -----------------------------------
@@ -235,7 +255,9 @@ def renderer_for(forms_root: str, form_id: str, fmt: str) -> render.Renderer:
     if found is None:
         form = forms.load_forms(Path(forms_root))[form_id]
         env = templating.make_env(autoescape=render.AUTOESCAPE[fmt])
-        found = render.RENDERERS[fmt](form.template(fmt), env, f"{form.id}/{form.template(fmt).name}")
+        found = render.RENDERERS[fmt](
+            form.template(fmt), env, f"{form.id}/{form.template(fmt).name}"
+        )
         _RENDERERS[key] = found
     return found
 

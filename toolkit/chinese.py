@@ -53,7 +53,11 @@ def cn_number(n: int) -> str:
     if rest == 0:
         return _DIGITS[hundreds] + "百"
     middle = "零" if rest < 10 else ""
-    tail = _DIGITS[rest] if rest < 10 else (_small_number(rest) if rest >= 20 else "一" + _small_number(rest))
+    tail = (
+        _DIGITS[rest]
+        if rest < 10
+        else (_small_number(rest) if rest >= 20 else "一" + _small_number(rest))
+    )
     return _DIGITS[hundreds] + "百" + middle + tail
 
 

@@ -49,11 +49,22 @@ class LiaisonGroup(LiaisonSubGroup):
 
     group_class = LiaisonSubGroup
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: Any = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         try:
-            code = super().main(args=args, prog_name=prog_name or "liaison",
-                                complete_var=complete_var, standalone_mode=False, **extra)
+            code = super().main(
+                args=args,
+                prog_name=prog_name or "liaison",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
         except click.exceptions.Abort:
             click.echo("已中止。", err=True)
             code = 1
@@ -69,8 +80,11 @@ class LiaisonGroup(LiaisonSubGroup):
         except Exception as exc:  # the last line of defence: never a traceback for a clerk
             if os.environ.get("LIAISON_DEBUG"):
                 raise
-            click.echo(f"程序内部错误（{type(exc).__name__}：{exc}）。请把这条信息和所用台账发给"
-                       "维护人员；设置环境变量 LIAISON_DEBUG=1 可查看详细信息。", err=True)
+            click.echo(
+                f"程序内部错误（{type(exc).__name__}：{exc}）。请把这条信息和所用台账发给"
+                "维护人员；设置环境变量 LIAISON_DEBUG=1 可查看详细信息。",
+                err=True,
+            )
             code = 3
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -120,31 +134,65 @@ def init(path: Path, force: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--stations", default=3, show_default=True, type=click.IntRange(1, 2000), metavar="N",
-              help="联络站数量。")
-@click.option("--deputies", type=click.IntRange(1), metavar="N", help="代表人数（默认每站约 12 名）。")
-@click.option("--receptions", type=click.IntRange(0), metavar="N", help="接待登记条数（默认每站约 40 条）。")
-@click.option("--year", default=2024, show_default=True, type=click.IntRange(1990, 2100),
-              metavar="年份", help="年度。")
-@click.option("--seed", default=1, show_default=True, type=int, metavar="N", help="随机种子：相同种子生成相同文件。")
+@click.option(
+    "--stations",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, 2000),
+    metavar="N",
+    help="联络站数量。",
+)
+@click.option(
+    "--deputies", type=click.IntRange(1), metavar="N", help="代表人数（默认每站约 12 名）。"
+)
+@click.option(
+    "--receptions", type=click.IntRange(0), metavar="N", help="接待登记条数（默认每站约 40 条）。"
+)
+@click.option(
+    "--year",
+    default=2024,
+    show_default=True,
+    type=click.IntRange(1990, 2100),
+    metavar="年份",
+    help="年度。",
+)
+@click.option(
+    "--seed",
+    default=1,
+    show_default=True,
+    type=int,
+    metavar="N",
+    help="随机种子：相同种子生成相同文件。",
+)
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
-def sample(path: Path, stations: int, deputies: int | None, receptions: int | None, year: int,
-           seed: int, force: bool) -> None:
+def sample(
+    path: Path,
+    stations: int,
+    deputies: int | None,
+    receptions: int | None,
+    year: int,
+    seed: int,
+    force: bool,
+) -> None:
     """生成示例台账 PATH（内容虚构但贴近实际，可用于试用和测试）。"""
     from .sample import make_sample
 
     if path.exists() and not force:
         raise UsageError(f"文件“{path}”已存在", hint="如需覆盖请加 --force")
-    counts = make_sample(path, stations=stations, deputies=deputies, receptions=receptions,
-                         year=year, seed=seed)
+    counts = make_sample(
+        path, stations=stations, deputies=deputies, receptions=receptions, year=year, seed=seed
+    )
     detail = "、".join(f"{sheet} {n}" for sheet, n in counts.items())
     click.echo(f"已生成示例台账：{path}（{detail}）")
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="处理方式等本地规则文件（YAML）。")
+@click.option(
+    "--rules",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="处理方式等本地规则文件（YAML）。",
+)
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
 def check(path: Path | None, rules: Path | None, strict: bool) -> None:
     """检查台账 PATH（默认：随附示例台账），逐条列出问题。无问题时退出码为 0。"""
@@ -159,22 +207,50 @@ def check(path: Path | None, rules: Path | None, strict: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--only", multiple=True, metavar="表单",
-              help="只生成这些表单：英文代号或中文名称，可重复或用逗号分隔。")
-@click.option("--format", "formats", multiple=True, metavar="格式",
-              help="只生成这些格式：docx、pdf、xlsx，可用逗号分隔。默认：表单支持的全部格式。")
-@click.option("--out", default="outputs", show_default=True, type=click.Path(path_type=Path),
-              help="输出文件夹。")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="表单",
+    help="只生成这些表单：英文代号或中文名称，可重复或用逗号分隔。",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="格式",
+    help="只生成这些格式：docx、pdf、xlsx，可用逗号分隔。默认：表单支持的全部格式。",
+)
+@click.option(
+    "--out",
+    default="outputs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="输出文件夹。",
+)
 @click.option("--from", "date_from", metavar="日期", help="起始日期（含），如 2024-1-1。")
 @click.option("--to", "date_to", metavar="日期", help="截止日期（含），如 2024-6-30。")
-@click.option("--jobs", type=click.IntRange(1, 256), metavar="N", help="并行进程数（默认：全部 CPU 核心）。")
+@click.option(
+    "--jobs", type=click.IntRange(1, 256), metavar="N", help="并行进程数（默认：全部 CPU 核心）。"
+)
 @click.option("--keep-going", is_flag=True, help="有问题的行被拒绝时，仍生成其余没有问题的文书。")
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
-@click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="处理方式等本地规则文件（YAML）。")
-def build(path: Path | None, only: tuple[str, ...], formats: tuple[str, ...], out: Path,
-          date_from: str | None, date_to: str | None, jobs: int | None, keep_going: bool,
-          strict: bool, rules: Path | None) -> None:
+@click.option(
+    "--rules",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="处理方式等本地规则文件（YAML）。",
+)
+def build(
+    path: Path | None,
+    only: tuple[str, ...],
+    formats: tuple[str, ...],
+    out: Path,
+    date_from: str | None,
+    date_to: str | None,
+    jobs: int | None,
+    keep_going: bool,
+    strict: bool,
+    rules: Path | None,
+) -> None:
     """检查台账 PATH（默认：随附示例台账）并生成文书到输出文件夹。
 
     有被拒绝的行时默认不生成任何文件、退出码为 1；加 --keep-going 则生成其余部分。
@@ -187,13 +263,25 @@ def build(path: Path | None, only: tuple[str, ...], formats: tuple[str, ...], ou
     start, end = _date(date_from, "--from"), _date(date_to, "--to")
     if start and end and start > end:
         raise UsageError("--from 晚于 --to", hint="请检查日期范围")
-    options = BuildOptions(workbook=path, out=out, only=only, formats=formats, date_from=start,
-                           date_to=end, jobs=jobs, keep_going=keep_going, strict=strict,
-                           rules=rules)
+    options = BuildOptions(
+        workbook=path,
+        out=out,
+        only=only,
+        formats=formats,
+        date_from=start,
+        date_to=end,
+        jobs=jobs,
+        keep_going=keep_going,
+        strict=strict,
+        rules=rules,
+    )
     wants_pdf = not formats or any("pdf" in f.lower() for f in formats)
     if wants_pdf and not subsetting_fast():
-        click.echo("【提醒】未找到 HarfBuzz 字体子集库，生成 PDF 会很慢（每页约 13 秒）。"
-                   "运行 liaison doctor 查看解决办法。", err=True)
+        click.echo(
+            "【提醒】未找到 HarfBuzz 字体子集库，生成 PDF 会很慢（每页约 13 秒）。"
+            "运行 liaison doctor 查看解决办法。",
+            err=True,
+        )
     with _progress() as progress:
         result = run_build(options, progress)
     _echo_lines(build_summary(result))
@@ -225,8 +313,13 @@ class _progress:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--out", default="outputs", show_default=True, type=click.Path(path_type=Path),
-              help="要检查写入权限的输出文件夹。")
+@click.option(
+    "--out",
+    default="outputs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="要检查写入权限的输出文件夹。",
+)
 def doctor(out: Path) -> None:
     """检查本机环境：Python 和依赖库版本、Pango、HarfBuzz 字体子集、随附字体、输出文件夹。"""
     from .doctor import run_checks
@@ -250,8 +343,9 @@ def forms_list() -> None:
     from .forms import load_forms
 
     for form in load_forms().values():
-        click.echo(f"{form.id}\t{form.title}\t{','.join(form.formats)}\t{form.sheet}"
-                   f"\t{form.description}")
+        click.echo(
+            f"{form.id}\t{form.title}\t{','.join(form.formats)}\t{form.sheet}\t{form.description}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -84,8 +84,10 @@ def station_fields(data: Dataset, name: str) -> dict[str, Any]:
     for record in data.rows("联络站"):
         if record["站点名称"] == name:
             return record_fields(record)
-    return {contract.field_name(c.name): (name if c.name == "站点名称" else "")
-            for c in contract.SHEETS_BY_NAME["联络站"].columns}
+    return {
+        contract.field_name(c.name): (name if c.name == "站点名称" else "")
+        for c in contract.SHEETS_BY_NAME["联络站"].columns
+    }
 
 
 def deputy_fields(data: Dataset, display: str) -> dict[str, Any]:
@@ -100,8 +102,13 @@ def deputy_fields(data: Dataset, display: str) -> dict[str, Any]:
 
 
 def level_title(level: str | None) -> str:
-    return {"全国": "全国人大代表", "省": "省人大代表", "市": "市人大代表", "县": "县（区）人大代表",
-            "乡镇": "乡镇人大代表"}.get(level or "", level or "")
+    return {
+        "全国": "全国人大代表",
+        "省": "省人大代表",
+        "市": "市人大代表",
+        "县": "县（区）人大代表",
+        "乡镇": "乡镇人大代表",
+    }.get(level or "", level or "")
 
 
 def _common(form: FormDef, today: dt.date) -> dict[str, Any]:
@@ -134,12 +141,16 @@ def selected(form: FormDef, record: Record, rules: Rules) -> bool:
     return True
 
 
-def plan(form: FormDef, data: Dataset, rules: Rules, period: Period,
-         today: dt.date | None = None) -> Iterator[Document]:
+def plan(
+    form: FormDef, data: Dataset, rules: Rules, period: Period, today: dt.date | None = None
+) -> Iterator[Document]:
     """The documents of one form, in a stable order (sheet row order, then station)."""
     today = today or dt.date.today()
-    records = [r for r in data.rows(form.sheet)
-               if selected(form, r, rules) and period.contains(record_date(r))]
+    records = [
+        r
+        for r in data.rows(form.sheet)
+        if selected(form, r, rules) and period.contains(record_date(r))
+    ]
     if form.per == "row":
         for record in records:
             yield _row_document(form, data, record, today)
@@ -159,8 +170,9 @@ def _row_document(form: FormDef, data: Dataset, record: Record, today: dt.date) 
     return Document(form, parts, context, [(record.sheet, record.row, record.digest)])
 
 
-def _station_period_documents(form: FormDef, data: Dataset, records: list[Record],
-                              period: Period, today: dt.date) -> Iterator[Document]:
+def _station_period_documents(
+    form: FormDef, data: Dataset, records: list[Record], period: Period, today: dt.date
+) -> Iterator[Document]:
     groups: dict[tuple[str, str], list[Record]] = {}
     for record in records:
         date = record_date(record)
@@ -173,8 +185,9 @@ def _station_period_documents(form: FormDef, data: Dataset, records: list[Record
         context["站点"] = station_fields(data, station)
         context["联络站"] = station
         context["期间"] = label
-        context["记录"] = [dict(record_fields(r), 序号=i, 行号=r.row)
-                         for i, r in enumerate(rows, start=1)]
+        context["记录"] = [
+            dict(record_fields(r), 序号=i, 行号=r.row) for i, r in enumerate(rows, start=1)
+        ]
         context["统计"] = reception_figures(rows, data)
         context["附加列"] = [contract.field_name(h) for h in extras]
         parts = fill_pattern(form.filename, {"联络站": station, "期间": label})

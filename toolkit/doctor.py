@@ -17,11 +17,20 @@ from pathlib import Path
 
 from . import fonts
 
-INSTALL_HINT = ("Debian/Ubuntu：sudo bash scripts/install-system-deps.sh"
-                "（即 apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0）；"
-                "其他系统请安装 Pango ≥ 1.44 和 HarfBuzz（含 harfbuzz-subset）")
-PACKAGES = (("weasyprint", "70"), ("docxtpl", "0.20"), ("python-docx", "1.1"),
-            ("openpyxl", "3.1"), ("python-calamine", "0.3"), ("click", "8.1"), ("Jinja2", "3.1"))
+INSTALL_HINT = (
+    "Debian/Ubuntu：sudo bash scripts/install-system-deps.sh"
+    "（即 apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0）；"
+    "其他系统请安装 Pango ≥ 1.44 和 HarfBuzz（含 harfbuzz-subset）"
+)
+PACKAGES = (
+    ("weasyprint", "70"),
+    ("docxtpl", "0.20"),
+    ("python-docx", "1.1"),
+    ("openpyxl", "3.1"),
+    ("python-calamine", "0.3"),
+    ("click", "8.1"),
+    ("Jinja2", "3.1"),
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,9 @@ class Check:
 
     def __str__(self) -> str:
         mark = "✓" if self.ok else "✗"
-        return f"{mark} {self.text}" + (f" —— 解决办法：{self.fix}" if self.fix and not self.ok else "")
+        return f"{mark} {self.text}" + (
+            f" —— 解决办法：{self.fix}" if self.fix and not self.ok else ""
+        )
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -57,10 +68,12 @@ def check_packages() -> list[Check]:
         try:
             version = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
-            checks.append(Check(False, f"{name} 未安装", 'pip install -e .'))
+            checks.append(Check(False, f"{name} 未安装", "pip install -e ."))
             continue
         ok = _version_tuple(version) >= _version_tuple(minimum)
-        checks.append(Check(ok, f"{name} {version}", f"需要 {name} ≥ {minimum}：pip install -U {name}"))
+        checks.append(
+            Check(ok, f"{name} {version}", f"需要 {name} ≥ {minimum}：pip install -U {name}")
+        )
     return checks
 
 
@@ -83,15 +96,20 @@ def subsetting_fast() -> bool:
 
 def check_subsetting() -> Check:
     found = find_library("harfbuzz-subset", "libharfbuzz-subset-0")
-    text = f"HarfBuzz 字体子集库：{found}" if found else \
-        "HarfBuzz 字体子集库未找到：生成 PDF 会慢约 50 倍（每页约 13 秒）"
+    text = (
+        f"HarfBuzz 字体子集库：{found}"
+        if found
+        else "HarfBuzz 字体子集库未找到：生成 PDF 会慢约 50 倍（每页约 13 秒）"
+    )
     return Check(bool(found), text, INSTALL_HINT)
 
 
 def check_fonts() -> Check:
     missing = fonts.missing_font_files()
     if missing:
-        return Check(False, f"随附字体缺失：{'、'.join(missing)}", "请重新安装本工具（pip install -e .）")
+        return Check(
+            False, f"随附字体缺失：{'、'.join(missing)}", "请重新安装本工具（pip install -e .）"
+        )
     return Check(True, f"随附字体 {len(fonts.FONT_FILES)} 种（{fonts.FONTS_DIR}）")
 
 
@@ -99,15 +117,24 @@ def check_fontconfig() -> Check:
     """Fontconfig, pointed at the shipped fonts, must see exactly them."""
     env = {"FONTCONFIG_FILE": str(fonts.FONTS_CONF), "PATH": "/usr/bin:/bin:/usr/local/bin"}
     try:
-        listed = subprocess.run(["fc-list", ":", "file"], env=env, capture_output=True, text=True,
-                                timeout=60, check=False).stdout
+        listed = subprocess.run(
+            ["fc-list", ":", "file"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).stdout
     except (OSError, subprocess.TimeoutExpired):
         return Check(True, "fontconfig 命令行工具未安装，跳过字体配置检查")
     seen = {Path(line.split(":")[0]).name for line in listed.splitlines() if line.strip()}
     expected = set(fonts.FONT_FILES)
     if not expected <= seen:
-        return Check(False, f"fontconfig 未找到随附字体：{'、'.join(sorted(expected - seen))}",
-                     "请安装 fontconfig（apt-get install fontconfig）")
+        return Check(
+            False,
+            f"fontconfig 未找到随附字体：{'、'.join(sorted(expected - seen))}",
+            "请安装 fontconfig（apt-get install fontconfig）",
+        )
     return Check(True, f"fontconfig 只使用随附字体（{len(seen)} 种）")
 
 
@@ -118,11 +145,21 @@ def check_output(out: Path) -> Check:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        return Check(False, f"输出文件夹“{out}”不可写：{exc.strerror or exc}",
-                     "请用 --out 指定有写入权限的文件夹")
+        return Check(
+            False,
+            f"输出文件夹“{out}”不可写：{exc.strerror or exc}",
+            "请用 --out 指定有写入权限的文件夹",
+        )
     return Check(True, f"输出文件夹可写：{out.resolve()}")
 
 
 def run_checks(out: Path) -> list[Check]:
-    return [check_python(), *check_packages(), check_pango(), check_subsetting(), check_fonts(),
-            check_fontconfig(), check_output(out)]
+    return [
+        check_python(),
+        *check_packages(),
+        check_pango(),
+        check_subsetting(),
+        check_fonts(),
+        check_fontconfig(),
+        check_output(out),
+    ]

@@ -59,8 +59,18 @@ def load_form(folder: Path) -> FormDef:
         raise _fail(path, f"无法读取表单定义：{exc}") from None
     if not isinstance(data, dict):
         raise _fail(path, "表单定义应为“键: 值”的形式")
-    known = {"id", "title", "family", "sheet", "per", "formats", "filename", "select",
-             "description", "landscape"}
+    known = {
+        "id",
+        "title",
+        "family",
+        "sheet",
+        "per",
+        "formats",
+        "filename",
+        "select",
+        "description",
+        "landscape",
+    }
     unknown = set(data) - known
     if unknown:
         raise _fail(path, f"未知的键“{sorted(unknown)[0]}”（可用：{'、'.join(sorted(known))}）")
@@ -84,9 +94,19 @@ def load_form(folder: Path) -> FormDef:
     select = data.get("select") or ""
     if select and select not in SELECTORS:
         raise _fail(path, f"select“{select}”不受支持（可用：{'、'.join(SELECTORS)}）")
-    return FormDef(form_id, str(data["title"]), str(data.get("family", "")), data["sheet"], per,
-                   formats, str(data["filename"]), folder, select,
-                   str(data.get("description", "")), bool(data.get("landscape", False)))
+    return FormDef(
+        form_id,
+        str(data["title"]),
+        str(data.get("family", "")),
+        data["sheet"],
+        per,
+        formats,
+        str(data["filename"]),
+        folder,
+        select,
+        str(data.get("description", "")),
+        bool(data.get("landscape", False)),
+    )
 
 
 def load_forms(root: Path = FORMS_DIR) -> dict[str, FormDef]:

@@ -84,8 +84,10 @@ class Roster:
             raise ValueProblem(f"“{mention}” 不在代表名册中", self.suggest(mention))
         if len(found) > 1:
             options = "、".join(f"{d.name}（{d.station}）" for d in found)
-            raise ValueProblem(f"“{mention}” 有 {len(found)} 名同名代表，无法确定是哪一位",
-                               f"请写成 {options}，或填写代表证号")
+            raise ValueProblem(
+                f"“{mention}” 有 {len(found)} 名同名代表，无法确定是哪一位",
+                f"请写成 {options}，或填写代表证号",
+            )
         return found[0]
 
     def _qualified(self, mention: str, name: str, qualifier: str) -> Deputy:
@@ -93,16 +95,21 @@ class Roster:
         if not found:
             raise ValueProblem(f"“{mention}” 不在代表名册中", self.suggest(name))
         qual = station_key(qualifier)
-        matches = [d for d in found
-                   if normalise_name(d.code).upper() == qual.upper()
-                   or qual == station_key(d.station)
-                   or (len(qual) >= 2 and qual in station_key(d.station))]
+        matches = [
+            d
+            for d in found
+            if normalise_name(d.code).upper() == qual.upper()
+            or qual == station_key(d.station)
+            or (len(qual) >= 2 and qual in station_key(d.station))
+        ]
         if len(matches) == 1:
             return matches[0]
         options = "、".join(f"{d.name}（{d.station}）" for d in found)
         if not matches:
             raise ValueProblem(f"“{mention}” 中的“{qualifier}”与名册不符", f"名册中有：{options}")
-        raise ValueProblem(f"“{mention}” 仍无法确定是哪一位", f"请写全联络站名称或代表证号：{options}")
+        raise ValueProblem(
+            f"“{mention}” 仍无法确定是哪一位", f"请写全联络站名称或代表证号：{options}"
+        )
 
     def resolve_many(self, text: str) -> tuple[list[Deputy], list[ValueProblem]]:
         """Every deputy a list cell names, each once, and a problem for each bad mention."""
@@ -116,7 +123,9 @@ class Roster:
                     problems.append(problem)
                     continue
                 if deputy in deputies:
-                    problems.append(ValueProblem(f"“{deputy.display}” 重复出现", "每位代表只写一次"))
+                    problems.append(
+                        ValueProblem(f"“{deputy.display}” 重复出现", "每位代表只写一次")
+                    )
                     continue
                 deputies.append(deputy)
         return deputies, problems

@@ -92,8 +92,10 @@ def sniff(path: Path) -> str:
             f"“{path.name}”是 CSV/文本文件，不是 Excel 工作簿",
             hint="请在 Excel/WPS 中打开后“另存为”Excel 工作簿（.xlsx）",
         )
-    raise WorkbookError(f"“{path.name}”不是 Excel 工作簿（文件内容无法识别）",
-                        hint="请确认选择的是 .xlsx 或 .xls 文件")
+    raise WorkbookError(
+        f"“{path.name}”不是 Excel 工作簿（文件内容无法识别）",
+        hint="请确认选择的是 .xlsx 或 .xls 文件",
+    )
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -116,8 +118,10 @@ def check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise WorkbookError(f"“{path.name}”已损坏，无法作为 Excel 工作簿打开",
-                            hint="请在 Excel/WPS 中打开并重新保存") from None
+        raise WorkbookError(
+            f"“{path.name}”已损坏，无法作为 Excel 工作簿打开",
+            hint="请在 Excel/WPS 中打开并重新保存",
+        ) from None
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names and "content.xml" not in names:
         if "word/document.xml" in names:
@@ -127,8 +131,10 @@ def check_zip(path: Path) -> None:
         raise WorkbookError(f"“{path.name}”是压缩包，不是 Excel 工作簿")
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED or any(
-        info.compress_size and info.file_size > 50_000_000
-        and info.file_size / info.compress_size > MAX_RATIO for info in infos
+        info.compress_size
+        and info.file_size > 50_000_000
+        and info.file_size / info.compress_size > MAX_RATIO
+        for info in infos
     ):
         raise WorkbookError(
             f"“{path.name}”解压后体积异常（约 {total // 1_000_000} MB），拒绝读取",
@@ -146,8 +152,10 @@ def read_workbook(path: Path | str) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own and plain errors for bad files
-        raise WorkbookError(f"无法读取“{path.name}”：文件已损坏或格式不受支持",
-                            hint=f"请在 Excel/WPS 中打开并另存为 .xlsx（{type(exc).__name__}）") from None
+        raise WorkbookError(
+            f"无法读取“{path.name}”：文件已损坏或格式不受支持",
+            hint=f"请在 Excel/WPS 中打开并另存为 .xlsx（{type(exc).__name__}）",
+        ) from None
     problems: list[Problem] = []
     sheets: dict[str, RawSheet] = {}
     ignored: list[str] = []
@@ -158,8 +166,14 @@ def read_workbook(path: Path | str) -> Workbook:
                 ignored.append(title)
                 continue
             if spec.name in sheets:
-                problems.append(Problem(title, 0, f"与工作表“{sheets[spec.name].title}”重复，已忽略",
-                                        severity=WARNING))
+                problems.append(
+                    Problem(
+                        title,
+                        0,
+                        f"与工作表“{sheets[spec.name].title}”重复，已忽略",
+                        severity=WARNING,
+                    )
+                )
                 continue
             sheet = book.get_sheet_by_name(title)
             grid = sheet.to_python(skip_empty_area=False)
@@ -170,8 +184,10 @@ def read_workbook(path: Path | str) -> Workbook:
     except WorkbookError:
         raise
     except Exception as exc:
-        raise WorkbookError(f"读取“{path.name}”时出错：文件可能已损坏",
-                            hint=f"请在 Excel/WPS 中打开并重新保存（{type(exc).__name__}）") from None
+        raise WorkbookError(
+            f"读取“{path.name}”时出错：文件可能已损坏",
+            hint=f"请在 Excel/WPS 中打开并重新保存（{type(exc).__name__}）",
+        ) from None
     finally:
         book.close()
     if not sheets:
@@ -187,9 +203,12 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
-def _find_header(spec: contract.Sheet, grid: list[list[Any]]) -> tuple[int, dict[int, contract.Column]]:
+def _find_header(
+    spec: contract.Sheet, grid: list[list[Any]]
+) -> tuple[int, dict[int, contract.Column]]:
     """The 0-based row whose cells best match the sheet's columns (title rows sit above it)."""
-    best_row, best = -1, {}
+    best_row: int = -1
+    best: dict[int, contract.Column] = {}
     for r, cells in enumerate(grid[:HEADER_SCAN_ROWS]):
         found: dict[int, contract.Column] = {}
         for c, value in enumerate(cells):
@@ -215,15 +234,26 @@ def _fill_merges(grid: list[list[Any]], merges: Iterable[Any], header_row: int) 
                     row[c] = value
 
 
-def _read_sheet(title: str, spec: contract.Sheet, grid: list[list[Any]], merges: list[Any],
-                problems: list[Problem]) -> RawSheet | None:
+def _read_sheet(
+    title: str,
+    spec: contract.Sheet,
+    grid: list[list[Any]],
+    merges: list[Any],
+    problems: list[Problem],
+) -> RawSheet | None:
     if not any(not _blank(v) for row in grid for v in row):
         return None
     header_index, columns = _find_header(spec, grid)
     if header_index < 0:
         names = "、".join(c.name for c in spec.required)
-        problems.append(Problem(title, 0, f"找不到表头行（应包含 {names} 等列）",
-                                hint="表头须在前几行之内；可用 liaison init 生成的空白台账对照"))
+        problems.append(
+            Problem(
+                title,
+                0,
+                f"找不到表头行（应包含 {names} 等列）",
+                hint="表头须在前几行之内；可用 liaison init 生成的空白台账对照",
+            )
+        )
         return None
     header_cells = grid[header_index]
     headers = {c + 1: str(v).strip() for c, v in enumerate(header_cells) if not _blank(v)}
@@ -231,8 +261,11 @@ def _read_sheet(title: str, spec: contract.Sheet, grid: list[list[Any]], merges:
     raw = RawSheet(title, spec, header_index + 1, columns, headers, extras)
     for column in spec.required:
         if column not in columns.values():
-            problems.append(Problem(title, header_index + 1, f"缺少必填列“{column.name}”",
-                                    hint="请在表头行补上该列"))
+            problems.append(
+                Problem(
+                    title, header_index + 1, f"缺少必填列“{column.name}”", hint="请在表头行补上该列"
+                )
+            )
     _fill_merges(grid, merges, header_index)
     wanted = set(columns) | set(extras)
     for r in range(header_index + 1, len(grid)):

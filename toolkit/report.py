@@ -30,7 +30,9 @@ def rejected_line(data: Dataset) -> str:
     total = sum(len(rows) for rows in data.rejected.values())
     if not total:
         return "拒绝：0 行"
-    per_sheet = "、".join(f"{sheet} {len(rows)} 行" for sheet, rows in data.rejected.items() if rows)
+    per_sheet = "、".join(
+        f"{sheet} {len(rows)} 行" for sheet, rows in data.rejected.items() if rows
+    )
     return f"拒绝：{total} 行（{per_sheet}），原因见上"
 
 
@@ -39,7 +41,9 @@ def check_summary(data: Dataset) -> list[str]:
     lines.append(read_line(data))
     lines.append(rejected_line(data))
     if not data.errors:
-        lines.append("检查通过" + (f"，另有 {len(data.warnings)} 条提醒" if data.warnings else "") + "。")
+        lines.append(
+            "检查通过" + (f"，另有 {len(data.warnings)} 条提醒" if data.warnings else "") + "。"
+        )
     return lines
 
 
@@ -52,8 +56,9 @@ def build_summary(result: BuildResult) -> list[str]:
         if result.strict_failed and not data.errors:
             lines.append("因使用 --strict，提醒也视为错误：未生成任何文件。")
         else:
-            lines.append("未生成任何文件：请改正上列问题后重新运行；"
-                         "或加 --keep-going 先生成没有问题的部分。")
+            lines.append(
+                "未生成任何文件：请改正上列问题后重新运行；或加 --keep-going 先生成没有问题的部分。"
+            )
         return lines
     by_form: Counter[str] = Counter()
     parts: dict[str, list[str]] = {}

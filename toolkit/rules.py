@@ -42,19 +42,25 @@ def load_rules(path: Path | None = None) -> Rules:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path.name} 第{mark.line + 1}行" if mark else path.name
-        raise ToolkitError("规则文件格式有误", where=where,
-                           hint="请检查缩进和冒号（YAML 格式）") from None
+        raise ToolkitError(
+            "规则文件格式有误", where=where, hint="请检查缩进和冒号（YAML 格式）"
+        ) from None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise ToolkitError("规则文件应为“键: 值”的形式", where=path.name)
     keys = {k.value: v for k, v in node.value}
     for key in data:
         if key != "处理方式":
-            raise ToolkitError(f"未知的键“{key}”", where=f"{path.name} {_line_of(_key_node(node, key))}",
-                               hint="可用的键：处理方式")
+            raise ToolkitError(
+                f"未知的键“{key}”",
+                where=f"{path.name} {_line_of(_key_node(node, key))}",
+                hint="可用的键：处理方式",
+            )
     items = data.get("处理方式")
     items_node = keys.get("处理方式")
     if not isinstance(items, list) or not items or not isinstance(items_node, yaml.SequenceNode):
-        raise ToolkitError("“处理方式”应为列表，且至少一项", where=f"{path.name} {_line_of(items_node)}")
+        raise ToolkitError(
+            "“处理方式”应为列表，且至少一项", where=f"{path.name} {_line_of(items_node)}"
+        )
     routes: list[str] = []
     handed: set[str] = set()
     for item, item_node in zip(items, items_node.value, strict=True):
@@ -63,7 +69,9 @@ def load_rules(path: Path | None = None) -> Rules:
             raise ToolkitError("每项应写“名称”和“交办”", where=where)
         unknown = set(item) - {"名称", "交办"}
         if unknown:
-            raise ToolkitError(f"未知的键“{sorted(unknown)[0]}”", where=where, hint="可用的键：名称、交办")
+            raise ToolkitError(
+                f"未知的键“{sorted(unknown)[0]}”", where=where, hint="可用的键：名称、交办"
+            )
         name, hand_on = item.get("名称"), item.get("交办", False)
         if not isinstance(name, str) or not name.strip():
             raise ToolkitError("“名称”不能为空", where=where)

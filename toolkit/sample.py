@@ -98,9 +98,16 @@ class District:
     meetings: list[Row] = field(default_factory=list)
 
 
-def make_sample(path: Path | str, *, stations: int = 3, deputies: int | None = None,
-                receptions: int | None = None, year: int = 2024, seed: int = 1,
-                overwrite: bool = True) -> dict[str, int]:
+def make_sample(
+    path: Path | str,
+    *,
+    stations: int = 3,
+    deputies: int | None = None,
+    receptions: int | None = None,
+    year: int = 2024,
+    seed: int = 1,
+    overwrite: bool = True,
+) -> dict[str, int]:
     """Write the sample workbook to `path`; return the number of rows written per sheet.
 
     `deputies` and `receptions` are totals (default 12 and 40 per station). Raises UsageError for
@@ -113,8 +120,9 @@ def make_sample(path: Path | str, *, stations: int = 3, deputies: int | None = N
     if not 1 <= stations <= MAX_STATIONS:
         raise UsageError(f"联络站数应在 1 到 {MAX_STATIONS} 之间（现为 {stations}）")
     if deputies < stations:
-        raise UsageError(f"代表人数（{deputies}）少于联络站数（{stations}）",
-                         hint="每个联络站至少要有一名代表")
+        raise UsageError(
+            f"代表人数（{deputies}）少于联络站数（{stations}）", hint="每个联络站至少要有一名代表"
+        )
     if receptions < 0:
         raise UsageError(f"接待登记条数不能为负（现为 {receptions}）")
     if not 1980 <= year <= 2100:  # a zip file cannot date itself before 1980
@@ -137,8 +145,10 @@ def make_sample(path: Path | str, *, stations: int = 3, deputies: int | None = N
         "述职材料": duty_text_rows(district, _rng(seed, "述职材料")),
     }
     wb = Workbook(write_only=True)
-    counts = {spec.name: _write_sheet(wb.create_sheet(spec.name), spec, rows[spec.name])
-              for spec in contract.SHEETS}
+    counts = {
+        spec.name: _write_sheet(wb.create_sheet(spec.name), spec, rows[spec.name])
+        for spec in contract.SHEETS
+    }
     save_workbook(wb, path, overwrite=overwrite, stamp=datetime(year, 1, 1))
     return counts
 
@@ -158,16 +168,21 @@ def build_district(n_stations: int, n_deputies: int, year: int, seed: int) -> Di
     duty = {}
     for s, station in enumerate(stations):
         for month in range(1, 13):
-            duty[s, month] = rng.sample(station.deputies, min(rng.choice((2, 2, 3)),
-                                                              len(station.deputies)))
+            duty[s, month] = rng.sample(
+                station.deputies, min(rng.choice((2, 2, 3)), len(station.deputies))
+            )
     district = District(year, stations, roster, duty)
     district.meetings = _meetings(district, _rng(seed, "会议"))
     return district
 
 
 def _stations(rng: random.Random, n: int) -> list[Station]:
-    pools = {"社区": list(W.COMMUNITY_PLACES), "镇": list(W.TOWN_PLACES),
-             "街道": list(W.STREET_PLACES), "村": list(W.VILLAGE_PLACES)}
+    pools = {
+        "社区": list(W.COMMUNITY_PLACES),
+        "镇": list(W.TOWN_PLACES),
+        "街道": list(W.STREET_PLACES),
+        "村": list(W.VILLAGE_PLACES),
+    }
     first = pools["社区"].pop(0)  # 三元, as in the contract's examples
     for pool in pools.values():
         rng.shuffle(pool)
@@ -209,12 +224,15 @@ def _station(rng: random.Random, i: int, kind: str, place: str) -> Station:
     else:
         name = next(s for s in W.THEMED_STATIONS if kind in s)
         township, places = street, communities[:2]
-        address = {"法律咨询": f"{W.DISTRICT}公共法律服务中心（{road}{number}号）",
-                   "企业": f"{W.DISTRICT}经济开发区管委会服务大厅",
-                   "法院": f"{W.DISTRICT}人民法院诉讼服务中心"}[kind]
+        address = {
+            "法律咨询": f"{W.DISTRICT}公共法律服务中心（{road}{number}号）",
+            "企业": f"{W.DISTRICT}经济开发区管委会服务大厅",
+            "法院": f"{W.DISTRICT}人民法院诉讼服务中心",
+        }[kind]
     day = RECEPTION_DAYS[i % len(RECEPTION_DAYS)]
-    return Station(name, f"LLZ-{i + 1:02d}", kind, township, places, address, day,
-                   clerk=_person_name(rng))
+    return Station(
+        name, f"LLZ-{i + 1:02d}", kind, township, places, address, day, clerk=_person_name(rng)
+    )
 
 
 def _roster(rng: random.Random, stations: list[Station], total: int) -> list[Deputy]:
@@ -240,8 +258,9 @@ def _roster(rng: random.Random, stations: list[Station], total: int) -> list[Dep
     return roster
 
 
-def _deputy_name(rng: random.Random, taken: set[str],
-                 special: Sequence[tuple[str, str]] = ()) -> tuple[str, str]:
+def _deputy_name(
+    rng: random.Random, taken: set[str], special: Sequence[tuple[str, str]] = ()
+) -> tuple[str, str]:
     """A name not yet in the roster: from `special` if given, else now and then an unusual one."""
     if special or rng.random() < 0.03:
         for name, gender in special or rng.choice((W.RARE_NAMES, W.MINORITY_NAMES)):
@@ -257,63 +276,138 @@ def _meetings(district: District, rng: random.Random) -> list[Row]:
     year, meetings = district.year, []
     town_deputies = Counter(d.station.township for d in district.deputies if d.level == "乡镇")
     for s, station in enumerate(district.stations):
-        def add(kind: str, title: str, day: date, agenda: str, people: Sequence[Deputy] = (),
-                station: Station = station) -> Row:
+
+        def add(
+            kind: str,
+            title: str,
+            day: date,
+            agenda: str,
+            people: Sequence[Deputy] = (),
+            station: Station = station,
+        ) -> Row:
             meetings.append(_meeting(rng, station, kind, title, day, agenda, people))
             return meetings[-1]
 
         for month in range(1, 13):
-            add("接待选民日", f"{month}月接待选民日活动", date(year, month, station.day),
-                W.RECEPTION_AGENDA, district.duty[s, month])
+            add(
+                "接待选民日",
+                f"{month}月接待选民日活动",
+                date(year, month, station.day),
+                W.RECEPTION_AGENDA,
+                district.duty[s, month],
+            )
         add("学习培训会", rng.choice(W.TRAINING_TOPICS), _workday(rng, year, 3), W.TRAINING_AGENDA)
         for month, topic in zip((4, 9), rng.sample(W.COUNCIL_TOPICS, 2), strict=True):
-            add("代表议事会", f"关于{topic}的代表议事会", _workday(rng, year, month),
-                W.COUNCIL_AGENDA.format(议题=topic))
+            add(
+                "代表议事会",
+                f"关于{topic}的代表议事会",
+                _workday(rng, year, month),
+                W.COUNCIL_AGENDA.format(议题=topic),
+            )
         department = rng.choice(W.DEPARTMENT_VISITS)
-        add("政府部门进站", f"{department}进站听取代表和群众意见", _workday(rng, year, 6),
-            W.DEPARTMENT_AGENDA.format(部门=department))
-        duty = add("述职评议会", f"{year}年度代表向选民述职评议会", _workday(rng, year, 11),
-                   W.DUTY_AGENDA)
+        add(
+            "政府部门进站",
+            f"{department}进站听取代表和群众意见",
+            _workday(rng, year, 6),
+            W.DEPARTMENT_AGENDA.format(部门=department),
+        )
+        duty = add(
+            "述职评议会", f"{year}年度代表向选民述职评议会", _workday(rng, year, 11), W.DUTY_AGENDA
+        )
         speakers = min(len(station.deputies), rng.randint(2, 4))
         duty["_speakers"] = rng.sample(station.deputies, speakers)
         if station.kind == "镇":  # the town's congress votes: its 乡镇 deputies are entitled
-            vote = add("民生实事票决会", f"{station.township}{year}年民生实事项目票决会",
-                       _workday(rng, year, 2), W.VOTE_AGENDA)
-            vote.update({"参会人员": f"{station.township}全体人大代表",
-                         "应到人数": max(1, town_deputies[station.township])})
+            vote = add(
+                "民生实事票决会",
+                f"{station.township}{year}年民生实事项目票决会",
+                _workday(rng, year, 2),
+                W.VOTE_AGENDA,
+            )
+            vote.update(
+                {
+                    "参会人员": f"{station.township}全体人大代表",
+                    "应到人数": max(1, town_deputies[station.township]),
+                }
+            )
     first = district.stations[0]
-    county = _meeting(rng, first, "民生实事票决会", f"{W.DISTRICT}{year}年民生实事项目票决会",
-                      date(year, 1, 10), W.VOTE_AGENDA)
-    county.update({"联络站": None, "_station": None, "地点": "区行政中心第一会议室",
-                   "参会人员": "全体区人大代表", "主办单位": f"{W.DISTRICT}人大常委会",
-                   "应到人数": max(1, sum(d.level == "县" for d in district.deputies))})
+    county = _meeting(
+        rng,
+        first,
+        "民生实事票决会",
+        f"{W.DISTRICT}{year}年民生实事项目票决会",
+        date(year, 1, 10),
+        W.VOTE_AGENDA,
+    )
+    county.update(
+        {
+            "联络站": None,
+            "_station": None,
+            "地点": "区行政中心第一会议室",
+            "参会人员": "全体区人大代表",
+            "主办单位": f"{W.DISTRICT}人大常委会",
+            "应到人数": max(1, sum(d.level == "县" for d in district.deputies)),
+        }
+    )
     meetings.append(county)
-    meetings.append(_meeting(rng, first, "其他", "联络站年度工作总结暨经验交流会",
-                             _workday(rng, year, 12), W.OTHER_AGENDA))
+    meetings.append(
+        _meeting(
+            rng,
+            first,
+            "其他",
+            "联络站年度工作总结暨经验交流会",
+            _workday(rng, year, 12),
+            W.OTHER_AGENDA,
+        )
+    )
     meetings.sort(key=lambda m: (m["日期"], m["联络站"] or "", m["会议名称"]))
     for n, m in enumerate(meetings, start=1):
         m["会议编号"] = f"HY-{year}-{n:02d}"
     return meetings
 
 
-def _meeting(rng: random.Random, station: Station, kind: str, title: str, day: date, agenda: str,
-             people: Sequence[Deputy] = ()) -> Row:
+def _meeting(
+    rng: random.Random,
+    station: Station,
+    kind: str,
+    title: str,
+    day: date,
+    agenda: str,
+    people: Sequence[Deputy] = (),
+) -> Row:
     notice = max(day - timedelta(days=rng.randint(3, 7)), date(day.year, 1, 1))
-    return {"会议名称": title, "会议类型": kind, "日期": day, "联络站": station.name,
-            "通知日期": notice, "开始时间": rng.choice((time(9, 0), time(9, 30), time(14, 30))),
-            "地点": station.address, "主持人": station.head.name,
-            "参会人员": _names(people) if people else "全体进站代表", "议程": agenda,
-            "记录人": station.clerk, "主办单位": station.organiser,
-            "应到人数": len(people) if people else len(station.deputies), "_station": station}
+    return {
+        "会议名称": title,
+        "会议类型": kind,
+        "日期": day,
+        "联络站": station.name,
+        "通知日期": notice,
+        "开始时间": rng.choice((time(9, 0), time(9, 30), time(14, 30))),
+        "地点": station.address,
+        "主持人": station.head.name,
+        "参会人员": _names(people) if people else "全体进站代表",
+        "议程": agenda,
+        "记录人": station.clerk,
+        "主办单位": station.organiser,
+        "应到人数": len(people) if people else len(station.deputies),
+        "_station": station,
+    }
 
 
 # ── the sheets ──────────────────────────────────────────────────────────────────────────────
 
 
 def station_rows(district: District, rng: random.Random) -> list[Row]:
-    return [{"站点名称": s.name, "站点编号": s.code, "地址": s.address, "接待日": f"每月{s.day}日",
-             "负责人": s.head.name, "联系电话": f"{W.AREA_CODE}-8{rng.randint(0, 9999999):07d}"}
-            for s in district.stations]
+    return [
+        {
+            "站点名称": s.name,
+            "站点编号": s.code,
+            "地址": s.address,
+            "接待日": f"每月{s.day}日",
+            "负责人": s.head.name,
+            "联系电话": f"{W.AREA_CODE}-8{rng.randint(0, 9999999):07d}",
+        }
+        for s in district.stations
+    ]
 
 
 def deputy_rows(district: District, rng: random.Random) -> Iterator[Row]:
@@ -323,9 +417,16 @@ def deputy_rows(district: District, rng: random.Random) -> Iterator[Row]:
             area = f"第{rng.randint(1, 30)}选区"
         else:
             area = {"市": W.DISTRICT, "省": W.CITY, "全国": W.PROVINCE}[d.level] + "代表团"
-        yield {"姓名": d.name, "代表证号": d.code, "代表层级": d.level, "所属联络站": station.name,
-               "性别": d.gender, "选区或代表团": area, "工作单位及职务": _post(rng, station),
-               "联系电话": d.phone}
+        yield {
+            "姓名": d.name,
+            "代表证号": d.code,
+            "代表层级": d.level,
+            "所属联络站": station.name,
+            "性别": d.gender,
+            "选区或代表团": area,
+            "工作单位及职务": _post(rng, station),
+            "联系电话": d.phone,
+        }
 
 
 def reception_rows(district: District, total: int, rng: random.Random) -> Iterator[Row]:
@@ -334,28 +435,38 @@ def reception_rows(district: District, total: int, rng: random.Random) -> Iterat
     per_station = _spread(rng, total, [len(s.deputies) * rng.uniform(0.6, 1.4) for s in stations])
     per_month = [_spread(rng, n, [rng.uniform(0.5, 1.5) for _ in range(12)]) for n in per_station]
     order = sorted(range(len(stations)), key=lambda s: stations[s].day)
-    issues = {(s, month): _issues(station, month)
-              for s, station in enumerate(stations) for month in range(1, 13)}
+    issues = {
+        (s, month): _issues(station, month)
+        for s, station in enumerate(stations)
+        for month in range(1, 13)
+    }
     seq = 0
     for month in range(1, 13):
         for s in order:
             station, day = stations[s], date(district.year, month, stations[s].day)
             for _ in range(per_month[s][month - 1]):
                 seq += 1
-                yield _reception(rng, station, day, district.duty[s, month], seq,
-                                 issues[s, month])
+                yield _reception(rng, station, day, district.duty[s, month], seq, issues[s, month])
 
 
 def _issues(station: Station, month: int) -> list[tuple[str, str, str, str]]:
     """What voters of this station may raise in this month (villages only where there are any)."""
+
     def fits(text: str) -> bool:
         seasons = [months for phrase, months in W.SEASONAL.items() if phrase in text]
         return (station.rural or "{村}" not in text) and all(month in m for m in seasons)
+
     return [issue for issue in W.ISSUES if fits(issue[1])]
 
 
-def _reception(rng: random.Random, station: Station, day: date, team: list[Deputy], seq: int,
-               issues: Sequence[tuple[str, str, str, str]]) -> Row:
+def _reception(
+    rng: random.Random,
+    station: Station,
+    day: date,
+    team: list[Deputy],
+    seq: int,
+    issues: Sequence[tuple[str, str, str, str]],
+) -> Row:
     category, text, result, route = rng.choice(issues)
     route = route or rng.choices(contract.ROUTES, W.ROUTE_WEIGHTS)[0]
     estate, village = rng.choice(W.ESTATES), rng.choice(station.places)
@@ -366,21 +477,37 @@ def _reception(rng: random.Random, station: Station, day: date, team: list[Deput
         building, entrance, floor = rng.randint(1, 20), rng.randint(1, 4), rng.randint(1, 18)
         address = f"{estate}{building}号楼{entrance}单元{floor}0{rng.randint(1, 4)}室"
     row: Row = {
-        "接待日期": day, "联络站": station.name, "接待代表": _names(team),
-        "反映内容": text.format(**words), "登记编号": f"JD-{day.year}-{seq:04d}",
-        "来访人": _person_name(rng), "联系电话": _phone(rng) if rng.random() < 0.9 else None,
-        "住址": address, "来访人数": rng.choices((1, 2, 3, 5), (80, 10, 6, 4))[0],
-        "问题类别": category, "处理方式": route,
+        "接待日期": day,
+        "联络站": station.name,
+        "接待代表": _names(team),
+        "反映内容": text.format(**words),
+        "登记编号": f"JD-{day.year}-{seq:04d}",
+        "来访人": _person_name(rng),
+        "联系电话": _phone(rng) if rng.random() < 0.9 else None,
+        "住址": address,
+        "来访人数": rng.choices((1, 2, 3, 5), (80, 10, 6, 4))[0],
+        "问题类别": category,
+        "处理方式": route,
     }
     if route in W.HANDED_ON:
         unit = _handler(rng, station, category, route, village)
         end = date(day.year, 12, 31)
-        row.update({"承办单位": unit, "办理时限": min(day + timedelta(days=30), end),
-                    "现场答复": W.ROUTE_REPLIES[route].format(单位=unit)})
+        row.update(
+            {
+                "承办单位": unit,
+                "办理时限": min(day + timedelta(days=30), end),
+                "现场答复": W.ROUTE_REPLIES[route].format(单位=unit),
+            }
+        )
         answered = day + timedelta(days=rng.randint(7, 35))
         if answered <= end and rng.random() < 0.85:
-            row.update({"办理结果": result or "已按程序办理，并向来访人作了答复。",
-                        "反馈日期": answered, "群众满意度": _satisfaction(rng)})
+            row.update(
+                {
+                    "办理结果": result or "已按程序办理，并向来访人作了答复。",
+                    "反馈日期": answered,
+                    "群众满意度": _satisfaction(rng),
+                }
+            )
     elif route == "当场答复":
         row["现场答复"] = result if result and rng.random() < 0.5 else rng.choice(W.ON_THE_SPOT)
         row["群众满意度"] = _satisfaction(rng)
@@ -401,21 +528,47 @@ def activity_rows(district: District, rng: random.Random) -> list[Row]:
     year = district.year
     rows: list[Row] = []
 
-    def add(kind: str, topic: str, day: date, people: Sequence[Deputy], place: str, organiser: str,
-            note: str = "") -> None:
+    def add(
+        kind: str,
+        topic: str,
+        day: date,
+        people: Sequence[Deputy],
+        place: str,
+        organiser: str,
+        note: str = "",
+    ) -> None:
         if people:
-            rows.append({"活动日期": day, "活动类型": kind, "活动主题": topic,
-                         "参加代表": _names(people), "地点": place, "组织单位": organiser,
-                         "备注": note or None})
+            rows.append(
+                {
+                    "活动日期": day,
+                    "活动类型": kind,
+                    "活动主题": topic,
+                    "参加代表": _names(people),
+                    "地点": place,
+                    "组织单位": organiser,
+                    "备注": note or None,
+                }
+            )
 
     for s, station in enumerate(district.stations):
         team = station.deputies
         for month in range(1, 13):
-            add("进站接待", f"{month}月接待选民日进站接待", date(year, month, station.day),
-                district.duty[s, month], station.address, station.organiser)
-        plan = (("视察", W.VISIT_TOPICS, 2), ("调研", W.RESEARCH_TOPICS, 2),
-                ("执法检查", W.INSPECTION_TOPICS, 1), ("学习培训", W.TRAINING_TOPICS, 2),
-                ("走访选民", W.VOTER_VISITS, 2), ("其他", W.OTHER_ACTIVITIES, 1))
+            add(
+                "进站接待",
+                f"{month}月接待选民日进站接待",
+                date(year, month, station.day),
+                district.duty[s, month],
+                station.address,
+                station.organiser,
+            )
+        plan = (
+            ("视察", W.VISIT_TOPICS, 2),
+            ("调研", W.RESEARCH_TOPICS, 2),
+            ("执法检查", W.INSPECTION_TOPICS, 1),
+            ("学习培训", W.TRAINING_TOPICS, 2),
+            ("走访选民", W.VOTER_VISITS, 2),
+            ("其他", W.OTHER_ACTIVITIES, 1),
+        )
         for kind, topics, count in plan:
             for topic in rng.sample(topics, count):
                 people = rng.sample(team, min(len(team), rng.randint(3, 6)))
@@ -425,8 +578,14 @@ def activity_rows(district: District, rng: random.Random) -> list[Row]:
             activity = {"代表议事会": "代表议事会", "述职评议会": "述职"}.get(meeting["会议类型"])
             if activity and meeting["_station"] is station:
                 people = meeting.get("_speakers") or team
-                add(activity, meeting["会议名称"], meeting["日期"], people, station.address,
-                    station.organiser)
+                add(
+                    activity,
+                    meeting["会议名称"],
+                    meeting["日期"],
+                    people,
+                    station.address,
+                    station.organiser,
+                )
     rows.extend(_congress_rows(district, rng))
     rows.sort(key=lambda r: r["活动日期"])
     for n, row in enumerate(rows, start=1):
@@ -438,14 +597,30 @@ def _congress_rows(district: District, rng: random.Random) -> Iterator[Row]:
     """出席人代会 per level and station (one deputy on half a day's leave), and 列席常委会."""
     year = district.year
     sessions = {
-        "全国": ("第十四届全国人民代表大会第二次会议", date(year, 3, 5), "人民大会堂",
-                "全国人大常委会"),
-        "省": (f"{W.PROVINCE}第十四届人民代表大会第二次会议", date(year, 1, 24), "省人民大会堂",
-              f"{W.PROVINCE}人大常委会"),
-        "市": (f"{W.CITY}第十六届人民代表大会第四次会议", date(year, 1, 16), "市人民会堂",
-              f"{W.CITY}人大常委会"),
-        "县": (f"{W.DISTRICT}{W.CONGRESS_TERM}人民代表大会第四次会议", date(year, 1, 9),
-              "区人民会堂", f"{W.DISTRICT}人大常委会"),
+        "全国": (
+            "第十四届全国人民代表大会第二次会议",
+            date(year, 3, 5),
+            "人民大会堂",
+            "全国人大常委会",
+        ),
+        "省": (
+            f"{W.PROVINCE}第十四届人民代表大会第二次会议",
+            date(year, 1, 24),
+            "省人民大会堂",
+            f"{W.PROVINCE}人大常委会",
+        ),
+        "市": (
+            f"{W.CITY}第十六届人民代表大会第四次会议",
+            date(year, 1, 16),
+            "市人民会堂",
+            f"{W.CITY}人大常委会",
+        ),
+        "县": (
+            f"{W.DISTRICT}{W.CONGRESS_TERM}人民代表大会第四次会议",
+            date(year, 1, 9),
+            "区人民会堂",
+            f"{W.DISTRICT}人大常委会",
+        ),
     }
     on_leave: set[str] = set()  # one deputy per level takes half a day off
     for station in district.stations:
@@ -459,8 +634,13 @@ def _congress_rows(district: District, rng: random.Random) -> Iterator[Row]:
                 place, organiser = f"{town}人民政府会议室", f"{town}人大主席团"
             else:
                 name, day, place, organiser = sessions[level]
-            row = {"活动日期": day, "活动类型": "出席人代会", "活动主题": f"出席{name}",
-                   "地点": place, "组织单位": organiser}
+            row = {
+                "活动日期": day,
+                "活动类型": "出席人代会",
+                "活动主题": f"出席{name}",
+                "地点": place,
+                "组织单位": organiser,
+            }
             if level not in on_leave and len(people) >= 2:
                 on_leave.add(level)
                 absent = people.pop(rng.randrange(len(people)))
@@ -470,9 +650,14 @@ def _congress_rows(district: District, rng: random.Random) -> Iterator[Row]:
     for n, month in enumerate((2, 4, 6, 8, 10, 12), start=21):
         if county:
             people = rng.sample(county, min(2, len(county)))
-            yield {"活动日期": _workday(rng, year, month), "活动类型": "列席常委会",
-                   "活动主题": f"列席{W.DISTRICT}人大常委会第{n}次会议", "参加代表": _names(people),
-                   "地点": "区人大常委会会议室", "组织单位": f"{W.DISTRICT}人大常委会"}
+            yield {
+                "活动日期": _workday(rng, year, month),
+                "活动类型": "列席常委会",
+                "活动主题": f"列席{W.DISTRICT}人大常委会第{n}次会议",
+                "参加代表": _names(people),
+                "地点": "区人大常委会会议室",
+                "组织单位": f"{W.DISTRICT}人大常委会",
+            }
 
 
 def proposal_rows(district: District, rng: random.Random) -> list[Row]:
@@ -495,10 +680,18 @@ def proposal_rows(district: District, rng: random.Random) -> list[Row]:
         if kind == "议案":
             motion = motions[lead.level].pop(rng.randrange(len(motions[lead.level])))
             title, area, reason, problem, basis, plan, unit = (
-                text.replace("{乡镇}", lead.station.township) for text in motion)
+                text.replace("{乡镇}", lead.station.township) for text in motion
+            )
             cosigners = _others(rng, peers, lead, need + rng.randint(0, 2))
-            row.update({"案由": reason, "现状与问题": problem, "案据": basis, "方案": plan,
-                        "具体建议": W.MOTION_REQUEST})
+            row.update(
+                {
+                    "案由": reason,
+                    "现状与问题": problem,
+                    "案据": basis,
+                    "方案": plan,
+                    "具体建议": W.MOTION_REQUEST,
+                }
+            )
         else:
             title, area, problem, advice, unit = suggestions[n % len(suggestions)]
             mates = [d for d in lead.station.deputies if d.level == lead.level]
@@ -509,12 +702,25 @@ def proposal_rows(district: District, rng: random.Random) -> list[Row]:
         in_session = kind == "议案" or rng.random() < 0.6
         filed = session if in_session else _workday(rng, year, rng.randint(3, 10))
         assigned = filed + timedelta(days=rng.randint(14, 30))
-        row.update({"标题": title, "附议代表": _names(cosigners) or None, "提出日期": filed,
-                    "所属领域": area, "建议承办单位": unit, "交办日期": assigned})
+        row.update(
+            {
+                "标题": title,
+                "附议代表": _names(cosigners) or None,
+                "提出日期": filed,
+                "所属领域": area,
+                "建议承办单位": unit,
+                "交办日期": assigned,
+            }
+        )
         replied = assigned + timedelta(days=rng.randint(30, 88))
         if replied <= date(year, 12, 31) and rng.random() < 0.9:
-            row.update({"办理结果类别": rng.choices(contract.RESULT_CLASSES, (40, 35, 15, 10))[0],
-                        "答复日期": replied, "代表满意度": _satisfaction(rng)})
+            row.update(
+                {
+                    "办理结果类别": rng.choices(contract.RESULT_CLASSES, (40, 35, 15, 10))[0],
+                    "答复日期": replied,
+                    "代表满意度": _satisfaction(rng),
+                }
+            )
         rows.append(row)
     rows.sort(key=lambda r: r["提出日期"])
     counters = {"建议": 0, "议案": 0}
@@ -534,12 +740,18 @@ def vote_item_rows(district: District, rng: random.Random) -> list[Row]:
         for name, content, cost, unit in rng.sample(W.PROJECTS, 5 if station else 8):
             seq += 1
             scale = rng.uniform(0.2, 0.5) if station else rng.uniform(0.8, 1.2)
-            rows.append({"项目名称": (station.township if station else "") + name,
-                         "会议编号": meeting["会议编号"],
-                         "项目编号": f"XM-{district.year}-{seq:02d}",
-                         "项目内容": content, "投资估算(万元)": round(cost * scale, 1),
-                         "责任单位": f"{station.township}人民政府" if station else
-                         unit.replace("镇人民政府", "各镇人民政府")})
+            rows.append(
+                {
+                    "项目名称": (station.township if station else "") + name,
+                    "会议编号": meeting["会议编号"],
+                    "项目编号": f"XM-{district.year}-{seq:02d}",
+                    "项目内容": content,
+                    "投资估算(万元)": round(cost * scale, 1),
+                    "责任单位": f"{station.township}人民政府"
+                    if station
+                    else unit.replace("镇人民政府", "各镇人民政府"),
+                }
+            )
     return rows
 
 
@@ -554,9 +766,17 @@ def vote_result_rows(meetings: list[Row], items: list[Row], rng: random.Random) 
         sent, back = issued[code]
         valid = back - (1 if back and rng.random() < 0.2 else 0)
         against, abstain = rng.randint(0, valid // 10), rng.randint(0, valid // 12)
-        rows.append({"会议编号": code, "项目编号": item["项目编号"], "发出票数": sent,
-                     "收回票数": back, "赞成": valid - against - abstain, "反对": against,
-                     "弃权": abstain})
+        rows.append(
+            {
+                "会议编号": code,
+                "项目编号": item["项目编号"],
+                "发出票数": sent,
+                "收回票数": back,
+                "赞成": valid - against - abstain,
+                "反对": against,
+                "弃权": abstain,
+            }
+        )
     return rows
 
 
@@ -568,8 +788,16 @@ def satisfaction_rows(meetings: list[Row], rng: random.Random) -> list[Row]:
             back = sent - rng.randint(0, 3)
             poor = rng.randint(0, back // 20)
             fair = rng.randint(back // 10, back // 4)
-            rows.append({"会议编号": m["会议编号"], "发出票数": sent, "收回票数": back,
-                         "满意": back - fair - poor, "基本满意": fair, "不满意": poor})
+            rows.append(
+                {
+                    "会议编号": m["会议编号"],
+                    "发出票数": sent,
+                    "收回票数": back,
+                    "满意": back - fair - poor,
+                    "基本满意": fair,
+                    "不满意": poor,
+                }
+            )
     return rows
 
 
@@ -584,9 +812,19 @@ def duty_rating_rows(meetings: list[Row], rng: random.Random) -> list[Row]:
             back = sent - rng.randint(0, 4)
             valid = back - rng.randint(0, 2)
             poor, fair = rng.randint(0, valid // 15), rng.randint(valid // 10, valid // 4)
-            rows.append({"代表姓名": deputy.name, "会议编号": m["会议编号"], "日期": m["日期"],
-                         "发出票数": sent, "收回票数": back, "有效票数": valid,
-                         "满意": valid - fair - poor, "基本满意": fair, "不满意": poor})
+            rows.append(
+                {
+                    "代表姓名": deputy.name,
+                    "会议编号": m["会议编号"],
+                    "日期": m["日期"],
+                    "发出票数": sent,
+                    "收回票数": back,
+                    "有效票数": valid,
+                    "满意": valid - fair - poor,
+                    "基本满意": fair,
+                    "不满意": poor,
+                }
+            )
     return rows
 
 
@@ -600,9 +838,15 @@ def duty_text_rows(district: District, rng: random.Random) -> list[Row]:
     rows = []
     for d in chosen:
         extra = rng.choice(W.DUTY_EXTRAS).format(次=on_duty.get(d.name, 1), 条=rng.randint(3, 15))
-        rows.append({"姓名": d.name, "年度": district.year, "履职情况补充": extra,
-                     "存在不足": rng.choice(W.DUTY_SHORTCOMINGS),
-                     "努力方向": rng.choice(W.DUTY_PLANS)})
+        rows.append(
+            {
+                "姓名": d.name,
+                "年度": district.year,
+                "履职情况补充": extra,
+                "存在不足": rng.choice(W.DUTY_SHORTCOMINGS),
+                "努力方向": rng.choice(W.DUTY_PLANS),
+            }
+        )
     return rows
 
 
@@ -710,4 +954,3 @@ def _workday(rng: random.Random, year: int, month: int | None = None) -> date:
     while day.weekday() >= 5:
         day -= timedelta(days=1) if day.day > 2 else timedelta(days=-2)
     return day
-

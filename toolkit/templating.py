@@ -16,14 +16,21 @@ from . import chinese
 from .errors import TemplateError as FormTemplateError
 
 FILTERS: dict[str, Any] = {
-    "cn_date": chinese.cn_date, "中文日期": chinese.cn_date,
-    "cn_upper_date": chinese.cn_upper_date, "大写日期": chinese.cn_upper_date,
+    "cn_date": chinese.cn_date,
+    "中文日期": chinese.cn_date,
+    "cn_upper_date": chinese.cn_upper_date,
+    "大写日期": chinese.cn_upper_date,
     "cn_month": chinese.cn_month,
-    "cn_number": chinese.cn_number, "中文数字": chinese.cn_number,
-    "cn_index": chinese.cn_index, "序号": chinese.cn_index,
-    "cn_paren_index": chinese.cn_paren_index, "括号序号": chinese.cn_paren_index,
-    "mask_phone": chinese.mask_phone, "掩码电话": chinese.mask_phone,
-    "mask_id": chinese.mask_id, "掩码证件": chinese.mask_id,
+    "cn_number": chinese.cn_number,
+    "中文数字": chinese.cn_number,
+    "cn_index": chinese.cn_index,
+    "序号": chinese.cn_index,
+    "cn_paren_index": chinese.cn_paren_index,
+    "括号序号": chinese.cn_paren_index,
+    "mask_phone": chinese.mask_phone,
+    "掩码电话": chinese.mask_phone,
+    "mask_id": chinese.mask_id,
+    "掩码证件": chinese.mask_id,
     "text": chinese.display,
 }
 
@@ -44,8 +51,11 @@ def describe_error(exc: Exception, template: str) -> FormTemplateError:
     if isinstance(exc, UndefinedError):
         name = str(exc.message or "").split("'")
         field = name[1] if len(name) > 2 else str(exc)
-        return FormTemplateError(f"模板使用了不存在的字段“{field}”", where=template,
-                                 hint="字段名即台账的列名，请核对拼写")
+        return FormTemplateError(
+            f"模板使用了不存在的字段“{field}”",
+            where=template,
+            hint="字段名即台账的列名，请核对拼写",
+        )
     if isinstance(exc, SecurityError):
         return FormTemplateError("模板试图访问不允许的内容，已被阻止", where=template)
     if isinstance(exc, TemplateError):
@@ -53,4 +63,3 @@ def describe_error(exc: Exception, template: str) -> FormTemplateError:
         where = f"{template} 第{line}行" if line else template
         return FormTemplateError(f"模板语法错误：{exc}", where=where)
     return FormTemplateError(f"模板出错：{exc}", where=template)
-

@@ -79,9 +79,13 @@ _ID_HEADERS = ("身份证", "证件号", "证号", "编号", "电话", "手机")
 
 
 def row_digest(raw: RawRow, headers: dict[int, str]) -> str:
-    cells = {headers.get(c, str(c)): values.cell_text(v) if not isinstance(v, dt.date) else v.isoformat()
-             for c, v in sorted(raw.cells.items())}
-    return hashlib.sha256(json.dumps(cells, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    cells = {
+        headers.get(c, str(c)): values.cell_text(v) if not isinstance(v, dt.date) else v.isoformat()
+        for c, v in sorted(raw.cells.items())
+    }
+    return hashlib.sha256(
+        json.dumps(cells, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
 
 
 class _RowCheck:
@@ -91,9 +95,12 @@ class _RowCheck:
         self.sheet, self.raw, self.problems = sheet, raw, problems
         self.failed = False
 
-    def add(self, col: int, header: str, message: str, hint: str = "", severity: str = ERROR) -> None:
-        self.problems.append(Problem(self.sheet.title, self.raw.row, message, header, col,
-                                     severity, hint))
+    def add(
+        self, col: int, header: str, message: str, hint: str = "", severity: str = ERROR
+    ) -> None:
+        self.problems.append(
+            Problem(self.sheet.title, self.raw.row, message, header, col, severity, hint)
+        )
         if severity == ERROR:
             self.failed = True
 
@@ -115,20 +122,40 @@ def validate(book: Workbook, rules: Rules) -> Dataset:
         _check_unique(data, "联络站", "站点名称", lambda v: values.normalise_name(v))
         data.stations = Stations(names)
     elif any(n != "联络站" for n in book.sheets):
-        data.problems.append(Problem("联络站", 0, "工作簿中没有“联络站”表，无法核对联络站名称",
-                                     severity=WARNING, hint="建议补上“联络站”表"))
+        data.problems.append(
+            Problem(
+                "联络站",
+                0,
+                "工作簿中没有“联络站”表，无法核对联络站名称",
+                severity=WARNING,
+                hint="建议补上“联络站”表",
+            )
+        )
     roster_sheet = book.sheets.get("代表名册")
     if roster_sheet is not None:
         _validate_sheet(roster_sheet, data, rules)
         good = data.rows("代表名册")
-        data.roster = Roster(Roster.displays([
-            (r["姓名"], r["代表证号"] or "", r["代表层级"], r["所属联络站"], r.row) for r in good
-        ]))
+        data.roster = Roster(
+            Roster.displays(
+                [
+                    (r["姓名"], r["代表证号"] or "", r["代表层级"], r["所属联络站"], r.row)
+                    for r in good
+                ]
+            )
+        )
         _check_unique(data, "代表名册", "代表证号", lambda v: v.upper())
-    elif any(s.spec.columns and any(c.kind in (contract.PERSON, contract.PEOPLE)
-                                    for c in s.spec.columns) for s in book.sheets.values()):
-        data.problems.append(Problem("代表名册", 0, "工作簿中没有“代表名册”表，无法核对代表姓名",
-                                     hint="请补上“代表名册”表，可用 liaison init 生成空白台账对照"))
+    elif any(
+        s.spec.columns and any(c.kind in (contract.PERSON, contract.PEOPLE) for c in s.spec.columns)
+        for s in book.sheets.values()
+    ):
+        data.problems.append(
+            Problem(
+                "代表名册",
+                0,
+                "工作簿中没有“代表名册”表，无法核对代表姓名",
+                hint="请补上“代表名册”表，可用 liaison init 生成空白台账对照",
+            )
+        )
     for spec in contract.SHEETS:
         if spec.name in ("联络站", "代表名册") or spec.name not in book.sheets:
             continue
@@ -151,8 +178,16 @@ def _check_unique(data: Dataset, sheet: str, column: str, key: Callable[[Any], A
             keep.append(record)
             continue
         col = record.cols.get(column, 0)
-        data.problems.append(Problem(record.title, record.row, f"“{value}” 与第{first.row}行重复",
-                                     column, col, hint="编号和名称不能重复"))
+        data.problems.append(
+            Problem(
+                record.title,
+                record.row,
+                f"“{value}” 与第{first.row}行重复",
+                column,
+                col,
+                hint="编号和名称不能重复",
+            )
+        )
         data.rejected.setdefault(sheet, []).append(record.row)
     if sheet in data.records:
         data.records[sheet] = keep
@@ -187,14 +222,18 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
         for col_index, header in sheet.extras.items():
             value = raw.cells.get(col_index)
             if value is not None:
-                extra[header] = _extra_text(check.clean(col_index, header, value), header, check,
-                                            col_index)
+                extra[header] = _extra_text(
+                    check.clean(col_index, header, value), header, check, col_index
+                )
         _cross_checks(spec.name, typed, cols, check, sheet, rules)
         if check.failed:
             rejected.append(raw.row)
             continue
-        good.append(Record(spec.name, sheet.title, raw.row, typed, extra,
-                           row_digest(raw, sheet.headers), cols))
+        good.append(
+            Record(
+                spec.name, sheet.title, raw.row, typed, extra, row_digest(raw, sheet.headers), cols
+            )
+        )
     data.records[spec.name] = good
     data.rejected[spec.name] = rejected
     data.read[spec.name] = len(sheet.rows)
@@ -213,8 +252,15 @@ def _extra_text(value: Any, header: str, check: _RowCheck, col: int) -> str:
     return values.parse_longtext(value)
 
 
-def _typed(column: contract.Column, value: Any, check: _RowCheck, col: int, header: str,
-           data: Dataset, rules: Rules) -> Any:
+def _typed(
+    column: contract.Column,
+    value: Any,
+    check: _RowCheck,
+    col: int,
+    header: str,
+    data: Dataset,
+    rules: Rules,
+) -> Any:
     try:
         if column.kind == contract.CHOICE:
             choices = rules.choices.get(column.name, column.choices)
@@ -234,8 +280,14 @@ def _typed(column: contract.Column, value: Any, check: _RowCheck, col: int, head
         return None
 
 
-def _cross_checks(sheet: str, typed: dict[str, Any], cols: dict[str, int], check: _RowCheck,
-                  raw_sheet: RawSheet, rules: Rules) -> None:
+def _cross_checks(
+    sheet: str,
+    typed: dict[str, Any],
+    cols: dict[str, int],
+    check: _RowCheck,
+    raw_sheet: RawSheet,
+    rules: Rules,
+) -> None:
     """Rules between cells of one row."""
     if sheet != "接待登记":
         return
@@ -248,12 +300,20 @@ def _cross_checks(sheet: str, typed: dict[str, Any], cols: dict[str, int], check
     for name in ("办理时限", "反馈日期"):
         date = typed.get(name)
         if received and date and date < received:
-            check.add(*col(name), f"{date.year}年{date.month}月{date.day}日 早于接待日期",
-                      "请核对日期", severity=WARNING)
+            check.add(
+                *col(name),
+                f"{date.year}年{date.month}月{date.day}日 早于接待日期",
+                "请核对日期",
+                severity=WARNING,
+            )
     route = typed.get("处理方式")
     if route in rules.handed_on and not typed.get("承办单位"):
-        check.add(*col("处理方式"), f"处理方式为“{route}”，但“承办单位”为空",
-                  "交办单上的承办单位将留空待填", severity=WARNING)
+        check.add(
+            *col("处理方式"),
+            f"处理方式为“{route}”，但“承办单位”为空",
+            "交办单上的承办单位将留空待填",
+            severity=WARNING,
+        )
 
 
 def deputy_lookup(data: Dataset) -> dict[str, Deputy]:

@@ -90,8 +90,21 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _TIME_SUFFIX = re.compile(r"[\sT]+\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?$")
-_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DIGITS = {
+    "〇": "0",
+    "零": "0",
+    "○": "0",
+    "O": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
 
@@ -104,17 +117,23 @@ def _from_serial(number: float) -> dt.date:
 
 def _cn_numeral_date(text: str) -> str:
     """二〇二四年三月五日 → 2024年3月5日 (only the forms official documents use)."""
+
     def number(part: str) -> str:
         if all(ch in _CN_DIGITS for ch in part) and len(part) == 4:
             return "".join(_CN_DIGITS[ch] for ch in part)
         value = 0
         if "十" in part:
             tens, _, ones = part.partition("十")
-            value = (int(_CN_DIGITS[tens]) if tens else 1) * 10 + (int(_CN_DIGITS[ones]) if ones else 0)
+            value = (int(_CN_DIGITS[tens]) if tens else 1) * 10 + (
+                int(_CN_DIGITS[ones]) if ones else 0
+            )
             return str(value)
         return "".join(_CN_DIGITS.get(ch, ch) for ch in part)
 
-    m = re.match(r"^([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$", text)
+    m = re.match(
+        r"^([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$",
+        text,
+    )
     if not m:
         return text
     return f"{number(m.group(1))}年{number(m.group(2))}月{number(m.group(3))}日"
@@ -164,7 +183,9 @@ def parse_time(value: Any) -> dt.time:
         return dt.time(minutes // 60 % 24, minutes % 60)
     raw = cell_text(value).strip()
     text = halfwidth(raw).replace("：", ":").replace(" ", "")
-    m = re.match(r"^(上午|下午|晚上)?(\d{1,2})(?::(\d{2})|时(?:(\d{1,2})分?)?|点(?:(\d{1,2})分?|半)?)$", text)
+    m = re.match(
+        r"^(上午|下午|晚上)?(\d{1,2})(?::(\d{2})|时(?:(\d{1,2})分?)?|点(?:(\d{1,2})分?|半)?)$", text
+    )
     if m:
         hour = int(m.group(2))
         minute = int(m.group(3) or m.group(4) or m.group(5) or (30 if text.endswith("半") else 0))
@@ -176,6 +197,7 @@ def parse_time(value: Any) -> dt.time:
 
 
 # --- numbers and codes ---------------------------------------------------------------------
+
 
 def parse_int(value: Any) -> int:
     if isinstance(value, bool):
@@ -232,7 +254,9 @@ def parse_phone(value: Any) -> str:
     raw = cell_text(value).strip()
     text = halfwidth(raw).strip()
     text = re.sub(r"[ \u3000]+", " ", text)
-    if not re.fullmatch(r"[0-9+()（）\-\s/、,，转]+", text) or not re.search(r"\d{5}", re.sub(r"\D", "", text)):
+    if not re.fullmatch(r"[0-9+()（）\-\s/、,，转]+", text) or not re.search(
+        r"\d{5}", re.sub(r"\D", "", text)
+    ):
         raise ValueProblem(f"“{raw}” 不是有效的电话号码")
     return text
 

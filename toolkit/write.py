@@ -26,8 +26,14 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 TEMP_PREFIX = ".~liaison-"
 MAX_NAME_BYTES = 200  # well under the 255-byte limit of ext4 and NTFS, leaving room for a suffix
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-             *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
@@ -147,8 +153,10 @@ def prepare_output(root: Path) -> Path:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise OutputError(f"无法写入输出文件夹“{root}”：{exc.strerror or exc}",
-                          hint="请换一个有写入权限的文件夹（--out）") from None
+        raise OutputError(
+            f"无法写入输出文件夹“{root}”：{exc.strerror or exc}",
+            hint="请换一个有写入权限的文件夹（--out）",
+        ) from None
     return root.resolve()
 
 

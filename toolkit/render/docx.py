@@ -58,8 +58,11 @@ class DocxRenderer:
         try:
             etree.fromstring(data)
         except etree.XMLSyntaxError as exc:
-            raise TemplateError(f"生成的 Word 内容无效：{exc}", where=self.name,
-                                hint="请检查模板中的 {% %} 标签是否成对") from None
+            raise TemplateError(
+                f"生成的 Word 内容无效：{exc}",
+                where=self.name,
+                hint="请检查模板中的 {% %} 标签是否成对",
+            ) from None
         return data
 
     def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:

@@ -95,10 +95,12 @@ class PdfRenderer:
             raise describe_error(exc, self.name) from None
 
     def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
-        document = HTML(string=self.html(context), base_url=self.base_url,
-                        url_fetcher=fetch_package_asset)
-        document.write_pdf(stream, stylesheets=self.stylesheets, font_config=font_config(),
-                           uncompressed_pdf=False)
+        document = HTML(
+            string=self.html(context), base_url=self.base_url, url_fetcher=fetch_package_asset
+        )
+        document.write_pdf(
+            stream, stylesheets=self.stylesheets, font_config=font_config(), uncompressed_pdf=False
+        )
 
 
 def environment_ready() -> bool:

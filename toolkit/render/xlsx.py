@@ -37,8 +37,15 @@ class XlsxColumn:
 
 
 def _styles() -> dict[str, NamedStyle]:
-    def style(name: str, *, size: float = 10.5, bold: bool = False, border: bool = True,
-              horizontal: str = "left", wrap: bool = True) -> NamedStyle:
+    def style(
+        name: str,
+        *,
+        size: float = 10.5,
+        bold: bool = False,
+        border: bool = True,
+        horizontal: str = "left",
+        wrap: bool = True,
+    ) -> NamedStyle:
         s = NamedStyle(name=name)
         s.font = Font(name=FONT_NAME, size=size, bold=bold)
         s.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
@@ -48,10 +55,12 @@ def _styles() -> dict[str, NamedStyle]:
         return s
 
     return {
-        "title": style("liaison-title", size=16, bold=True, border=False, horizontal="center",
-                       wrap=False),
-        "subtitle": style("liaison-subtitle", size=10.5, border=False, horizontal="center",
-                          wrap=False),
+        "title": style(
+            "liaison-title", size=16, bold=True, border=False, horizontal="center", wrap=False
+        ),
+        "subtitle": style(
+            "liaison-subtitle", size=10.5, border=False, horizontal="center", wrap=False
+        ),
         "header": style("liaison-header", bold=True, horizontal="center"),
         "left": style("liaison-left"),
         "center": style("liaison-center", horizontal="center"),
