@@ -29,7 +29,7 @@ FONT_FILES = (
     "NotoSerifCJKsc-Bold.otf",
     "NotoSansCJKsc-Regular.otf",
     "FandolFang-Regular.otf",
-    "LXGWWenKai-Regular.ttf",
+    "LiaisonKai-Regular.ttf",
 )
 
 

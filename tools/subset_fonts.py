@@ -12,8 +12,12 @@ extracted with ``dpkg-deb -x``, write into the output folder (default
 * five subset fonts, each cut to (charset ∩ that font's cmap), with glyph ids
   renumbered (fontTools' default, ``retain_gids`` off), every name-table record
   kept so the family names fontconfig and CSS see are unchanged, and the
-  ``head`` timestamps kept so the same inputs give the same bytes;
-* the licence texts (``OFL-Noto.txt``, ``OFL-LXGWWenKai.txt``,
+  ``head`` timestamps kept so the same inputs give the same bytes. The one
+  exception is LXGW WenKai: its licence (OFL 1.1) reserves the font names
+  "霞鹜" and "LXGW", which a Modified Version such as a subset may not use
+  (OFL condition 3), so its subset is renamed Liaison Kai (联络站楷体) and
+  written as ``LiaisonKai-Regular.ttf``;
+* the licence texts (``OFL-Noto.txt``, ``OFL-LiaisonKai.txt``,
   ``LICENSE-Fandol.txt``) taken from the packages' own copyright files;
 * ``fonts.conf``, a fontconfig file that sees only the fonts of its folder;
 * ``README.md`` listing each file, its source package and version, its role
@@ -90,6 +94,25 @@ EXCLUDED_BIDI = {"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"}
 
 
 @dataclass(frozen=True)
+class Rename:
+    """New names for a subset whose licence reserves the source's font names.
+
+    OFL condition 3: no Modified Version (a subset is one) may use a Reserved
+    Font Name as its primary font name. Every name record that names the font
+    is rewritten; the copyright notice (name ID 0) is kept, as the OFL requires,
+    and gets ``note`` appended; no other record may still contain a reserved name.
+    """
+
+    family: str  # English family (name IDs 1, 16, 21)
+    family_zh: str  # family for the records in Simplified Chinese
+    style: str  # subfamily, for the full name
+    postscript: str  # name ID 6
+    vendor: str  # OS/2 achVendID (fontconfig's "foundry")
+    reserved: tuple[str, ...]  # Reserved Font Names, matched case-insensitively
+    note: str  # heads the licence file and ends the copyright notice
+
+
+@dataclass(frozen=True)
 class FontSpec:
     """One shipped font: where it comes from and what it is for."""
 
@@ -99,6 +122,7 @@ class FontSpec:
     package: str  # Debian binary package that ships the source file
     licence: str  # licence file written next to the fonts
     role: str
+    rename: Rename | None = None  # set when the subset may not keep the source's names
 
 
 FONTS: tuple[FontSpec, ...] = (
@@ -135,14 +159,30 @@ FONTS: tuple[FontSpec, ...] = (
         "仿宋 (body text; missing characters fall back to the serif)",
     ),
     FontSpec(
-        "LXGWWenKai-Regular.ttf",
+        "LiaisonKai-Regular.ttf",
         "LXGWWenKai-Regular.ttf",
         "LXGW WenKai",
         "fonts-lxgw-wenkai",
-        "OFL-LXGWWenKai.txt",
+        "OFL-LiaisonKai.txt",
         "楷体",
+        Rename(
+            family="Liaison Kai",
+            family_zh="联络站楷体",
+            style="Regular",
+            postscript="LiaisonKai-Regular",
+            vendor="NONE",
+            reserved=("霞鹜", "LXGW"),
+            note=(
+                "Liaison Kai is a modified (subset) version of LXGW WenKai by LXGW;"
+                " renamed as the Reserved Font Name clause requires."
+            ),
+        ),
     ),
 )
+
+# (platformID, langID) of name records in Simplified Chinese: Windows zh-CN and
+# Macintosh "Chinese (Simplified)".
+ZH_HANS = {(3, 0x0804), (1, 33)}
 
 FONTS_CONF = """\
 <?xml version="1.0"?>
@@ -156,7 +196,7 @@ FONTS_CONF = """\
   <dir prefix="relative">.</dir>
   <cachedir prefix="xdg">liaison-fontconfig</cachedir>
 
-  <!-- Any other family (FandolFang, LXGW WenKai, an unknown name) falls back to
+  <!-- Any other family (FandolFang, Liaison Kai, an unknown name) falls back to
        serif, so characters a face lacks come from Noto Serif CJK SC (this rule
        must come before the aliases below). -->
   <match target="pattern">
@@ -338,6 +378,34 @@ def subset_options() -> subset.Options:
     return options
 
 
+def rename_font(font: TTFont, rename: Rename) -> None:
+    """Give a subset new names (see ``Rename``); fail if a reserved name is left."""
+    version = english_name(font, 5).split(";")[0].strip()
+    for record in font["name"].names:
+        zh_hans = (record.platformID, record.langID) in ZH_HANS
+        family = rename.family_zh if zh_hans else rename.family
+        full = family if zh_hans else f"{family} {rename.style}"
+        text = record.toUnicode()
+        newline = "\r\n" if "\r\n" in text else "\n"
+        new = {
+            0: f"{text}{newline}{rename.note}",
+            1: family,
+            3: f"{version.removeprefix('Version ')};{rename.vendor};{rename.postscript}",
+            4: full,
+            6: rename.postscript,
+            16: family,
+            18: full,
+            20: rename.postscript,
+            21: family,
+            25: rename.postscript.split("-")[0],
+        }.get(record.nameID)
+        if new is not None:
+            record.string = new
+        elif any(r.lower() in text.lower() for r in rename.reserved):
+            raise SystemExit(f"name ID {record.nameID} still has a reserved name: {text!r}")
+    font["OS/2"].achVendID = rename.vendor
+
+
 def fontconfig_families(path: Path, font: TTFont) -> str:
     """Family names as fontconfig reports them (fc-scan), or from the name table."""
     if shutil.which("fc-scan"):
@@ -362,6 +430,8 @@ def subset_font(spec: FontSpec, src: Path, charset: list[str], out: Path) -> Sub
     subsetter = subset.Subsetter(options=subset_options())
     subsetter.populate(unicodes=wanted)
     subsetter.subset(font)
+    if spec.rename:
+        rename_font(font, spec.rename)
     target = out / spec.out_name
     font.save(target)
     saved = TTFont(target, lazy=True)
@@ -440,7 +510,8 @@ def write_ofl(src: Path, out: Path, spec: FontSpec, subsets: str) -> None:
     copyright_file = src / "usr/share/doc" / spec.package / "copyright"
     notice, licence = ofl_text(copyright_file)
     header = (
-        f"{subsets}\n{'are subsets of fonts' if ',' in subsets else 'is a subset of a font'}"
+        (f"{spec.rename.note}\n\n" if spec.rename else "")
+        + f"{subsets}\n{'are subsets of fonts' if ',' in subsets else 'is a subset of a font'}"
         f" from the Debian package {spec.package} ({package_version(src, spec.package)}),\n"
         "made with tools/subset_fonts.py.\n\n"
         f"Font copyright (name table): {font_copyright(src, spec)}\n"
@@ -535,9 +606,11 @@ character. Do not edit them by hand: rebuild them with the command below.
   these fonts (no system config); cache in `$XDG_CACHE_HOME/liaison-fontconfig`.
   `serif` is Noto Serif CJK SC, `sans-serif` and `monospace` Noto Sans CJK SC, and every
   other family falls back to `serif`.
-- Licences / 许可: Noto CJK and LXGW WenKai: SIL Open Font License 1.1
-  (`OFL-Noto.txt`, `OFL-LXGWWenKai.txt`); Fandol: GPL v3 with the font exception
-  (`LICENSE-Fandol.txt`).
+- Licences / 许可: Noto CJK and Liaison Kai: SIL Open Font License 1.1
+  (`OFL-Noto.txt`, `OFL-LiaisonKai.txt`); Fandol: GPL v3 with the font exception
+  (`LICENSE-Fandol.txt`). Liaison Kai (联络站楷体) is a subset of LXGW WenKai (霞鹜文楷)
+  renamed because a modified version may not use the Reserved Font Names “霞鹜” and
+  “LXGW” (OFL condition 3); its copyright notice is kept.
 
 ## 重新生成 / Rebuild
 
@@ -551,7 +624,8 @@ python tools/subset_fonts.py /tmp/fontsrc        # writes forms/fonts/ (about a 
 
 Built with fontTools {fontTools.version} (subsetter defaults: renumbered glyph ids,
 default OpenType features except `locl`, whose Japanese/Korean/traditional forms
-simplified-Chinese text never uses; all name records kept). Same inputs, same bytes.
+simplified-Chinese text never uses; all name records kept, except the renamed ones of
+Liaison Kai). Same inputs, same bytes.
 """
     (out / "README.md").write_text(text, encoding="utf-8")
 
