@@ -107,7 +107,9 @@ class _RowCheck:
     def clean(self, col: int, header: str, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        text, removed = values.strip_controls(values.decode_excel_escapes(value))
+        # calamine has already decoded Excel's _xHHHH_ escapes; decoding again would turn a
+        # literal "_x000B_" the clerk typed (stored as _x005F_x000B_) into a control character.
+        text, removed = values.strip_controls(value)
         if removed:
             self.add(col, header, "含有无法打印的控制字符，已删除", severity=WARNING)
         return text

@@ -94,6 +94,20 @@ class XlsxRenderer:
         cell.style = style
         return cell
 
+    def _page_setup(self, ws: Any) -> None:
+        for index, column in enumerate(self.columns, start=1):
+            ws.column_dimensions[_letter(index)].width = column.width
+        ws.freeze_panes = "A4"
+        ws.print_title_rows = "3:3"
+        ws.page_setup.paperSize = "9"  # A4
+        ws.page_setup.orientation = "landscape" if self.landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
     def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
         try:
             title = self.title.render(context)
@@ -105,9 +119,7 @@ class XlsxRenderer:
         for style in styles.values():
             wb.add_named_style(style)
         ws = wb.create_sheet(self.sheet_title[:31])
-        for index, column in enumerate(self.columns, start=1):
-            letter = ws.column_dimensions[_letter(index)]
-            letter.width = column.width
+        self._page_setup(ws)  # write-only: everything above the rows must be set before them
         n = len(self.columns)
         last = _letter(n)
         ws.merged_cells.add(f"A1:{last}1")
@@ -118,19 +130,33 @@ class XlsxRenderer:
         ws.append([self._cell(ws, c.header, "liaison-header") for c in self.columns])
         kinds = ["liaison-center" if c.align == "center" else "liaison-left" for c in self.columns]
         keys = [c.value for c in self.columns]
-        for row in context.get(self.rows_key, ()):
-            ws.append([self._cell(ws, row.get(k, ""), s) for k, s in zip(keys, kinds, strict=True)])
-        ws.freeze_panes = "A4"
-        ws.print_title_rows = "3:3"
-        ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.orientation = "landscape" if self.landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        widths = [c.width for c in self.columns]
+        for index, row in enumerate(context.get(self.rows_key, ()), start=4):
+            values = [row.get(k, "") for k in keys]
+            # Wrapped text needs a row tall enough to show it; Excel does not grow rows written
+            # by a program. The dimension is dropped once written, so memory stays flat.
+            ws.row_dimensions[index].height = row_height(values, widths)
+            ws.append([self._cell(ws, v, k) for v, k in zip(values, kinds, strict=True)])
+            del ws.row_dimensions[index]
         wb.save(stream)
+
+
+LINE_HEIGHT = 14.5  # points per line of 10.5 pt text
+
+
+def row_height(values: list[Any], widths: list[float]) -> float:
+    """Points needed to show every wrapped value: CJK characters are two width units wide."""
+    lines = 1
+    for value, width in zip(values, widths, strict=True):
+        if not isinstance(value, str) or not value:
+            continue
+        usable = max(width - 1.5, 1)
+        needed = 0
+        for line in value.split("\n"):
+            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+            needed += max(1, -(-int(units) // int(usable)))
+        lines = max(lines, needed)
+    return min(409.0, lines * LINE_HEIGHT + 4)
 
 
 def _letter(index: int) -> str:

@@ -1,0 +1,107 @@
+"""Word: fonts named by role in w:eastAsia with fallbacks, A4, fields in their cells, breaks."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from lxml import etree
+
+from conftest import reception
+from toolkit.build import BuildOptions, build
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+STANDARD = {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"}
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from conftest import DEPUTIES, RECEPTION_HEADER, STATIONS, write_workbook
+
+    tmp = tmp_path_factory.mktemp("docx")
+    rows = [reception(code="D1", content="第一行\n第二行"),
+            reception(code="D2", route="当场答复", unit=None, due=None, visitor="钱多多")]
+    book = write_workbook(tmp / "台账.xlsx", {"联络站": STATIONS, "代表名册": DEPUTIES,
+                                            "接待登记": [RECEPTION_HEADER, *rows]})
+    out = tmp / "out"
+    result = build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
+    assert result.exit_code == 0, [str(p) for p in result.data.problems]
+    return out
+
+
+def _all_docx(out: Path) -> list[Path]:
+    docs = sorted(out.rglob("*.docx"))
+    assert len(docs) == 2 + 1 + 1 + 1  # two forms, one slip, one feedback, one register
+    return docs
+
+
+def _effective_east_asia(run, styles) -> str | None:
+    rfonts = run.find(f"{W}rPr/{W}rFonts")
+    if rfonts is not None and rfonts.get(f"{W}eastAsia"):
+        return rfonts.get(f"{W}eastAsia")
+    return styles
+
+
+def test_every_chinese_run_names_its_east_asian_font(built):
+    for path in _all_docx(built):
+        with zipfile.ZipFile(path) as archive:
+            body = etree.fromstring(archive.read("word/document.xml"))
+        for run in body.iter(f"{W}r"):
+            text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+            if CJK.search(text):
+                rfonts = run.find(f"{W}rPr/{W}rFonts")
+                assert rfonts is not None, (path.name, text)
+                assert rfonts.get(f"{W}eastAsia") in STANDARD, (path.name, text)
+
+
+def test_font_table_gives_fallbacks_word_and_wps_have(built):
+    expected = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体"}
+    for path in _all_docx(built):
+        with zipfile.ZipFile(path) as archive:
+            table = etree.fromstring(archive.read("word/fontTable.xml"))
+        alt = {f.get(f"{W}name"): f.find(f"{W}altName") for f in table.iter(f"{W}font")}
+        for name, fallback in expected.items():
+            assert name in alt and alt[name] is not None, (path.name, name)
+            assert alt[name].get(f"{W}val") == fallback
+
+
+def test_pages_are_a4(built):
+    for path in _all_docx(built):
+        section = Document(path).sections[0]
+        size = sorted((section.page_width.mm, section.page_height.mm))
+        assert size == pytest.approx([210, 297], abs=1), path.name
+
+
+def _cells(path: Path) -> list[str]:
+    doc = Document(path)
+    return [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+
+
+def test_reception_form_fields_in_table_cells(built):
+    cells = _cells(next(built.glob("代表接待选民登记表/*_D1.docx")))
+    for value in ("2024年3月15日", "王伟、李娜", "赵桂兰", "13912345678", "三元街道城建办", "2024年4月15日"):
+        assert value in cells, value
+    assert "第一行\n第二行" in cells  # the line break is a Word line break
+
+
+def test_slip_only_for_handed_on(built):
+    assert [p.name.split("_")[-1] for p in built.glob("群众意见建议交办单/*.docx")] == ["D1.docx"]
+    text = "\n".join(_cells(next(built.glob("群众意见建议交办单/*.docx"))))
+    assert "三元街道城建办" in text and "第一行" in text
+
+
+def test_register_rows_and_repeated_header(built):
+    path = next(built.glob("接待选民登记簿/*.docx"))
+    doc = Document(path)
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号")
+    texts = [[c.text for c in row.cells] for row in table.rows]
+    assert [row[3] for row in texts] == ["来访人", "赵桂兰", "钱多多"]
+    assert texts[1][6] == "第一行\n第二行"
+    header = table.rows[0]._tr
+    assert header.find(f"{W}trPr/{W}tblHeader") is not None
+    section = doc.sections[-1]
+    assert section.page_width > section.page_height
