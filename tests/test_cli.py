@@ -5,8 +5,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import reception
 
+from conftest import reception
 from toolkit.cli import cli
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import reception
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from conftest import reception
 from toolkit import fonts
 from toolkit.build import BuildOptions, build
 

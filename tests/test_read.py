@@ -6,8 +6,8 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import DEPUTIES, STATION, STATIONS, reception, write_workbook
 
+from conftest import DEPUTIES, STATION, STATIONS, reception, write_workbook
 from toolkit.errors import WorkbookError
 from toolkit.read import read_workbook
 from toolkit.rules import load_rules

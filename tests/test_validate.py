@@ -3,7 +3,6 @@
 import datetime as dt
 
 from conftest import DEPUTIES, RECEPTION_HEADER, STATION, reception
-
 from toolkit.read import read_workbook
 from toolkit.rules import load_rules
 from toolkit.validate import validate

@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import reception
 
+from conftest import reception
 from toolkit.build import BuildOptions, build
 from toolkit.write import NamePlanner, file_name, safe_component, write_atomic
 

@@ -23,10 +23,14 @@ def built(tmp_path_factory):
     from conftest import DEPUTIES, RECEPTION_HEADER, STATIONS, write_workbook
 
     tmp = tmp_path_factory.mktemp("docx")
-    rows = [reception(code="D1", content="第一行\n第二行"),
-            reception(code="D2", route="当场答复", unit=None, due=None, visitor="钱多多")]
-    book = write_workbook(tmp / "台账.xlsx", {"联络站": STATIONS, "代表名册": DEPUTIES,
-                                            "接待登记": [RECEPTION_HEADER, *rows]})
+    rows = [
+        reception(code="D1", content="第一行\n第二行"),
+        reception(code="D2", route="当场答复", unit=None, due=None, visitor="钱多多"),
+    ]
+    book = write_workbook(
+        tmp / "台账.xlsx",
+        {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": [RECEPTION_HEADER, *rows]},
+    )
     out = tmp / "out"
     result = build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
     assert result.exit_code == 0, [str(p) for p in result.data.problems]
@@ -83,7 +87,14 @@ def _cells(path: Path) -> list[str]:
 
 def test_reception_form_fields_in_table_cells(built):
     cells = _cells(next(built.glob("代表接待选民登记表/*_D1.docx")))
-    for value in ("2024年3月15日", "王伟、李娜", "赵桂兰", "13912345678", "三元街道城建办", "2024年4月15日"):
+    for value in (
+        "2024年3月15日",
+        "王伟、李娜",
+        "赵桂兰",
+        "13912345678",
+        "三元街道城建办",
+        "2024年4月15日",
+    ):
         assert value in cells, value
     assert "第一行\n第二行" in cells  # the line break is a Word line break
 

@@ -33,11 +33,18 @@ def built(tmp_path_factory):
     from conftest import DEPUTIES, RECEPTION_HEADER, STATIONS, write_workbook
 
     tmp = tmp_path_factory.mktemp("pdf")
-    long_text = "小区北门至菜市场路段路面破损严重，雨天积水没过脚踝，老人孩子出行困难。" * 4 + "\n希望尽快修复。"
-    rows = [reception(code="P1", content=long_text, result="已于4月10日修复路面，并增设排水口。"),
-            reception(code="P2", deputies="买买提·艾力", route="当场答复", unit=None, due=None)]
-    book = write_workbook(tmp / "台账.xlsx", {"联络站": STATIONS, "代表名册": DEPUTIES,
-                                            "接待登记": [RECEPTION_HEADER, *rows]})
+    long_text = (
+        "小区北门至菜市场路段路面破损严重，雨天积水没过脚踝，老人孩子出行困难。" * 4
+        + "\n希望尽快修复。"
+    )
+    rows = [
+        reception(code="P1", content=long_text, result="已于4月10日修复路面，并增设排水口。"),
+        reception(code="P2", deputies="买买提·艾力", route="当场答复", unit=None, due=None),
+    ]
+    book = write_workbook(
+        tmp / "台账.xlsx",
+        {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": [RECEPTION_HEADER, *rows]},
+    )
     out = tmp / "out"
     result = build(BuildOptions(workbook=book, out=out, formats=("pdf",), jobs=1))
     assert result.exit_code == 0, [str(p) for p in result.data.problems]
@@ -51,14 +58,30 @@ def test_reception_form_is_one_a4_page_with_every_field(built):
     box = reader.pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(A4, abs=1)
     text = _text(pdf)
-    for value in ("代表接待选民登记表", "2024年3月15日", "王伟、李娜", "赵桂兰", "13912345678",
-                  "三元街道城建办", "2024年4月15日", "希望尽快修复。", "已于4月10日修复路面"):
+    for value in (
+        "代表接待选民登记表",
+        "2024年3月15日",
+        "王伟、李娜",
+        "赵桂兰",
+        "13912345678",
+        "三元街道城建办",
+        "2024年4月15日",
+        "希望尽快修复。",
+        "已于4月10日修复路面",
+    ):
         assert value in text, value
 
 
 def test_pdfs_embed_only_the_shipped_fonts(built):
-    shipped = {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC", "FandolFang",
-               "Liaison-Kai", "LiaisonKai-Regular", "FandolFang-Regular"}
+    shipped = {
+        "Noto-Serif-CJK-SC",
+        "Noto-Serif-CJK-SC-Bold",
+        "Noto-Sans-CJK-SC",
+        "FandolFang",
+        "Liaison-Kai",
+        "LiaisonKai-Regular",
+        "FandolFang-Regular",
+    }
     for pdf in built.rglob("*.pdf"):
         fonts = _fonts(pdf)
         assert fonts, pdf
@@ -90,8 +113,12 @@ def test_fetcher_serves_package_assets_only():
     from toolkit.render.pdf import RefusedURL, fetch_package_asset
 
     assert fetch_package_asset.fetch((STYLES_DIR / "base.css").as_uri())
-    for url in ("file:///etc/passwd", "http://example.com/x.css", "data:text/plain,hi",
-                (STYLES_DIR / ".." / ".." / "pyproject.toml").as_uri()):
+    for url in (
+        "file:///etc/passwd",
+        "http://example.com/x.css",
+        "data:text/plain,hi",
+        (STYLES_DIR / ".." / ".." / "pyproject.toml").as_uri(),
+    ):
         with pytest.raises((RefusedURL, ValueError)):
             fetch_package_asset.fetch(url)
 
@@ -100,20 +127,33 @@ def test_a_character_no_font_has_is_reported_with_its_cell(make_book):
     from toolkit.build import check
 
     data = check(make_book([reception(content="这个字𠀀印不出来")]))
-    assert "接待登记!D2 反映内容：字符 “𠀀”（U+20000） 在 PDF 中无法显示（随附字体不含此字）" \
-           "（请改用常用字形，或只生成 Word（--format docx））" in [str(p) for p in data.errors]
+    assert (
+        "接待登记!D2 反映内容：字符 “𠀀”（U+20000） 在 PDF 中无法显示（随附字体不含此字）"
+        "（请改用常用字形，或只生成 Word（--format docx））" in [str(p) for p in data.errors]
+    )
 
 
 def test_rare_name_characters_render_without_notdef(make_book, tmp_path, caplog):
     from conftest import DEPUTIES
 
-    deputies = [*DEPUTIES, ["陈喆", "DB-010", "县", "三元社区人大代表联络站", "男", "", ""],
-                ["王堃", "DB-011", "县", "三元社区人大代表联络站", "男", "", ""]]
-    book = make_book([reception(deputies="陈喆、王堃", content="赟珺玥琇镕犇彧祎翀曌垚璟旻")],
-                     deputies=deputies)
+    deputies = [
+        *DEPUTIES,
+        ["陈喆", "DB-010", "县", "三元社区人大代表联络站", "男", "", ""],
+        ["王堃", "DB-011", "县", "三元社区人大代表联络站", "男", "", ""],
+    ]
+    book = make_book(
+        [reception(deputies="陈喆、王堃", content="赟珺玥琇镕犇彧祎翀曌垚璟旻")], deputies=deputies
+    )
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        result = build(BuildOptions(workbook=book, out=tmp_path / "o", formats=("pdf",),
-                                    only=("reception_form",), jobs=1))
+        result = build(
+            BuildOptions(
+                workbook=book,
+                out=tmp_path / "o",
+                formats=("pdf",),
+                only=("reception_form",),
+                jobs=1,
+            )
+        )
     assert result.exit_code == 0
     assert not [r for r in caplog.records if "notdef" in r.getMessage().lower()]
     assert "陈喆、王堃" in _text(next((tmp_path / "o").rglob("*.pdf")))

@@ -9,8 +9,11 @@ from toolkit.build import BuildOptions, build
 
 
 def test_register_cells_and_print_setup(make_book, tmp_path):
-    rows = [reception(code="X1", content="=1+1"), reception(code="X2", content="@SUM(A1)", visitor="+86"),
-            reception(code="X3", phone=13812345678)]
+    rows = [
+        reception(code="X1", content="=1+1"),
+        reception(code="X2", content="@SUM(A1)", visitor="+86"),
+        reception(code="X3", phone=13812345678),
+    ]
     out = tmp_path / "out"
     result = build(BuildOptions(workbook=make_book(rows), out=out, formats=("xlsx",), jobs=1))
     assert result.exit_code == 0
