@@ -214,7 +214,7 @@ def _render_all(
         for task in tasks:
             record(*render_task(task))
         return
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=_pool_context(formats)) as pool:
         pending: set[Future[list[tuple[str, str, int]]]] = set()
         batch: list[Task] = []
         for task in tasks:
@@ -232,6 +232,29 @@ def _render_all(
         for future in pending:
             for item in future.result():
                 record(*item)
+
+
+def _pool_context(formats: dict[str, tuple[str, ...]]) -> Any:
+    """fork where it is safe, so workers start at once with the renderers already imported.
+
+    Forking is safe while this process has not initialised fontconfig/Pango (it never has in
+    a CLI run: PDFs are rendered in the workers); a library caller who rendered PDFs in this
+    process gets clean spawned workers instead.
+    """
+    import sys
+
+    from .render import docx as _docx  # noqa: F401  (imported for the forked workers)
+    from .render import xlsx as _xlsx  # noqa: F401
+
+    pdf_module = sys.modules.get("toolkit.render.pdf")
+    if pdf_module is not None and getattr(pdf_module, "_FONT_CONFIG", None) is not None:
+        return get_context("spawn")
+    if any("pdf" in fmts for fmts in formats.values()):
+        from .render import pdf as _pdf  # noqa: F401
+    try:
+        return get_context("fork")
+    except ValueError:  # Windows and macOS defaults: no fork
+        return get_context("spawn")
 
 
 def _entry(rel: str, doc: Document, fmt: str, input_hash: str, digest: str, size: int) -> Any:

@@ -7,6 +7,7 @@ fails in the sandbox. Templates are compiled once per process by the renderers t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
@@ -49,13 +50,12 @@ def make_env(autoescape: bool = True) -> ImmutableSandboxedEnvironment:
 def describe_error(exc: Exception, template: str) -> FormTemplateError:
     """A Jinja failure as a message naming the template and, for an unknown field, the field."""
     if isinstance(exc, UndefinedError):
-        name = str(exc.message or "").split("'")
-        field = name[1] if len(name) > 2 else str(exc)
-        return FormTemplateError(
-            f"模板使用了不存在的字段“{field}”",
-            where=template,
-            hint="字段名即台账的列名，请核对拼写",
-        )
+        text = str(exc.message or exc)
+        attribute = re.match(r"^'(.+?)' has no attribute '(.+?)'$", text)
+        plain = re.match(r"^'(.+?)' is undefined$", text)
+        field = attribute.group(2) if attribute else plain.group(1) if plain else text
+        return FormTemplateError(f"模板使用了不存在的字段“{field}”", where=template,
+                                 hint="字段名即台账的列名，请核对拼写")
     if isinstance(exc, SecurityError):
         return FormTemplateError("模板试图访问不允许的内容，已被阻止", where=template)
     if isinstance(exc, TemplateError):

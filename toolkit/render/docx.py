@@ -11,20 +11,58 @@ broken template fails loudly instead of producing a file Word refuses.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO, Any
+from xml.parsers import expat
 
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template
-from lxml import etree
 
 from ..errors import TemplateError
 from ..templating import describe_error
 
 _TAGGED = re.compile(r"\{[{%#]")
 _PART_NAMES = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
-_FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # the same input gives the same bytes
+_DOS_TIME, _DOS_DATE = 0, (2024 - 1980) << 9 | 1 << 5 | 1  # 2024-01-01: same input, same bytes
+
+
+def _deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+class PreparedZip:
+    """A zip whose unchanged members are compressed once, at load; writing a document copies
+    them as they are and deflates only the parts that were rendered (what zipfile cannot do)."""
+
+    def __init__(self, members: list[tuple[str, bytes]]) -> None:
+        self.members = [(name, self._entry(data)) for name, data in members]
+
+    @staticmethod
+    def _entry(data: bytes) -> tuple[int, int, bytes]:
+        return zlib.crc32(data), len(data), _deflate(data)
+
+    def write(self, stream: IO[bytes], replace: dict[str, bytes]) -> None:
+        central = []
+        offset = 0
+        for name, entry in self.members:
+            crc, size, packed = self._entry(replace[name]) if name in replace else entry
+            encoded = name.encode("utf-8")
+            header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x0800, 8, _DOS_TIME, _DOS_DATE,
+                                 crc, len(packed), size, len(encoded), 0)
+            stream.write(header + encoded)
+            stream.write(packed)
+            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x0314, 20, 0x0800, 8,
+                                       _DOS_TIME, _DOS_DATE, crc, len(packed), size, len(encoded),
+                                       0, 0, 0, 0, 0o100644 << 16, offset) + encoded)
+            offset += len(header) + len(encoded) + len(packed)
+        directory = b"".join(central)
+        stream.write(directory)
+        stream.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central),
+                                 len(directory), offset, 0))
 
 
 class DocxRenderer:
@@ -32,16 +70,19 @@ class DocxRenderer:
 
     def __init__(self, path: Path, env: Environment, name: str) -> None:
         self.name = name
-        self.members: list[tuple[zipfile.ZipInfo, bytes]] = []
+        members: list[tuple[str, bytes]] = []
         self.templates: dict[str, Template] = {}
         patcher = DocxTemplate(str(path))
         try:
             with zipfile.ZipFile(path) as archive:
                 for info in archive.infolist():
                     data = archive.read(info)
-                    self.members.append((info, data))
+                    members.append((info.filename, data))
                     if _PART_NAMES.match(info.filename) and _TAGGED.search(data.decode("utf-8")):
                         xml = patcher.patch_xml(data.decode("utf-8"))
+                        # A newline after the XML declaration would make every document look
+                        # like it needs docxtpl's line-break pass.
+                        xml = re.sub(r"^(<\?xml[^>]*\?>)\s+", r"\1", xml)
                         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
                         self.templates[info.filename] = env.from_string(xml)
         except (zipfile.BadZipFile, OSError, UnicodeDecodeError) as exc:
@@ -49,15 +90,19 @@ class DocxRenderer:
         except Exception as exc:  # Jinja syntax errors, named for the clerk
             raise describe_error(exc, name) from None
         self._listing = patcher.resolve_listing
+        self.zip = PreparedZip(members)
 
     def render_part(self, template: Template, context: dict[str, Any]) -> bytes:
         xml = template.render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = self._listing(xml)
+        if "\n" in xml or "\t" in xml:  # only values bring these; docxtpl's pass is costly
+            xml = self._listing(xml)
         data = xml.encode("utf-8")
         try:
-            etree.fromstring(data)
-        except etree.XMLSyntaxError as exc:
+            # expat checks well-formedness without building a tree: a 2,000-row register's
+            # document.xml would cost lxml hundreds of MB.
+            expat.ParserCreate().Parse(data, True)
+        except expat.ExpatError as exc:
             raise TemplateError(
                 f"生成的 Word 内容无效：{exc}",
                 where=self.name,
@@ -72,9 +117,4 @@ class DocxRenderer:
             raise
         except Exception as exc:
             raise describe_error(exc, self.name) from None
-        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
-            for info, data in self.members:
-                member = zipfile.ZipInfo(info.filename, _FIXED_TIME)
-                member.compress_type = zipfile.ZIP_DEFLATED
-                member.external_attr = info.external_attr
-                out.writestr(member, parts.get(info.filename, data))
+        self.zip.write(stream, parts)
