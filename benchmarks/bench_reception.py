@@ -267,7 +267,13 @@ def bench_libreoffice(work: Path, n: int) -> dict | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument(
+        "--parts",
+        default="docx,pdf,xlsx,read,memory",
+        help="comma-separated: docx,pdf,xlsx,read,memory",
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     quick = args.quick
     work = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
     try:
@@ -275,54 +281,59 @@ def main() -> None:
         book = work / "bench.xlsx"
         make_sample(book, n_receptions)
         print(f"sample: {n_receptions} receptions, {os.cpu_count()} cores")
-        d = bench_docx(book, work, 20 if quick else 100)
-        print(
-            f"docx: ours {d['ours_per_s']:.0f}/s ({d['ours_n']} docs), naive docxtpl loop "
-            f"{d['naive_per_s']:.1f}/s → ×{d['ours_per_s'] / d['naive_per_s']:.1f} (target ≥ 20)"
-        )
-        pdf_book = work / "pdf.xlsx"
-        make_sample(pdf_book, 40 if quick else 200, stations=4)
-        p = bench_pdf(pdf_book, work, 10 if quick else 40)
-        print(
-            f"pdf: ours {p['ours_per_s']:.1f} pages/s ({p['ours_n']} one-page forms, peak "
-            f"{p['ours_peak_mb']:.0f} MB), naive WeasyPrint loop {p['naive_per_s']:.1f}/s → "
-            f"×{p['ours_per_s'] / p['naive_per_s']:.1f} (target ≥ 3); size mean "
-            f"{p['mean_kb']:.0f} KB, max {p['max_kb']:.0f} KB (target ≤ 150)"
-        )
-        lo = bench_libreoffice(work, 20 if quick else 100)
-        if lo:
+        if "docx" in parts:
+            d = bench_docx(book, work, 20 if quick else 100)
             print(
-                f"libreoffice docx→pdf batched: {lo['per_s']:.1f}/s, {lo['mean_kb']:.0f} KB each "
-                f"→ our pdf path ×{p['ours_per_s'] / lo['per_s']:.1f}"
+                f"docx: ours {d['ours_per_s']:.0f}/s ({d['ours_n']} docs), naive docxtpl loop "
+                f"{d['naive_per_s']:.1f}/s → ×{d['ours_per_s'] / d['naive_per_s']:.1f} (target ≥ 20)"
             )
-        else:
-            print("libreoffice: not installed here, not measured")
-        rows = 20_000 if quick else 100_000
-        x = bench_xlsx(rows, rows // (4 if quick else 1))
-        print(
-            f"xlsx: ours {x['ours_per_s']:.0f} rows/s ({x['ours_n']} rows, peak "
-            f"{x['ours_peak_mb']:.0f} MB), naive styled openpyxl {x['naive_per_s']:.0f} rows/s "
-            f"(peak {x['naive_peak_mb']:.0f} MB) → ×{x['ours_per_s'] / x['naive_per_s']:.1f} "
-            f"(target ≥ 2, < 100 MB)"
-        )
-        big = work / "read.xlsx"
-        make_sample(big, 20_000 if quick else 100_000, stations=20)
-        r = bench_read(big)
-        print(
-            f"read+validate {r['rows']} rows: {r['ours_s']:.1f} s (peak {r['ours_peak_mb']:.0f} MB, "
-            f"{r['errors']} errors) vs bare openpyxl read-only {r['bare_s']:.1f} s → "
-            f"×{r['ours_s'] / r['bare_s']:.2f} of it (target ≤ 1.5)"
-        )
-        small, large = work / "m1.xlsx", work / "m2.xlsx"
-        make_sample(small, 1000)
-        make_sample(large, 5000 if quick else 20_000)
-        m = bench_memory(small, large, work)
-        print(
-            f"memory: build of {m['small_docs']} docs peak {m['small_peak_mb']:.0f} MB, of "
-            f"{m['large_docs']} docs peak {m['large_peak_mb']:.0f} MB → "
-            f"×{m['large_peak_mb'] / m['small_peak_mb']:.2f}; largest worker "
-            f"{m['small_worker_mb']:.0f} MB vs {m['large_worker_mb']:.0f} MB"
-        )
+        if "pdf" in parts:
+            pdf_book = work / "pdf.xlsx"
+            make_sample(pdf_book, 40 if quick else 200, stations=4)
+            p = bench_pdf(pdf_book, work, 10 if quick else 40)
+            print(
+                f"pdf: ours {p['ours_per_s']:.1f} pages/s ({p['ours_n']} one-page forms, peak "
+                f"{p['ours_peak_mb']:.0f} MB), naive WeasyPrint loop {p['naive_per_s']:.1f}/s → "
+                f"×{p['ours_per_s'] / p['naive_per_s']:.1f} (target ≥ 3); size mean "
+                f"{p['mean_kb']:.0f} KB, max {p['max_kb']:.0f} KB (target ≤ 150)"
+            )
+            lo = bench_libreoffice(work, 20 if quick else 100)
+            if lo:
+                print(
+                    f"libreoffice docx→pdf batched: {lo['per_s']:.1f}/s, {lo['mean_kb']:.0f} KB each "
+                    f"→ our pdf path ×{p['ours_per_s'] / lo['per_s']:.1f}"
+                )
+            else:
+                print("libreoffice: not installed here, not measured")
+        if "xlsx" in parts:
+            rows = 20_000 if quick else 100_000
+            x = bench_xlsx(rows, rows // (4 if quick else 1))
+            print(
+                f"xlsx: ours {x['ours_per_s']:.0f} rows/s ({x['ours_n']} rows, peak "
+                f"{x['ours_peak_mb']:.0f} MB), naive styled openpyxl {x['naive_per_s']:.0f} rows/s "
+                f"(peak {x['naive_peak_mb']:.0f} MB) → ×{x['ours_per_s'] / x['naive_per_s']:.1f} "
+                f"(target ≥ 2, < 100 MB)"
+            )
+        if "read" in parts:
+            big = work / "read.xlsx"
+            make_sample(big, 20_000 if quick else 100_000, stations=20)
+            r = bench_read(big)
+            print(
+                f"read+validate {r['rows']} rows: {r['ours_s']:.1f} s (peak {r['ours_peak_mb']:.0f} MB, "
+                f"{r['errors']} errors) vs bare openpyxl read-only {r['bare_s']:.1f} s → "
+                f"×{r['ours_s'] / r['bare_s']:.2f} of it (target ≤ 1.5)"
+            )
+        if "memory" in parts:
+            small, large = work / "m1.xlsx", work / "m2.xlsx"
+            make_sample(small, 1000)
+            make_sample(large, 5000 if quick else 20_000)
+            m = bench_memory(small, large, work)
+            print(
+                f"memory: build of {m['small_docs']} docs peak {m['small_peak_mb']:.0f} MB, of "
+                f"{m['large_docs']} docs peak {m['large_peak_mb']:.0f} MB → "
+                f"×{m['large_peak_mb'] / m['small_peak_mb']:.2f}; largest worker "
+                f"{m['small_worker_mb']:.0f} MB vs {m['large_worker_mb']:.0f} MB"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts, forms, render, templating
-from .derive import Document, Period, plan
+from .derive import Document, Period, count, plan
 from .errors import ERROR, Problem, UsageError
 from .paths import FORMS_DIR, SAMPLE_WORKBOOK
 from .read import read_workbook
@@ -30,6 +30,8 @@ from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_tempo
 
 ProgressFn = Callable[[int, int], None]
 BATCH = 8  # documents per pool task: enough to amortise the pickling, small enough to balance
+BIG = 64  # records in one document (a register) that make it a batch of its own
+IN_FLIGHT_RECORDS = 400  # per worker: bounds the contexts pickled and waiting, registers included
 
 
 @dataclass
@@ -55,7 +57,6 @@ class BuildResult:
     data: Dataset
     written: Counter[tuple[str, str]] = field(default_factory=Counter)  # (form title, fmt) → n
     unchanged: int = 0
-    files: list[str] = field(default_factory=list)
     blocked: bool = False  # rows were rejected and nothing was written
     strict_failed: bool = False
 
@@ -143,7 +144,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         for form in chosen:
             yield from plan(form, data, rules, period, today)
 
-    total = sum(len(formats[d.form.id]) for d in documents())
+    total = sum(len(formats[f.id]) * count(f, data, rules, period) for f in chosen)
     manifest = Manifest.load(out)
     _render_all(documents(), formats, options, manifest, result, total, progress)
     manifest.save()
@@ -179,7 +180,6 @@ def _tasks(
         for fmt in formats[doc.form.id]:
             rel = planner.path(doc.form.title, file_name(doc.form.title, doc.name_parts, fmt))
             input_hash = doc.input_hash(fmt)
-            result.files.append(rel)
             if manifest.unchanged(rel, input_hash):
                 result.unchanged += 1
                 continue
@@ -215,23 +215,30 @@ def _render_all(
             record(*render_task(task))
         return
     with ProcessPoolExecutor(jobs, mp_context=_pool_context(formats)) as pool:
-        pending: set[Future[list[tuple[str, str, int]]]] = set()
+        pending: dict[Future[list[tuple[str, str, int]]], int] = {}
         batch: list[Task] = []
-        for task in tasks:
-            batch.append(task)
-            if len(batch) == BATCH:
-                pending.add(pool.submit(render_batch, batch))
-                batch = []
-            while len(pending) >= jobs * 3:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        weight = 0
+
+        def drain(limit: int) -> None:
+            nonlocal pending
+            while pending and sum(pending.values()) > limit:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
+                    pending.pop(future)
                     for item in future.result():
                         record(*item)
+
+        for task in tasks:
+            records = max(1, len(meta[task[3]][0].sources))
+            batch.append(task)
+            weight += records
+            if len(batch) == BATCH or weight >= BIG:
+                pending[pool.submit(render_batch, batch)] = weight
+                batch, weight = [], 0
+                drain(jobs * IN_FLIGHT_RECORDS)
         if batch:
-            pending.add(pool.submit(render_batch, batch))
-        for future in pending:
-            for item in future.result():
-                record(*item)
+            pending[pool.submit(render_batch, batch)] = weight
+        drain(0)
 
 
 def _pool_context(formats: dict[str, tuple[str, ...]]) -> Any:

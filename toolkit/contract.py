@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Kinds of column value. Validation turns each into a typed Python value.
 TEXT = "text"  # one line of text, stripped
@@ -466,6 +467,7 @@ _FULLWIDTH_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
 
+@lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
     """The comparison form of a header or sheet name: no spaces, ASCII brackets, no marks."""
     text = unicodedata.normalize("NFKC", str(text)) if text is not None else ""
@@ -473,6 +475,7 @@ def normalise_header(text: str) -> str:
     return text.strip("*＊:").strip()
 
 
+@lru_cache(maxsize=4096)
 def field_name(header: str) -> str:
     """The template field name for a header: itself if it is an identifier, else normalised.
 

@@ -81,9 +81,10 @@ def _extra_headers(records: list[Record]) -> list[str]:
 
 
 def station_fields(data: Dataset, name: str) -> dict[str, Any]:
-    for record in data.rows("联络站"):
-        if record["站点名称"] == name:
-            return record_fields(record)
+    index = _index(data)
+    record = index.stations.get(name)
+    if record is not None:
+        return record_fields(record)
     return {
         contract.field_name(c.name): (name if c.name == "站点名称" else "")
         for c in contract.SHEETS_BY_NAME["联络站"].columns
@@ -91,14 +92,44 @@ def station_fields(data: Dataset, name: str) -> dict[str, Any]:
 
 
 def deputy_fields(data: Dataset, display: str) -> dict[str, Any]:
+    index = _index(data)
+    cached = index.deputies.get(display)
+    if cached is not None:
+        return dict(cached)
     deputy = data.roster.by_display.get(display)
-    for record in data.rows("代表名册"):
-        if deputy is not None and record.row == deputy.row:
-            fields = record_fields(record)
-            fields["姓名"] = deputy.display
-            fields["代表层级"] = level_title(record["代表层级"])
-            return fields
-    return {"姓名": display}
+    record = index.roster_rows.get(deputy.row) if deputy is not None else None
+    if deputy is None or record is None:
+        return {"姓名": display}
+    fields = record_fields(record)
+    fields["姓名"] = deputy.display
+    fields["代表层级"] = level_title(record["代表层级"])
+    index.deputies[display] = fields
+    return dict(fields)
+
+
+@dataclass
+class _Index:
+    stations: dict[str, Record]
+    roster_rows: dict[int, Record]
+    deputies: dict[str, dict[str, Any]]
+
+
+_INDEXES: dict[int, tuple[Dataset, _Index]] = {}
+
+
+def _index(data: Dataset) -> _Index:
+    """Look-ups by station name and roster row, built once per dataset."""
+    found = _INDEXES.get(id(data))
+    if found is None or found[0] is not data:
+        index = _Index(
+            {r["站点名称"]: r for r in data.rows("联络站")},
+            {r.row: r for r in data.rows("代表名册")},
+            {},
+        )
+        _INDEXES.clear()
+        _INDEXES[id(data)] = (data, index)
+        return index
+    return found[1]
 
 
 def level_title(level: str | None) -> str:
@@ -139,6 +170,18 @@ def selected(form: FormDef, record: Record, rules: Rules) -> bool:
     if form.select == "handed_on":
         return record["处理方式"] in rules.handed_on
     return True
+
+
+def count(form: FormDef, data: Dataset, rules: Rules, period: Period) -> int:
+    """How many documents `plan` will yield, without building their contexts."""
+    records = [
+        r
+        for r in data.rows(form.sheet)
+        if selected(form, r, rules) and period.contains(record_date(r))
+    ]
+    if form.per == "row":
+        return len(records)
+    return len({(r["联络站"] or "", period_label(period, record_date(r))) for r in records})
 
 
 def plan(

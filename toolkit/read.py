@@ -10,9 +10,10 @@ nothing about value types: that is validation's job.
 
 from __future__ import annotations
 
+import itertools
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ class RawSheet:
     columns: dict[int, contract.Column]  # 1-based column → contract column
     headers: dict[int, str]  # 1-based column → header text as written
     extras: dict[int, str]  # unknown columns: 1-based column → header text
-    rows: list[RawRow] = field(default_factory=list)
+    rows: Iterable[RawRow] = ()  # read once, lazily: raw rows are never all held at once
 
     def header_of(self, column: contract.Column) -> tuple[int, str]:
         for index, col in self.columns.items():
@@ -55,6 +56,12 @@ class Workbook:
     sheets: dict[str, RawSheet]  # contract sheet name → sheet
     problems: list[Problem]
     ignored: list[str]  # sheet titles that are not part of the contract
+    book: Any = None  # the open calamine workbook, until validation has read every row
+
+    def close(self) -> None:
+        if self.book is not None:
+            self.book.close()
+            self.book = None
 
 
 def sniff(path: Path) -> str:
@@ -175,10 +182,7 @@ def read_workbook(path: Path | str) -> Workbook:
                     )
                 )
                 continue
-            sheet = book.get_sheet_by_name(title)
-            grid = sheet.to_python(skip_empty_area=False)
-            merges = list(sheet.merged_cell_ranges or [])
-            raw = _read_sheet(title, spec, grid, merges, problems)
+            raw = _read_sheet(title, spec, book.get_sheet_by_name(title), problems)
             if raw is not None:
                 sheets[spec.name] = raw
     except WorkbookError:
@@ -188,15 +192,20 @@ def read_workbook(path: Path | str) -> Workbook:
             f"读取“{path.name}”时出错：文件可能已损坏",
             hint=f"请在 Excel/WPS 中打开并重新保存（{type(exc).__name__}）",
         ) from None
-    finally:
-        book.close()
     if not sheets:
+        book.close()
+        known = [t for t in book.sheet_names if contract.find_sheet(t) is not None]
+        if known and not problems:
+            raise WorkbookError(
+                f"“{path.name}”中的工作表（{'、'.join(known)}）都是空的",
+                hint="请先填写台账，或用 liaison sample 生成示例台账试用",
+            )
         expected = "、".join(s.name for s in contract.SHEETS[:3])
         raise WorkbookError(
             f"“{path.name}”中没有可识别的工作表（现有：{'、'.join(book.sheet_names) or '无'}）",
             hint=f"工作表应命名为 {expected} 等；可用 liaison init 生成空白台账",
         )
-    return Workbook(path, sheets, problems, ignored)
+    return Workbook(path, sheets, problems, ignored, book)
 
 
 def _blank(value: Any) -> bool:
@@ -204,7 +213,7 @@ def _blank(value: Any) -> bool:
 
 
 def _find_header(
-    spec: contract.Sheet, grid: list[list[Any]]
+    spec: contract.Sheet, grid: list[list[Any]], col0: int
 ) -> tuple[int, dict[int, contract.Column]]:
     """The 0-based row whose cells best match the sheet's columns (title rows sit above it)."""
     best_row: int = -1
@@ -215,35 +224,45 @@ def _find_header(
             if isinstance(value, str) and value.strip():
                 column = contract.match_column(spec, value)
                 if column is not None and column not in found.values():
-                    found[c + 1] = column
+                    found[c + col0 + 1] = column
         if len(found) > len(best):
             best_row, best = r, found
     return best_row, best
 
 
-def _fill_merges(grid: list[list[Any]], merges: Iterable[Any], header_row: int) -> None:
-    """A merged range shows its top-left value in every cell; give every cell that value."""
-    for (r0, c0), (r1, c1) in merges:
-        if r1 <= header_row or r0 >= len(grid):
-            continue
-        value = grid[r0][c0] if c0 < len(grid[r0]) else None
-        for r in range(max(r0, header_row + 1), min(r1, len(grid) - 1) + 1):
-            row = grid[r]
-            for c in range(c0, min(c1, len(row) - 1) + 1):
-                if _blank(row[c]):
-                    row[c] = value
+class _Merges:
+    """Fills merged ranges while rows stream past: a merged range shows its top-left value in
+    every cell, so every cell gets that value (a date merged down applies to each row)."""
+
+    def __init__(self, ranges: Iterable[Any], header_row: int) -> None:
+        self.ranges = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in ranges if r1 > header_row]
+        self.values: dict[tuple[int, int], Any] = {}
+
+    def fill(self, r: int, cells: list[Any], col0: int) -> None:
+        for (r0, c0), (r1, c1) in self.ranges:
+            if not r0 <= r <= r1:
+                continue
+            if r == r0:
+                index = c0 - col0
+                self.values[(r0, c0)] = cells[index] if 0 <= index < len(cells) else None
+            value = self.values.get((r0, c0))
+            for c in range(c0, c1 + 1):
+                index = c - col0
+                if 0 <= index < len(cells) and _blank(cells[index]):
+                    cells[index] = value
 
 
 def _read_sheet(
-    title: str,
-    spec: contract.Sheet,
-    grid: list[list[Any]],
-    merges: list[Any],
-    problems: list[Problem],
+    title: str, spec: contract.Sheet, sheet: Any, problems: list[Problem]
 ) -> RawSheet | None:
-    if not any(not _blank(v) for row in grid for v in row):
+    if sheet.start is None:
+        return None  # an empty sheet
+    col0 = sheet.start[1]
+    rows = iter(sheet.iter_rows())
+    head = [list(row) for row in itertools.islice(rows, HEADER_SCAN_ROWS)]
+    if not any(not _blank(v) for row in head for v in row) and sheet.height <= HEADER_SCAN_ROWS:
         return None
-    header_index, columns = _find_header(spec, grid)
+    header_index, columns = _find_header(spec, head, col0)
     if header_index < 0:
         names = "、".join(c.name for c in spec.required)
         problems.append(
@@ -255,8 +274,8 @@ def _read_sheet(
             )
         )
         return None
-    header_cells = grid[header_index]
-    headers = {c + 1: str(v).strip() for c, v in enumerate(header_cells) if not _blank(v)}
+    header_cells = head[header_index]
+    headers = {c + col0 + 1: str(v).strip() for c, v in enumerate(header_cells) if not _blank(v)}
     extras = {c: h for c, h in headers.items() if c not in columns}
     raw = RawSheet(title, spec, header_index + 1, columns, headers, extras)
     for column in spec.required:
@@ -266,10 +285,23 @@ def _read_sheet(
                     title, header_index + 1, f"缺少必填列“{column.name}”", hint="请在表头行补上该列"
                 )
             )
-    _fill_merges(grid, merges, header_index)
+    merges = _Merges(sheet.merged_cell_ranges or [], header_index)
     wanted = set(columns) | set(extras)
-    for r in range(header_index + 1, len(grid)):
-        cells = {c + 1: v for c, v in enumerate(grid[r]) if c + 1 in wanted and not _blank(v)}
-        if cells:
-            raw.rows.append(RawRow(r + 1, cells))
+
+    def stream() -> Iterator[RawRow]:
+        for r, cells in enumerate(itertools.chain(head, rows)):
+            if r <= header_index:
+                continue
+            cells = list(cells)
+            if merges.ranges:
+                merges.fill(r, cells, col0)
+            found = {
+                c + col0 + 1: v
+                for c, v in enumerate(cells)
+                if c + col0 + 1 in wanted and not _blank(v)
+            }
+            if found:
+                yield RawRow(r + 1, found)
+
+    raw.rows = stream()
     return raw

@@ -54,8 +54,11 @@ def describe_error(exc: Exception, template: str) -> FormTemplateError:
         attribute = re.match(r"^'(.+?)' has no attribute '(.+?)'$", text)
         plain = re.match(r"^'(.+?)' is undefined$", text)
         field = attribute.group(2) if attribute else plain.group(1) if plain else text
-        return FormTemplateError(f"模板使用了不存在的字段“{field}”", where=template,
-                                 hint="字段名即台账的列名，请核对拼写")
+        return FormTemplateError(
+            f"模板使用了不存在的字段“{field}”",
+            where=template,
+            hint="字段名即台账的列名，请核对拼写",
+        )
     if isinstance(exc, SecurityError):
         return FormTemplateError("模板试图访问不允许的内容，已被阻止", where=template)
     if isinstance(exc, TemplateError):

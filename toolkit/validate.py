@@ -163,6 +163,7 @@ def validate(book: Workbook, rules: Rules) -> Dataset:
             continue
         _validate_sheet(book.sheets[spec.name], data, rules)
     _check_unique(data, "接待登记", "登记编号", lambda v: v.upper())
+    book.close()
     return data
 
 
@@ -201,7 +202,9 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
     rejected: list[int] = []
     # Without a required column no row can be understood; the reader has said so once already.
     missing = [c for c in spec.required if c not in sheet.columns.values()]
+    count = 0
     for raw in sheet.rows:
+        count += 1
         if missing:
             rejected.append(raw.row)
             continue
@@ -238,7 +241,7 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
         )
     data.records[spec.name] = good
     data.rejected[spec.name] = rejected
-    data.read[spec.name] = len(sheet.rows)
+    data.read[spec.name] = count
 
 
 def _extra_text(value: Any, header: str, check: _RowCheck, col: int) -> str:

@@ -51,18 +51,53 @@ class PreparedZip:
         for name, entry in self.members:
             crc, size, packed = self._entry(replace[name]) if name in replace else entry
             encoded = name.encode("utf-8")
-            header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x0800, 8, _DOS_TIME, _DOS_DATE,
-                                 crc, len(packed), size, len(encoded), 0)
+            header = struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                20,
+                0x0800,
+                8,
+                _DOS_TIME,
+                _DOS_DATE,
+                crc,
+                len(packed),
+                size,
+                len(encoded),
+                0,
+            )
             stream.write(header + encoded)
             stream.write(packed)
-            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x0314, 20, 0x0800, 8,
-                                       _DOS_TIME, _DOS_DATE, crc, len(packed), size, len(encoded),
-                                       0, 0, 0, 0, 0o100644 << 16, offset) + encoded)
+            central.append(
+                struct.pack(
+                    "<IHHHHHHIIIHHHHHII",
+                    0x02014B50,
+                    0x0314,
+                    20,
+                    0x0800,
+                    8,
+                    _DOS_TIME,
+                    _DOS_DATE,
+                    crc,
+                    len(packed),
+                    size,
+                    len(encoded),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0o100644 << 16,
+                    offset,
+                )
+                + encoded
+            )
             offset += len(header) + len(encoded) + len(packed)
         directory = b"".join(central)
         stream.write(directory)
-        stream.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central),
-                                 len(directory), offset, 0))
+        stream.write(
+            struct.pack(
+                "<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0
+            )
+        )
 
 
 class DocxRenderer:
