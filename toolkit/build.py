@@ -176,10 +176,13 @@ def _tasks(
     meta: dict[str, tuple[Document, str, str]],
 ) -> Iterator[Task]:
     planner = NamePlanner()
+    digests: dict[tuple[str, str], str] = {}  # template hashes, once per run
     for doc in docs:
         for fmt in formats[doc.form.id]:
             rel = planner.path(doc.form.title, file_name(doc.form.title, doc.name_parts, fmt))
-            input_hash = doc.input_hash(fmt)
+            input_hash = doc.input_hash(
+                fmt, digests.setdefault((doc.form.id, fmt), doc.form.digest(fmt))
+            )
             if manifest.unchanged(rel, input_hash):
                 result.unchanged += 1
                 continue

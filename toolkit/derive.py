@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -45,8 +46,8 @@ class Document:
     context: dict[str, Any]
     sources: list[tuple[str, int, str]]  # (sheet, row, row digest)
 
-    def input_hash(self, fmt: str) -> str:
-        h = hashlib.sha256(self.form.digest(fmt).encode())
+    def input_hash(self, fmt: str, form_digest: str = "") -> str:
+        h = hashlib.sha256((form_digest or self.form.digest(fmt)).encode())
         h.update(json.dumps(self.context, ensure_ascii=False, sort_keys=True, default=str).encode())
         return h.hexdigest()
 
@@ -152,16 +153,23 @@ def _filename_value(value: Any) -> str:
     return chinese.display(value)
 
 
+_FIELD = re.compile(r"\{([^{}]+)\}")
+
+
 def fill_pattern(pattern: str, values: dict[str, Any]) -> list[str]:
-    """'{接待日期}_{联络站}' → the filled parts, blanks left out."""
+    """'{接待日期}_{联络站}' → the filled parts; a part with a blank or unknown field is dropped."""
     parts = []
     for piece in pattern.split("_"):
-        text = piece
-        for name, value in values.items():
-            text = text.replace("{" + name + "}", _filename_value(value))
-        if "{" in text:  # a field this record does not have
-            text = ""
-        if text.strip():
+        missing = False
+
+        def value(match: re.Match[str]) -> str:
+            nonlocal missing
+            text = _filename_value(values.get(match.group(1)))
+            missing = missing or not text
+            return text
+
+        text = _FIELD.sub(value, piece)
+        if text.strip() and not missing:
             parts.append(text)
     return parts
 

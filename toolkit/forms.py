@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -42,9 +43,18 @@ class FormDef:
 
     def digest(self, fmt: str) -> str:
         """Changes when the template does, so a rerun regenerates what a new template affects."""
-        h = hashlib.sha256((self.folder / "form.yaml").read_bytes())
-        h.update(self.template(fmt).read_bytes())
-        return h.hexdigest()
+        files = (self.folder / "form.yaml", self.template(fmt))
+        stamps = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        return _digest(stamps)
+
+
+@lru_cache(maxsize=256)
+def _digest(stamps: tuple[tuple[str, int, int], ...]) -> str:
+    """Hash of the files named in `stamps`; cached per (path, mtime, size), not per call."""
+    h = hashlib.sha256()
+    for path, _, _ in stamps:
+        h.update(Path(path).read_bytes())
+    return h.hexdigest()
 
 
 def _fail(path: Path, message: str) -> TemplateError:
