@@ -146,8 +146,10 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
 
     total = sum(len(formats[f.id]) * count(f, data, rules, period) for f in chosen)
     manifest = Manifest.load(out)
-    _render_all(documents(), formats, options, manifest, result, total, progress)
-    manifest.save()
+    try:
+        _render_all(documents(), formats, options, manifest, result, total, progress)
+    finally:
+        manifest.save()  # what was written stays recorded, even if the run stopped midway
     return result
 
 
@@ -205,7 +207,7 @@ def _render_all(
     def record(rel: str, digest: str, size: int) -> None:
         nonlocal done
         doc, fmt, input_hash = meta.pop(rel)
-        manifest.entries[rel] = _entry(rel, doc, fmt, input_hash, digest, size)
+        manifest.add(_entry(rel, doc, fmt, input_hash, digest, size))
         result.written[(doc.form.title, fmt)] += 1
         done += 1
         if progress:
@@ -217,7 +219,8 @@ def _render_all(
         for task in tasks:
             record(*render_task(task))
         return
-    with ProcessPoolExecutor(jobs, mp_context=_pool_context(formats)) as pool:
+    root = str(options.forms_dir or FORMS_DIR)
+    with ProcessPoolExecutor(jobs, mp_context=_pool_context(formats, root)) as pool:
         pending: dict[Future[list[tuple[str, str, int]]], int] = {}
         batch: list[Task] = []
         weight = 0
@@ -244,27 +247,21 @@ def _render_all(
         drain(0)
 
 
-def _pool_context(formats: dict[str, tuple[str, ...]]) -> Any:
-    """fork where it is safe, so workers start at once with the renderers already imported.
+def _pool_context(formats: dict[str, tuple[str, ...]], forms_root: str) -> Any:
+    """fork, with every renderer built first, so workers start at once ready to render.
 
-    Forking is safe while this process has not initialised fontconfig/Pango (it never has in
-    a CLI run: PDFs are rendered in the workers); a library caller who rendered PDFs in this
-    process gets clean spawned workers instead.
+    Templates, stylesheets and WeasyPrint's font configuration are prepared here and inherited;
+    nothing in them runs threads, so forking after is safe (fork is Linux's default and the
+    workers only render). Where fork does not exist (Windows, macOS), workers are spawned.
     """
-    import sys
-
-    from .render import docx as _docx  # noqa: F401  (imported for the forked workers)
-    from .render import xlsx as _xlsx  # noqa: F401
-
-    pdf_module = sys.modules.get("toolkit.render.pdf")
-    if pdf_module is not None and getattr(pdf_module, "_FONT_CONFIG", None) is not None:
-        return get_context("spawn")
-    if any("pdf" in fmts for fmts in formats.values()):
-        from .render import pdf as _pdf  # noqa: F401
     try:
-        return get_context("fork")
-    except ValueError:  # Windows and macOS defaults: no fork
+        context = get_context("fork")
+    except ValueError:
         return get_context("spawn")
+    for form_id, fmts in formats.items():
+        for fmt in fmts:
+            renderer_for(forms_root, form_id, fmt)
+    return context
 
 
 def _entry(rel: str, doc: Document, fmt: str, input_hash: str, digest: str, size: int) -> Any:

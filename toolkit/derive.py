@@ -67,8 +67,8 @@ def record_date(record: Record) -> dt.date | None:
 def record_fields(record: Record) -> dict[str, Any]:
     """A record as template fields: every contract column (blank → ""), then its extra columns."""
     fields: dict[str, Any] = {}
-    for name, value in record.values.items():
-        fields[contract.field_name(name)] = chinese.display(value)
+    for column in contract.SHEETS_BY_NAME[record.sheet].columns:
+        fields[column.field] = chinese.display(record.values.get(column.name))
     for header, text in record.extra.items():
         fields.setdefault(contract.field_name(header), text)
     return fields
@@ -212,7 +212,7 @@ def plan(
 def _row_document(form: FormDef, data: Dataset, record: Record, today: dt.date) -> Document:
     context = _common(form, today)
     context.update(record_fields(record))
-    if "联络站" in record.values:
+    if "联络站" in contract.SHEETS_BY_NAME[record.sheet].by_name:
         context["站点"] = station_fields(data, record["联络站"] or "")
     people = [v for v in record.values.values() if isinstance(v, tuple)]
     context["代表"] = [deputy_fields(data, d) for group in people for d in group]

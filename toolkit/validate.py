@@ -203,6 +203,9 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
     # Without a required column no row can be understood; the reader has said so once already.
     missing = [c for c in spec.required if c not in sheet.columns.values()]
     count = 0
+    # One column map per sheet, shared by its records; blanks are simply absent from a
+    # record's values (Record.__getitem__ gives None), so 20,000 records stay small.
+    cols = {column.name: index for index, column in sheet.columns.items()}
     for raw in sheet.rows:
         count += 1
         if missing:
@@ -210,7 +213,6 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
             continue
         check = _RowCheck(sheet, raw, data.problems)
         typed: dict[str, Any] = {}
-        cols = {column.name: index for index, column in sheet.columns.items()}
         for col_index, column in sheet.columns.items():
             header = sheet.headers[col_index]
             value = raw.cells.get(col_index)
@@ -221,8 +223,7 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
                 continue
             value = check.clean(col_index, header, value)
             typed[column.name] = _typed(column, value, check, col_index, header, data, rules)
-        for column in spec.columns:
-            typed.setdefault(column.name, None)
+        typed = {name: value for name, value in typed.items() if value is not None}
         extra: dict[str, str] = {}
         for col_index, header in sheet.extras.items():
             value = raw.cells.get(col_index)

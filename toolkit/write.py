@@ -15,7 +15,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -71,44 +71,69 @@ class Entry:
     size: int
 
 
-@dataclass
 class Manifest:
-    root: Path
-    entries: dict[str, Entry] = field(default_factory=dict)
+    """manifest.json: the previous run's entries as text, this run's appended to a temporary
+    JSON-lines file as documents finish, so the manifest of 50,000 files is never held whole."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.old: dict[str, str] = {}  # path → that entry's JSON, from the previous run
+        self.written: set[str] = set()
+        self._journal: IO[str] | None = None
+        self._journal_path = root / f"{TEMP_PREFIX}manifest-{os.getpid()}.jsonl"
 
     @classmethod
     def load(cls, root: Path) -> Manifest:
         manifest = cls(root)
-        path = root / MANIFEST
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
             for item in data.get("files", []):
-                entry = Entry(**item)
-                manifest.entries[entry.path] = entry
-        except (OSError, ValueError, TypeError):
-            pass  # no manifest, or a damaged one: everything is simply rebuilt
+                Entry(**item)  # refuse entries of another shape
+                manifest.old[item["path"]] = json.dumps(item, ensure_ascii=False)
+        except (OSError, ValueError, TypeError, KeyError):
+            manifest.old.clear()  # no manifest, or a damaged one: everything is simply rebuilt
         return manifest
 
     def unchanged(self, rel: str, input_hash: str) -> bool:
-        entry = self.entries.get(rel)
-        if entry is None or entry.input_hash != input_hash:
+        text = self.old.get(rel)
+        if text is None:
+            return False
+        entry = json.loads(text)
+        if entry["input_hash"] != input_hash:
             return False
         target = self.root / rel
         try:
-            return target.stat().st_size == entry.size and sha256_file(target) == entry.sha256
+            return target.stat().st_size == entry["size"] and sha256_file(target) == entry["sha256"]
         except OSError:
             return False
 
+    def add(self, entry: Entry) -> None:
+        if self._journal is None:
+            self._journal = self._journal_path.open("w", encoding="utf-8")
+        self._journal.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+        self.written.add(entry.path)
+
     def save(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+
         def produce(stream: IO[bytes]) -> None:
-            # One entry at a time: a 50,000-file manifest never exists whole as a string.
             stream.write(b'{"generator": "liaison", "files": [\n')
-            for n, key in enumerate(sorted(self.entries)):
-                text = json.dumps(asdict(self.entries[key]), ensure_ascii=False)
-                stream.write((",\n" if n else "").encode() + text.encode("utf-8"))
+            first = True
+            for path, text in self.old.items():
+                if path not in self.written:
+                    stream.write(("" if first else ",\n").encode() + text.encode("utf-8"))
+                    first = False
+            if self._journal is not None:
+                with self._journal_path.open(encoding="utf-8") as journal:
+                    for line in journal:
+                        stream.write(("" if first else ",\n").encode() + line.rstrip("\n").encode())
+                        first = False
             stream.write(b"\n]}\n")
 
         write_atomic(self.root / MANIFEST, produce)
+        self._journal_path.unlink(missing_ok=True)
+        self._journal = None
 
 
 def sha256_file(path: Path) -> str:
