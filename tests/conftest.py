@@ -93,6 +93,14 @@ def write_workbook(
     return path
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        help="rewrite tests/golden/*.json from the current output",
+    )
+
+
 @pytest.fixture
 def make_book(tmp_path: Path) -> Callable[..., Path]:
     """make_book(receptions=[...], name=..., extra_sheets=..., merges=...) → a station workbook."""
@@ -119,3 +127,25 @@ def make_book(tmp_path: Path) -> Callable[..., Path]:
         return write_workbook(tmp_path / (name or f"台账{next(counter)}.xlsx"), sheets, merges)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def no_missing_glyphs():
+    """Every test fails if WeasyPrint drew a .notdef glyph (a box where a character should be)."""
+    import logging
+
+    seen: list[str] = []
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "notdef" in record.getMessage().lower():
+                seen.append(record.getMessage())
+
+    handler = Catch(level=logging.WARNING)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    assert not seen, seen

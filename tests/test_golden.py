@@ -1,0 +1,95 @@
+"""Golden tests on meaning, not bytes: what each reception document says, kept as JSON.
+
+Run `pytest tests/test_golden.py --regen-golden` after an intended template change, and read
+the diff of tests/golden/ before committing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pdfplumber
+import pytest
+from docx import Document
+
+from conftest import reception
+from toolkit.build import BuildOptions, build
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _docx(path: Path) -> dict:
+    doc = Document(path)
+    return {
+        "paragraphs": [p.text for p in doc.paragraphs if p.text.strip()],
+        "cells": [[c.text for c in row.cells] for t in doc.tables for row in t.rows],
+        "page_mm": [round(doc.sections[0].page_width.mm), round(doc.sections[0].page_height.mm)],
+    }
+
+
+def _pdf(path: Path) -> dict:
+    with pdfplumber.open(path) as pdf:
+        return {
+            "pages": len(pdf.pages),
+            "size_pt": [round(pdf.pages[0].width), round(pdf.pages[0].height)],
+            "lines": [
+                line for page in pdf.pages for line in (page.extract_text() or "").splitlines()
+            ],
+        }
+
+
+def _xlsx(path: Path) -> dict:
+    ws = openpyxl.load_workbook(path).active
+    return {
+        "rows": [[c.value for c in row] for row in ws.iter_rows()],
+        "print_titles": ws.print_title_rows,
+        "orientation": ws.page_setup.orientation,
+    }
+
+
+READERS = {".docx": _docx, ".pdf": _pdf, ".xlsx": _xlsx}
+
+
+def test_reception_documents_match_golden(make_book, tmp_path, request):
+    rows = [
+        reception(
+            code="G1",
+            content="小区北门路面破损，雨天积水。\n希望尽快修复。",
+            result="已修复路面。",
+            date=dt.date(2024, 3, 15),
+        ),
+        reception(
+            code="G2",
+            route="当场答复",
+            unit=None,
+            due=None,
+            visitor="钱多多",
+            date=dt.date(2024, 5, 15),
+            deputies="买买提·艾力",
+        ),
+    ]
+    out = tmp_path / "out"
+    result = build(
+        BuildOptions(workbook=make_book(rows), out=out, jobs=1, today=dt.date(2024, 6, 1))
+    )
+    assert result.exit_code == 0
+    meaning = {
+        p.relative_to(out).as_posix(): READERS[p.suffix](p)
+        for p in sorted(out.rglob("*"))
+        if p.suffix in READERS
+    }
+    golden = GOLDEN / "reception.json"
+    if request.config.getoption("--regen-golden") or not golden.exists():
+        golden.write_text(
+            json.dumps(meaning, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8"
+        )
+        if request.config.getoption("--regen-golden"):
+            pytest.skip("golden file rewritten")
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    actual = json.loads(json.dumps(meaning, ensure_ascii=False, default=str))
+    assert sorted(actual) == sorted(expected)
+    for name in expected:
+        assert actual[name] == expected[name], name
