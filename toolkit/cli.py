@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__, cli_text
-from .errors import ToolkitError, UsageError
+from .errors import OutputError, ToolkitError, UsageError, os_reason
 
 for _module in ("core", "exceptions", "formatting", "parser", "types", "decorators", "termui"):
     _mod = sys.modules.get(f"click.{_module}")
@@ -65,18 +65,16 @@ class LiaisonGroup(LiaisonSubGroup):
                 standalone_mode=False,
                 **extra,
             )
-        except click.exceptions.Abort:
-            click.echo("已中止。", err=True)
-            code = 1
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            # click turns Ctrl-C into Abort; finished files are complete and recorded.
+            click.echo("已中断。已写完的文件完好；重新运行会补齐其余文件。", err=True)
+            code = 130
         except click.ClickException as exc:
             exc.show()
             code = exc.exit_code
         except ToolkitError as exc:
             click.echo(f"错误：{exc}", err=True)
             code = exc.exit_code
-        except KeyboardInterrupt:
-            click.echo("已中断。已写完的文件完好；重新运行会补齐其余文件。", err=True)
-            code = 130
         except Exception as exc:  # the last line of defence: never a traceback for a clerk
             if os.environ.get("LIAISON_DEBUG"):
                 raise
@@ -92,6 +90,16 @@ class LiaisonGroup(LiaisonSubGroup):
 def _echo_lines(lines: list[str], err: bool = False) -> None:
     for line in lines:
         click.echo(line, err=err)
+
+
+def _new_workbook_path(path: Path, force: bool) -> None:
+    """A path `init`/`sample` may write: .xlsx, in a folder that exists, not clobbering."""
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"“{path.name}”的扩展名应为 .xlsx", hint=f"例如：{path.stem}.xlsx")
+    if not path.parent.is_dir():
+        raise UsageError(f"文件夹“{path.parent}”不存在", hint="请先建好文件夹，或换一个位置")
+    if path.exists() and not force:
+        raise UsageError(f"文件“{path}”已存在", hint="如需覆盖请加 --force")
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -126,9 +134,11 @@ def init(path: Path, force: bool) -> None:
     """生成空白台账工作簿 PATH：全部工作表和列、填写说明、下拉选项。"""
     from .blank import write_blank_workbook
 
-    if path.exists() and not force:
-        raise UsageError(f"文件“{path}”已存在", hint="如需覆盖请加 --force")
-    write_blank_workbook(path, overwrite=force)
+    _new_workbook_path(path, force)
+    try:
+        write_blank_workbook(path, overwrite=force)
+    except OSError as exc:
+        raise OutputError(f"无法写入“{path}”：{os_reason(exc)}") from None
     click.echo(f"已生成空白台账：{path}")
 
 
@@ -177,11 +187,13 @@ def sample(
     """生成示例台账 PATH（内容虚构但贴近实际，可用于试用和测试）。"""
     from .sample import make_sample
 
-    if path.exists() and not force:
-        raise UsageError(f"文件“{path}”已存在", hint="如需覆盖请加 --force")
-    counts = make_sample(
-        path, stations=stations, deputies=deputies, receptions=receptions, year=year, seed=seed
-    )
+    _new_workbook_path(path, force)
+    try:
+        counts = make_sample(
+            path, stations=stations, deputies=deputies, receptions=receptions, year=year, seed=seed
+        )
+    except OSError as exc:
+        raise OutputError(f"无法写入“{path}”：{os_reason(exc)}") from None
     detail = "、".join(f"{sheet} {n}" for sheet, n in counts.items())
     click.echo(f"已生成示例台账：{path}（{detail}）")
 

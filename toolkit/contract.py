@@ -490,22 +490,52 @@ def field_name(header: str) -> str:
     return name
 
 
+_COPY_SUFFIX = re.compile(r"\(\d+\)$")
+_YEAR = re.compile(r"(19|20)\d{2}年?度?")
+_NOTE = re.compile(r"\([^()]*\)$")
+
+
 def find_sheet(name: str) -> Sheet | None:
+    """The contract sheet a tab is, by name: exact, an alias, or with the decorations clerks
+    add — a year (2024年接待登记), Excel's copy suffix (接待登记 (2)), 表/簿 (接待登记表)."""
     key = normalise_header(name)
     for sheet in SHEETS:
-        if key == normalise_header(sheet.name) or key in {
-            normalise_header(a) for a in sheet.aliases
-        }:
+        if key in {normalise_header(sheet.name), *(normalise_header(a) for a in sheet.aliases)}:
             return sheet
+    bare = _YEAR.sub("", _COPY_SUFFIX.sub("", key)).strip("-_ ")
+    for suffix in ("", "表", "簿", "记录", "登记簿", "汇总"):
+        stem = bare.removesuffix(suffix) if suffix else bare
+        for sheet in SHEETS:
+            names = {normalise_header(sheet.name), *(normalise_header(a) for a in sheet.aliases)}
+            if stem in names:
+                return sheet
+    return None
+
+
+def sheet_by_headers(headers: list[str]) -> Sheet | None:
+    """The contract sheet whose required columns all appear among `headers` (for a tab named
+    Sheet1 that holds, say, the receptions), if exactly one fits."""
+    fits = []
+    for sheet in SHEETS:
+        matched = {match_column(sheet, h) for h in headers}
+        enough = len(matched - {None}) >= max(2, len(sheet.required))
+        if sheet.required and enough and all(c in matched for c in sheet.required):
+            fits.append((len(matched - {None}), sheet))
+    fits.sort(key=lambda item: -item[0])
+    if len(fits) == 1 or (len(fits) > 1 and fits[0][0] > fits[1][0]):
+        return fits[0][1]
     return None
 
 
 def match_column(sheet: Sheet, header: str) -> Column | None:
     key = normalise_header(header)
-    for col in sheet.columns:
-        if key == normalise_header(col.name):
-            return col
-    for col in sheet.columns:
-        if key in {normalise_header(a) for a in col.aliases}:
-            return col
+    for candidate in (key, _NOTE.sub("", key)):  # 接待日期（年月日） is 接待日期
+        if not candidate:
+            continue
+        for col in sheet.columns:
+            if candidate == normalise_header(col.name):
+                return col
+        for col in sheet.columns:
+            if candidate in {normalise_header(a) for a in col.aliases}:
+                return col
     return None

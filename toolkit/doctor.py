@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fonts
+from .errors import os_reason
 
 INSTALL_HINT = (
     "Debian/Ubuntu：sudo bash scripts/install-system-deps.sh"
@@ -147,7 +148,7 @@ def check_output(out: Path) -> Check:
     except OSError as exc:
         return Check(
             False,
-            f"输出文件夹“{out}”不可写：{exc.strerror or exc}",
+            f"输出文件夹“{out}”不可写：{os_reason(exc)}",
             "请用 --out 指定有写入权限的文件夹",
         )
     return Check(True, f"输出文件夹可写：{out.resolve()}")

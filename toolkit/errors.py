@@ -7,6 +7,7 @@ or row, collected by validation and reported all together, never raised.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -53,6 +54,24 @@ class UsageError(ToolkitError):
 
 class OutputError(ToolkitError):
     """The output folder cannot be written."""
+
+
+_OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EEXIST: "已有同名文件",
+    errno.ENOTDIR: "路径中有一项不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘只读",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in words a clerk reads."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or "无法访问")
 
 
 def column_letter(index: int) -> str:

@@ -56,19 +56,42 @@ class Roster:
             self.by_name.setdefault(normalise_name(deputy.name), []).append(deputy)
         self.by_code = {normalise_name(d.code).upper(): d for d in deputies if d.code}
         self.by_display = {d.display: d for d in deputies}
+        self.rejected: dict[str, int] = {}  # names whose roster row was rejected → that row
 
     @staticmethod
     def displays(rows: list[tuple[str, str, str, str, int]]) -> list[Deputy]:
-        """Deputies from (name, code, level, station, row), namesakes given qualified displays."""
-        counts: dict[str, int] = {}
-        for name, *_ in rows:
-            counts[normalise_name(name)] = counts.get(normalise_name(name), 0) + 1
+        """Deputies from (name, code, level, station, row); namesakes get qualified displays:
+        姓名（联络站）, or 姓名（代表证号） when they share a station too."""
+        groups: dict[str, list[tuple[str, str, str, str, int]]] = {}
+        for entry in rows:
+            groups.setdefault(normalise_name(entry[0]), []).append(entry)
         deputies = []
         for name, code, level, station, row in rows:
             clean = normalise_name(name)
-            display = clean if counts[clean] == 1 else f"{clean}（{station}）"
+            group = groups[clean]
+            same_station = [g for g in group if g[3] == station]
+            if len(group) == 1:
+                display = clean
+            elif len(same_station) == 1:
+                display = f"{clean}（{station}）"
+            else:
+                display = f"{clean}（{code}）" if code else f"{clean}（第{row}行）"
             deputies.append(Deputy(display, clean, code, level, station, row))
         return deputies
+
+    @staticmethod
+    def ambiguous(deputies: list[Deputy]) -> list[tuple[Deputy, Deputy]]:
+        """Namesakes of one station that no 代表证号 tells apart: (later row, earlier row)."""
+        seen: dict[tuple[str, str], Deputy] = {}
+        clashes = []
+        for deputy in deputies:
+            key = (deputy.name, deputy.station)
+            if key in seen and not (
+                deputy.code and seen[key].code and deputy.code != seen[key].code
+            ):
+                clashes.append((deputy, seen[key]))
+            seen.setdefault(key, deputy)
+        return clashes
 
     def resolve_one(self, text: str) -> Deputy:
         """One mention: 王伟, 王 伟, 王伟（三元社区人大代表联络站）, 王伟(DB-0012), DB-0012."""
@@ -81,6 +104,12 @@ class Roster:
             by_code = self.by_code.get(normalise_name(mention).upper())
             if by_code is not None:
                 return by_code
+            bad_row = self.rejected.get(normalise_name(mention))
+            if bad_row is not None:
+                raise ValueProblem(
+                    f"“{mention}” 在代表名册第{bad_row}行，但该行有错误",
+                    "请先改正代表名册中的该行，见上",
+                )
             raise ValueProblem(f"“{mention}” 不在代表名册中", self.suggest(mention))
         if len(found) > 1:
             options = "、".join(f"{d.name}（{d.station}）" for d in found)

@@ -10,6 +10,7 @@ nothing about value types: that is validation's job.
 
 from __future__ import annotations
 
+import io
 import itertools
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import contract
-from .errors import WARNING, Problem, WorkbookError
+from .errors import WARNING, Problem, WorkbookError, os_reason
 
 MAX_UNCOMPRESSED = 1_000_000_000  # 1 GB of XML is far past any station's records
 MAX_RATIO = 200  # deflate tops out near 1000:1 only for crafted or degenerate data
@@ -85,7 +86,7 @@ def sniff(path: Path) -> str:
                     )
                 return "xls"
     except OSError as exc:
-        raise WorkbookError(f"无法打开“{path.name}”：{exc.strerror or exc}") from None
+        raise WorkbookError(f"无法打开“{path.name}”：{os_reason(exc)}") from None
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
     text = head.lstrip(b"\xef\xbb\xbf").lower()
@@ -157,11 +158,12 @@ def read_workbook(path: Path | str) -> Workbook:
     import python_calamine
 
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own and plain errors for bad files
+        # By content, not by extension: an .xls renamed .xlsx (or the reverse) still opens.
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    except Exception:  # calamine raises its own and plain errors for bad files
         raise WorkbookError(
             f"无法读取“{path.name}”：文件已损坏或格式不受支持",
-            hint=f"请在 Excel/WPS 中打开并另存为 .xlsx（{type(exc).__name__}）",
+            hint="请在 Excel/WPS 中打开并另存为 .xlsx",
         ) from None
     problems: list[Problem] = []
     sheets: dict[str, RawSheet] = {}
@@ -169,8 +171,25 @@ def read_workbook(path: Path | str) -> Workbook:
     try:
         for title in book.sheet_names:
             spec = contract.find_sheet(title)
+            own = title.startswith("_") or title.strip() in _OWN_SHEETS
+            if spec is None and not own:
+                spec = _sheet_from_headers(book.get_sheet_by_name(title))
             if spec is None:
                 ignored.append(title)
+                if (
+                    not title.startswith("_")
+                    and title.strip() not in _OWN_SHEETS
+                    and book.get_sheet_by_name(title).start is not None
+                ):
+                    problems.append(
+                        Problem(
+                            title,
+                            0,
+                            f"工作表“{title}”不是台账中的表，其中的内容未被使用",
+                            severity=WARNING,
+                            hint="如是接待登记等记录，请把工作表改名为对应名称（见“说明”表）",
+                        )
+                    )
                 continue
             if spec.name in sheets:
                 problems.append(
@@ -187,10 +206,10 @@ def read_workbook(path: Path | str) -> Workbook:
                 sheets[spec.name] = raw
     except WorkbookError:
         raise
-    except Exception as exc:
+    except Exception:
         raise WorkbookError(
             f"读取“{path.name}”时出错：文件可能已损坏",
-            hint=f"请在 Excel/WPS 中打开并重新保存（{type(exc).__name__}）",
+            hint="请在 Excel/WPS 中打开并重新保存",
         ) from None
     if not sheets:
         book.close()
@@ -206,6 +225,22 @@ def read_workbook(path: Path | str) -> Workbook:
             hint=f"工作表应命名为 {expected} 等；可用 liaison init 生成空白台账",
         )
     return Workbook(path, sheets, problems, ignored, book)
+
+
+_OWN_SHEETS = {"说明", "填表说明", "填写说明"}
+
+
+def _sheet_from_headers(sheet: Any) -> contract.Sheet | None:
+    """A tab with an unknown name (Sheet1) whose header row has all of one sheet's required
+    columns is that sheet."""
+    if sheet.start is None:
+        return None
+    for row in itertools.islice(sheet.iter_rows(), HEADER_SCAN_ROWS):
+        headers = [str(v) for v in row if isinstance(v, str) and v.strip()]
+        found = contract.sheet_by_headers(headers)
+        if found is not None:
+            return found
+    return None
 
 
 def _blank(value: Any) -> bool:
@@ -300,7 +335,8 @@ def _read_sheet(
                 for c, v in enumerate(cells)
                 if c + col0 + 1 in wanted and not _blank(v)
             }
-            if found:
+            # A row with only extra columns filled (a pre-numbered 序号) is a blank row.
+            if any(c in columns for c in found):
                 yield RawRow(r + 1, found)
 
     raw.rows = stream()

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ToolkitError
+from .errors import ToolkitError, os_reason
 from .paths import FORMS_DIR
 
 DEFAULT_RULES = FORMS_DIR / "rules" / "reception.yaml"
@@ -35,7 +35,7 @@ def load_rules(path: Path | None = None) -> Rules:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ToolkitError(f"无法读取规则文件“{path}”：{exc.strerror or exc}") from None
+        raise ToolkitError(f"无法读取规则文件“{path}”：{os_reason(exc)}") from None
     try:
         node = yaml.compose(text)
         data: Any = yaml.safe_load(text)

@@ -48,6 +48,8 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     roster: Roster = field(default_factory=lambda: Roster([]))
     stations: Stations = field(default_factory=lambda: Stations([], known=False))
+    has_roster: bool = False
+    rejected_names: dict[str, int] = field(default_factory=dict)  # roster name → its bad row
 
     @property
     def errors(self) -> list[Problem]:
@@ -134,18 +136,36 @@ def validate(book: Workbook, rules: Rules) -> Dataset:
             )
         )
     roster_sheet = book.sheets.get("代表名册")
+    data.has_roster = roster_sheet is not None
     if roster_sheet is not None:
         _validate_sheet(roster_sheet, data, rules)
-        good = data.rows("代表名册")
-        data.roster = Roster(
-            Roster.displays(
-                [
-                    (r["姓名"], r["代表证号"] or "", r["代表层级"], r["所属联络站"], r.row)
-                    for r in good
-                ]
-            )
-        )
         _check_unique(data, "代表名册", "代表证号", lambda v: v.upper())
+        deputies = Roster.displays(
+            [
+                (r["姓名"], r["代表证号"] or "", r["代表层级"], r["所属联络站"], r.row)
+                for r in data.rows("代表名册")
+            ]
+        )
+        clashes = Roster.ambiguous(deputies)
+        for later, earlier in clashes:
+            record = next(r for r in data.rows("代表名册") if r.row == later.row)
+            data.problems.append(
+                Problem(
+                    record.title,
+                    later.row,
+                    f"“{later.name}”与第{earlier.row}行同名且同属{later.station}，无法区分",
+                    "姓名",
+                    record.cols.get("姓名", 0),
+                    hint="请为两人都填写代表证号",
+                )
+            )
+            data.rejected.setdefault("代表名册", []).append(later.row)
+        bad_rows = {later.row for later, _ in clashes}
+        if bad_rows:
+            data.records["代表名册"] = [r for r in data.rows("代表名册") if r.row not in bad_rows]
+            deputies = [d for d in deputies if d.row not in bad_rows]
+        data.roster = Roster(deputies)
+        data.roster.rejected = data.rejected_names
     elif any(
         s.spec.columns and any(c.kind in (contract.PERSON, contract.PEOPLE) for c in s.spec.columns)
         for s in book.sheets.values()
@@ -234,6 +254,8 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
         _cross_checks(spec.name, typed, cols, check, sheet, rules)
         if check.failed:
             rejected.append(raw.row)
+            if spec.name == "代表名册" and isinstance(typed.get("姓名"), str):
+                data.rejected_names[values.normalise_name(typed["姓名"])] = raw.row
             continue
         good.append(
             Record(
@@ -273,6 +295,16 @@ def _typed(
             return values.parse_choice(value, choices)
         if column.kind == contract.STATION:
             return data.stations.resolve(values.parse_text(value))
+        if (
+            column.kind in (contract.PERSON, contract.PEOPLE)
+            and not data.roster.deputies
+            and not data.has_roster
+        ):
+            # No 代表名册 at all: said once for the workbook; the names are kept as typed.
+            names = [
+                values.normalise_name(n) for n in values.split_name_pieces(values.parse_text(value))
+            ]
+            return names[0] if column.kind == contract.PERSON else tuple(names)
         if column.kind == contract.PERSON:
             return data.roster.resolve_one(values.parse_text(value)).display
         if column.kind == contract.PEOPLE:

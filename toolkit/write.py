@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import OutputError
+from .errors import OutputError, os_reason
 
 MANIFEST = "manifest.json"
 _UMASK = os.umask(0)
@@ -185,7 +185,7 @@ def prepare_output(root: Path) -> Path:
         probe.unlink()
     except OSError as exc:
         raise OutputError(
-            f"无法写入输出文件夹“{root}”：{exc.strerror or exc}",
+            f"无法写入输出文件夹“{root}”：{os_reason(exc)}",
             hint="请换一个有写入权限的文件夹（--out）",
         ) from None
     return root.resolve()
