@@ -161,3 +161,69 @@ def test_a_killed_run_is_finished_by_a_rerun(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["files"]) == 300
     assert Path(out / manifest["files"][0]["path"]).exists()
+
+
+def test_documents_the_input_no_longer_asks_for_are_removed(make_book, tmp_path):
+    out = tmp_path / "out"
+    first = make_book([reception(code="A"), reception(code="B")])
+    build(BuildOptions(workbook=first, out=out, formats=("docx",), jobs=1))
+    assert len(list(out.glob("群众意见建议交办单/*.docx"))) == 2
+    # B is now answered on the spot, and A re-dated: their old slips and forms are stale.
+    import datetime as dt
+
+    second = make_book(
+        [reception(code="A", date=dt.date(2024, 3, 16)), reception(code="B", route="当场答复")]
+    )
+    edited = (
+        out / "代表接待选民登记表" / "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_B.docx"
+    )
+    edited.write_bytes(edited.read_bytes() + b"")  # unchanged bytes: still ours
+    result = build(BuildOptions(workbook=second, out=out, formats=("docx",), jobs=1))
+    names = sorted(p.name for p in out.rglob("*.docx"))
+    assert "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_A.docx" not in names
+    assert "代表接待选民登记表_2024-3-16_三元社区人大代表联络站_A.docx" in names
+    assert [p.name for p in out.glob("群众意见建议交办单/*.docx")] == [
+        "群众意见建议交办单_2024-3-16_三元社区人大代表联络站_A.docx"
+    ]
+    assert len(result.removed) == 5  # A's form, slip and feedback; B's slip and feedback
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["path"] for e in manifest["files"]} == {
+        p.relative_to(out).as_posix() for p in out.rglob("*.docx")
+    } | {p.relative_to(out).as_posix() for p in out.rglob("*.xlsx")}
+
+
+def test_a_file_edited_by_hand_is_never_deleted(make_book, tmp_path):
+    out = tmp_path / "out"
+    build(
+        BuildOptions(workbook=make_book([reception(code="A")]), out=out, formats=("docx",), jobs=1)
+    )
+    slip = next(out.glob("群众意见建议交办单/*.docx"))
+    slip.write_bytes(slip.read_bytes() + b"clerk's edit")
+    build(
+        BuildOptions(
+            workbook=make_book([reception(code="A", route="当场答复")]),
+            out=out,
+            formats=("docx",),
+            jobs=1,
+        )
+    )
+    assert slip.exists()
+
+
+def test_a_killed_runs_journal_is_kept(make_book, tmp_path):
+    from toolkit.write import Manifest
+
+    out = tmp_path / "out"
+    book = make_book([reception(code="A"), reception(code="B")])
+    build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
+    manifest = out / "manifest.json"
+    lines = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+    manifest.unlink()  # as if killed before saving: only the journal is left
+    journal = out / ".~liaison-manifest-99999.jsonl"
+    journal.write_text(
+        "\n".join(json.dumps(e, ensure_ascii=False) for e in lines) + "\n{half", encoding="utf-8"
+    )
+    assert len(Manifest.load(out).old) == len(lines)
+    rerun = build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
+    assert rerun.documents == 0 and rerun.unchanged == len(lines)
+    assert not journal.exists()

@@ -57,6 +57,8 @@ class BuildResult:
     data: Dataset
     written: Counter[tuple[str, str]] = field(default_factory=Counter)  # (form title, fmt) → n
     unchanged: int = 0
+    planned: set[str] = field(default_factory=set)  # every path this run stands for
+    removed: list[str] = field(default_factory=list)  # stale files of earlier runs, deleted
     blocked: bool = False  # rows were rejected and nothing was written
     strict_failed: bool = False
 
@@ -130,12 +132,13 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     data = validate(read_workbook(workbook), rules)
     if any("pdf" in fmts for fmts in formats.values()):
         check_glyphs(data)
-    out = prepare_output(options.out)
-    result = BuildResult(workbook, out, data)
+    result = BuildResult(workbook, Path(options.out).resolve(), data)
     result.strict_failed = options.strict and bool(data.warnings)
     if (data.errors or result.rows_rejected or result.strict_failed) and not options.keep_going:
-        result.blocked = True
+        result.blocked = True  # and the output folder is left as it was, not even created
         return result
+    out = result.out = prepare_output(options.out)
+    manifest = Manifest.load(out)  # before the sweep: a killed run's journal still counts
     sweep_temporaries(out)
     period = Period(options.date_from, options.date_to)
     today = options.today or dt.date.today()
@@ -145,9 +148,12 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             yield from plan(form, data, rules, period, today)
 
     total = sum(len(formats[f.id]) * count(f, data, rules, period) for f in chosen)
-    manifest = Manifest.load(out)
     try:
         _render_all(documents(), formats, options, manifest, result, total, progress)
+        if not period.bounded and not result.rows_rejected:
+            result.removed = manifest.remove_stale(
+                {(f.id, fmt) for f in chosen for fmt in formats[f.id]}, result.planned
+            )
     finally:
         manifest.save()  # what was written stays recorded, even if the run stopped midway
     return result
@@ -182,6 +188,7 @@ def _tasks(
     for doc in docs:
         for fmt in formats[doc.form.id]:
             rel = planner.path(doc.form.title, file_name(doc.form.title, doc.name_parts, fmt))
+            result.planned.add(rel)
             input_hash = doc.input_hash(
                 fmt, digests.setdefault((doc.form.id, fmt), doc.form.digest(fmt))
             )

@@ -66,6 +66,8 @@ def build_summary(result: BuildResult) -> list[str]:
         lines.append("生成：0 份")
     if result.unchanged:
         lines.append(f"未变化：{result.unchanged} 份与上次相同，未重写")
+    if result.removed:
+        lines.append(f"清理：删除 {len(result.removed)} 份过时的文书（台账中已无对应记录）")
     lines.append(rejected_line(data))
     lines.append(f"输出位置：{result.out}")
     return lines

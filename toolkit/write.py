@@ -92,6 +92,20 @@ class Manifest:
                 manifest.old[item["path"]] = json.dumps(item, ensure_ascii=False)
         except (OSError, ValueError, TypeError, KeyError):
             manifest.old.clear()  # no manifest, or a damaged one: everything is simply rebuilt
+        # A run killed before it saved left its journal: what it finished still counts (each
+        # entry is checked against the file's SHA-256 before it is trusted).
+        for journal in sorted(root.glob(f"{TEMP_PREFIX}manifest-*.jsonl")):
+            try:
+                lines = journal.read_text(encoding="utf-8").splitlines()
+            except (OSError, ValueError):
+                continue
+            for line in lines:
+                try:
+                    item = json.loads(line)
+                    Entry(**item)
+                except (ValueError, TypeError, KeyError):
+                    continue  # a half-written last line: that document is simply redone
+                manifest.old[item["path"]] = line
         return manifest
 
     def unchanged(self, rel: str, input_hash: str) -> bool:
@@ -106,6 +120,30 @@ class Manifest:
             return target.stat().st_size == entry["size"] and sha256_file(target) == entry["sha256"]
         except OSError:
             return False
+
+    def remove_stale(self, kinds: set[tuple[str, str]], planned: set[str]) -> list[str]:
+        """Delete what earlier runs made for these (form, format) pairs that the input no longer
+        asks for (a reception re-dated, or no longer handed on). Only files this tool wrote and
+        nobody changed since (SHA-256 as recorded) are deleted; the rest stay, and are listed."""
+        removed = []
+        for rel, text in list(self.old.items()):
+            if rel in planned or rel in self.written:
+                continue
+            entry = json.loads(text)
+            if (entry["form"], entry["format"]) not in kinds:
+                continue
+            target = self.root / rel
+            try:
+                if sha256_file(target) != entry["sha256"]:
+                    continue  # edited by hand since: not ours to delete
+                target.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                continue
+            del self.old[rel]
+            removed.append(rel)
+        return removed
 
     def add(self, entry: Entry) -> None:
         if self._journal is None:
