@@ -9,6 +9,10 @@ DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subs
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     missing=""
+    # Debian's own Python needs python3-venv for the virtual environment the README makes.
+    if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
+        missing="$missing python3-venv"
+    fi
     for pkg in $DEBIAN_PACKAGES; do
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
             missing="$missing $pkg"

@@ -22,7 +22,7 @@ def test_every_form_is_documented(form):
 
 def test_readme_starts_with_the_two_commands():
     lines = [line for line in README.splitlines() if line.startswith("bash scripts/")]
-    assert "pip install -e . && liaison build" in lines[0]
+    assert "python3 -m venv .venv" in lines[0] and "pip install -e . && liaison build" in lines[0]
     assert 'pip install -e ".[test]" && pytest' in lines[1]
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert lines[1].split("#")[0].strip() in ci

@@ -26,6 +26,10 @@ for _module in ("core", "exceptions", "formatting", "parser", "types", "decorato
         if hasattr(_mod, "ngettext"):
             _mod.ngettext = cli_text.ntranslate  # type: ignore[attr-defined]
 
+# click names its number types in English inside messages ("'x' is not a valid integer").
+click.types.IntParamType.name = "整数"
+click.types.IntRange.name = "整数"
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -128,10 +132,10 @@ def cli() -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", metavar="台账.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
 def init(path: Path, force: bool) -> None:
-    """生成空白台账工作簿 PATH：全部工作表和列、填写说明、下拉选项。"""
+    """生成空白台账工作簿：全部工作表和列、填写说明、下拉选项。"""
     from .blank import write_blank_workbook
 
     _new_workbook_path(path, force)
@@ -143,7 +147,7 @@ def init(path: Path, force: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", metavar="台账.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--stations",
     default=3,
@@ -184,7 +188,7 @@ def sample(
     seed: int,
     force: bool,
 ) -> None:
-    """生成示例台账 PATH（内容虚构但贴近实际，可用于试用和测试）。"""
+    """生成示例台账（内容虚构但贴近实际，可用于试用和测试）。"""
     from .sample import make_sample
 
     _new_workbook_path(path, force)
@@ -199,7 +203,7 @@ def sample(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, metavar="[台账.xlsx]", type=click.Path(path_type=Path))
 @click.option(
     "--rules",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -207,7 +211,7 @@ def sample(
 )
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
 def check(path: Path | None, rules: Path | None, strict: bool) -> None:
-    """检查台账 PATH（默认：随附示例台账），逐条列出问题。无问题时退出码为 0。"""
+    """检查台账（默认：随附示例台账），逐条列出问题。无问题时退出码为 0。"""
     from .build import check as run_check
     from .report import check_summary
 
@@ -218,7 +222,7 @@ def check(path: Path | None, rules: Path | None, strict: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, metavar="[台账.xlsx]", type=click.Path(path_type=Path))
 @click.option(
     "--only",
     multiple=True,
@@ -263,7 +267,7 @@ def build(
     strict: bool,
     rules: Path | None,
 ) -> None:
-    """检查台账 PATH（默认：随附示例台账）并生成文书到输出文件夹。
+    """检查台账（默认：随附示例台账）并生成文书到输出文件夹。
 
     有被拒绝的行时默认不生成任何文件、退出码为 1；加 --keep-going 则生成其余部分。
     """

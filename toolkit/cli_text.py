@@ -42,6 +42,11 @@ TEXTS = {
     "Aborted!": "已中止。",
     "Choose from:\n\t{choices}": "可选：\n\t{choices}",
     "integer": "整数",
+    "integer range": "整数范围",
+    "float": "数字",
+    "float range": "数字范围",
+    "text": "文本",
+    "boolean": "是/否",
 }
 PLURALS = {
     "Got unexpected extra argument ({args})": "多余的参数（{args}）",

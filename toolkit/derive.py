@@ -206,7 +206,7 @@ def plan(
         for record in records:
             yield _row_document(form, data, record, today)
     else:
-        yield from _station_period_documents(form, data, records, period, today)
+        yield from _station_period_documents(form, data, records, period, today, rules)
 
 
 def _row_document(form: FormDef, data: Dataset, record: Record, today: dt.date) -> Document:
@@ -218,11 +218,19 @@ def _row_document(form: FormDef, data: Dataset, record: Record, today: dt.date) 
     context["代表"] = [deputy_fields(data, d) for group in people for d in group]
     context["行号"] = record.row
     parts = fill_pattern(form.filename, {**record.values, "行号": record.row})
-    return Document(form, parts, context, [(record.sheet, record.row, record.digest)])
+    if len(parts) < len(form.filename.split("_")):
+        # A blank 登记编号 would leave names that shift when rows are fixed; the row does not.
+        parts.append(f"第{record.row}行")
+    return Document(form, parts, context, [(record.title, record.row, record.digest)])
 
 
 def _station_period_documents(
-    form: FormDef, data: Dataset, records: list[Record], period: Period, today: dt.date
+    form: FormDef,
+    data: Dataset,
+    records: list[Record],
+    period: Period,
+    today: dt.date,
+    rules: Rules,
 ) -> Iterator[Document]:
     groups: dict[tuple[str, str], list[Record]] = {}
     for record in records:
@@ -239,26 +247,27 @@ def _station_period_documents(
         context["记录"] = [
             dict(record_fields(r), 序号=i, 行号=r.row) for i, r in enumerate(rows, start=1)
         ]
-        context["统计"] = reception_figures(rows, data)
+        context["统计"] = reception_figures(rows, data, rules)
         context["附加列"] = [contract.field_name(h) for h in extras]
         parts = fill_pattern(form.filename, {"联络站": station, "期间": label})
-        yield Document(form, parts, context, [(r.sheet, r.row, r.digest) for r in rows])
+        yield Document(form, parts, context, [(r.title, r.row, r.digest) for r in rows])
 
 
 def period_label(period: Period, date: dt.date | None) -> str:
-    if period.bounded:
-        start = chinese.cn_date(period.start) if period.start else "开始"
-        end = chinese.cn_date(period.end) if period.end else "至今"
-        return f"{start}至{end}"
+    if period.start and period.end:
+        return f"{chinese.cn_date(period.start)}至{chinese.cn_date(period.end)}"
+    if period.start:
+        return f"{chinese.cn_date(period.start)}起"
+    if period.end:
+        return f"截至{chinese.cn_date(period.end)}"
     return f"{date.year}年" if date else "未注明日期"
 
 
-def reception_figures(rows: list[Record], data: Dataset) -> dict[str, int]:
-    voters = sum(r["来访人数"] or 1 for r in rows)
-    handed = [r for r in rows if r["承办单位"]]
+def reception_figures(rows: list[Record], data: Dataset, rules: Rules) -> dict[str, int]:
+    handed = [r for r in rows if r["处理方式"] in rules.handed_on]
     return {
         "接待次数": len(rows),
-        "来访人数": voters,
+        "来访人数": sum(1 if r["来访人数"] is None else r["来访人数"] for r in rows),
         "交办件数": len(handed),
         "办结件数": sum(1 for r in handed if r["办理结果"]),
         "满意件数": sum(1 for r in rows if r["群众满意度"] == "满意"),

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import ctypes.util
 import importlib.metadata
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import fonts
-from .errors import os_reason
 
 INSTALL_HINT = (
     "Debian/Ubuntu：sudo bash scripts/install-system-deps.sh"
@@ -140,18 +140,18 @@ def check_fontconfig() -> Check:
 
 
 def check_output(out: Path) -> Check:
-    probe = out / ".~liaison-doctor"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
+    """Can the output folder be written? Checked without creating it."""
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
         return Check(
             False,
-            f"输出文件夹“{out}”不可写：{os_reason(exc)}",
+            f"输出文件夹“{out}”不可写：没有权限或路径中有文件",
             "请用 --out 指定有写入权限的文件夹",
         )
-    return Check(True, f"输出文件夹可写：{out.resolve()}")
+    state = "" if out.exists() else "（尚未创建，生成时自动建立）"
+    return Check(True, f"输出文件夹可写：{out.resolve()}{state}")
 
 
 def run_checks(out: Path) -> list[Check]:

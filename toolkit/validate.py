@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -312,7 +313,20 @@ def _typed(
             for problem in problems:
                 check.add(col, header, problem.message, problem.hint)
             return tuple(d.display for d in deputies)
-        return _SIMPLE[column.kind](value)
+        typed = _SIMPLE[column.kind](value)
+        if (
+            column.kind == contract.PHONE
+            and isinstance(value, int | float)
+            and not re.fullmatch(r"1\d{10}", typed)
+        ):
+            check.add(
+                col,
+                header,
+                f"“{typed}” 以数字形式保存，开头的 0 可能已丢失",
+                "请把该列设为“文本”格式，按原样输入（如 0571-86001234）",
+                severity=WARNING,
+            )
+        return typed
     except values.ValueProblem as problem:
         check.add(col, header, problem.message, problem.hint)
         return None
