@@ -160,3 +160,48 @@ def test_forms_list(run):
     assert result.exit_code == 0
     for form_id in ("reception_form", "reception_register", "handoff_slip", "feedback_slip"):
         assert form_id in result.output
+
+
+def test_init_and_sample_refuse_bad_targets(run, tmp_path):
+    missing = run("sample", str(tmp_path / "没有的文件夹" / "a.xlsx"))
+    assert missing.exit_code == 2 and "文件夹" in missing.output and "不存在" in missing.output
+    wrong = run("init", str(tmp_path / "a.xls"))
+    assert wrong.exit_code == 2 and "扩展名应为 .xlsx" in wrong.output
+
+
+def test_a_blank_registration_number_names_the_file_by_row(run, make_book, tmp_path):
+    out = tmp_path / "out"
+    path = make_book([reception(code=None), reception(code=None)])
+    assert (
+        run(
+            "build", str(path), "--out", str(out), "--only", "reception_form", "--format", "docx"
+        ).exit_code
+        == 0
+    )
+    assert sorted(p.name for p in out.rglob("*.docx")) == [
+        "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_第2行.docx",
+        "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_第3行.docx",
+    ]
+
+
+def test_period_labels(run, make_book, tmp_path):
+    out = tmp_path / "out"
+    path = make_book([reception()])
+    assert (
+        run(
+            "build",
+            str(path),
+            "--out",
+            str(out),
+            "--from",
+            "2024-3-1",
+            "--only",
+            "reception_register",
+            "--format",
+            "xlsx",
+        ).exit_code
+        == 0
+    )
+    assert [p.name for p in out.rglob("*.xlsx")] == [
+        "接待选民登记簿_三元社区人大代表联络站_2024年3月1日起.xlsx"
+    ]

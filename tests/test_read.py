@@ -195,3 +195,56 @@ def test_copy_keeps_reading(tmp_path, make_book):
     assert read_workbook(copy).sheets["接待登记"].rows
     wb = openpyxl.load_workbook(copy)
     assert wb.sheetnames[:3] == ["联络站", "代表名册", "接待登记"]
+
+
+@pytest.mark.parametrize("title", ["2024年接待登记", "接待登记 (2)", "接待登记表", "Sheet1"])
+def test_reception_sheets_under_other_names(tmp_path, title):
+    rows = [
+        ["接待日期", "联络站", "接待代表", "反映内容"],
+        ["2024-3-5", STATION, "王伟", "路灯不亮"],
+    ]
+    path = write_workbook(
+        tmp_path / "a.xlsx", {"联络站": STATIONS, "代表名册": DEPUTIES, title: rows}
+    )
+    _, records = _records(path)
+    assert len(records) == 1 and records[0].title == title
+
+
+def test_an_unknown_sheet_is_reported_not_silently_skipped(tmp_path, make_book):
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {"联络站": STATIONS, "代表名册": DEPUTIES, "备忘录": [["事项"], ["买办公用品"]]},
+    )
+    data = validate(read_workbook(path), load_rules())
+    assert (
+        "【提醒】备忘录 工作表“备忘录”不是台账中的表，其中的内容未被使用"
+        "（如是接待登记等记录，请把工作表改名为对应名称（见“说明”表））"
+        in [str(p) for p in data.problems]
+    )
+
+
+def test_headers_with_a_bracketed_note_and_pre_numbered_blank_rows(tmp_path):
+    rows = [
+        ["序号", "接待日期（年月日）", "联络站", "接待代表", "反映内容", "联系电话(手机)"],
+        [1, "2024-3-5", STATION, "王伟", "路灯不亮", "13912345678"],
+        [2],
+        [3],
+        [4],
+    ]
+    path = write_workbook(
+        tmp_path / "a.xlsx", {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": rows}
+    )
+    data, records = _records(path)
+    assert not data.errors and len(records) == 1
+    assert records[0]["联系电话"] == "13912345678" and records[0].extra == {"序号": "1"}
+
+
+def test_an_xls_renamed_xlsx_opens_by_content(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("联络站")
+    sheet.write(0, 0, "站点名称")
+    sheet.write(1, 0, STATION)
+    path = tmp_path / "改了名.xlsx"
+    book.save(str(path))
+    assert read_workbook(path).sheets["联络站"].title == "联络站"

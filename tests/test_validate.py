@@ -131,3 +131,29 @@ def test_rules_file_errors_name_file_line_and_key(tmp_path):
     with pytest.raises(ToolkitError) as info:
         load_rules(path)
     assert str(info.value) == "规则.yaml 第1行 未知的键“处理方法”（可用的键：处理方式）"
+
+
+def test_namesakes_of_one_station_need_a_code(make_book):
+    deputies = [*DEPUTIES, ["王伟", "", "县", STATION, "男", "", ""]]
+    deputies[1] = ["王伟", "", "县", STATION, "男", "", ""]
+    data = _check(make_book([reception(deputies="李娜")], deputies=deputies))
+    assert (
+        f"代表名册!A6 姓名：“王伟”与第2行同名且同属{STATION}，无法区分（请为两人都填写代表证号）"
+        in _messages(data)
+    )
+
+
+def test_a_mention_of_a_rejected_roster_row_points_at_it(make_book):
+    deputies = [*DEPUTIES]
+    deputies[2] = ["李娜", "DB-002", "副省级", STATION, "女", "", ""]
+    data = _check(make_book([reception()], deputies=deputies))
+    expected = "接待登记!C2 接待代表：“李娜” 在代表名册第3行，但该行有错误"
+    assert expected + "（请先改正代表名册中的该行，见上）" in _messages(data)
+
+
+def test_a_landline_typed_as_a_number_warns(make_book):
+    data = _check(make_book([reception(phone=57186001234)]))
+    assert (
+        "【提醒】接待登记!G2 联系电话：“57186001234” 以数字形式保存，开头的 0 可能已丢失"
+        "（请把该列设为“文本”格式，按原样输入（如 0571-86001234））" in _messages(data)
+    )

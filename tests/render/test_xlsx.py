@@ -32,3 +32,22 @@ def test_register_cells_and_print_setup(make_book, tmp_path):
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows
     assert ws.freeze_panes
+
+
+def test_literal_excel_escapes_stay_as_typed(make_book, tmp_path):
+    # The clerk typed _x0041_ (Excel stores it as _x005F_x0041_): the register must show it.
+    out = tmp_path / "out"
+    build(
+        BuildOptions(
+            workbook=make_book([reception(visitor="_x005F_x0041_")]),
+            out=out,
+            formats=("xlsx",),
+            jobs=1,
+        )
+    )
+    # Read as Excel does (openpyxl leaves escapes undecoded; calamine decodes them like Excel).
+    import python_calamine
+
+    path = next(out.glob("接待选民登记簿/*.xlsx"))
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert "_x0041_" in [value for row in rows for value in row]

@@ -92,7 +92,7 @@ class XlsxRenderer:
     def _cell(self, ws: Any, value: Any, style: str) -> WriteOnlyCell:
         if isinstance(value, str) and "_x" in value:
             # Excel reads _xHHHH_ as an escaped character; a clerk's literal text must stay text.
-            value = _EXCEL_ESCAPE.sub(r"_x005F\1", value)
+            value = _EXCEL_ESCAPE.sub(r"_x005F_\1", value)
         cell = WriteOnlyCell(ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
