@@ -57,7 +57,6 @@ class BuildResult:
     data: Dataset
     written: Counter[tuple[str, str]] = field(default_factory=Counter)  # (form title, fmt) → n
     unchanged: int = 0
-    planned: set[str] = field(default_factory=set)  # every path this run stands for
     removed: list[str] = field(default_factory=list)  # stale files of earlier runs, deleted
     blocked: bool = False  # rows were rejected and nothing was written
     strict_failed: bool = False
@@ -152,7 +151,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         _render_all(documents(), formats, options, manifest, result, total, progress)
         if not period.bounded and not result.rows_rejected:
             result.removed = manifest.remove_stale(
-                {(f.id, fmt) for f in chosen for fmt in formats[f.id]}, result.planned
+                {(f.id, fmt) for f in chosen for fmt in formats[f.id]}
             )
     finally:
         manifest.save()  # what was written stays recorded, even if the run stopped midway
@@ -188,7 +187,7 @@ def _tasks(
     for doc in docs:
         for fmt in formats[doc.form.id]:
             rel = planner.path(doc.form.title, file_name(doc.form.title, doc.name_parts, fmt))
-            result.planned.add(rel)
+            manifest.planned(rel)
             input_hash = doc.input_hash(
                 fmt, digests.setdefault((doc.form.id, fmt), doc.form.digest(fmt))
             )

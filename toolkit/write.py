@@ -78,7 +78,7 @@ class Manifest:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.old: dict[str, str] = {}  # path → that entry's JSON, from the previous run
-        self.written: set[str] = set()
+        self.unplanned: set[str] = set()  # old paths this run has not (yet) planned
         self._journal: IO[str] | None = None
         self._journal_path = root / f"{TEMP_PREFIX}manifest-{os.getpid()}.jsonl"
 
@@ -106,7 +106,12 @@ class Manifest:
                 except (ValueError, TypeError, KeyError):
                     continue  # a half-written last line: that document is simply redone
                 manifest.old[item["path"]] = line
+        manifest.unplanned = set(manifest.old)
         return manifest
+
+    def planned(self, rel: str) -> None:
+        """This run stands for `rel` (written now or unchanged): it is not stale."""
+        self.unplanned.discard(rel)
 
     def unchanged(self, rel: str, input_hash: str) -> bool:
         text = self.old.get(rel)
@@ -121,13 +126,14 @@ class Manifest:
         except OSError:
             return False
 
-    def remove_stale(self, kinds: set[tuple[str, str]], planned: set[str]) -> list[str]:
+    def remove_stale(self, kinds: set[tuple[str, str]]) -> list[str]:
         """Delete what earlier runs made for these (form, format) pairs that the input no longer
         asks for (a reception re-dated, or no longer handed on). Only files this tool wrote and
-        nobody changed since (SHA-256 as recorded) are deleted; the rest stay, and are listed."""
+        nobody changed since (SHA-256 as recorded) are deleted; the rest stay."""
         removed = []
-        for rel, text in list(self.old.items()):
-            if rel in planned or rel in self.written:
+        for rel in sorted(self.unplanned):
+            text = self.old.get(rel)
+            if text is None:
                 continue
             entry = json.loads(text)
             if (entry["form"], entry["format"]) not in kinds:
@@ -143,13 +149,14 @@ class Manifest:
                 continue
             del self.old[rel]
             removed.append(rel)
+        self.unplanned.clear()
         return removed
 
     def add(self, entry: Entry) -> None:
         if self._journal is None:
             self._journal = self._journal_path.open("w", encoding="utf-8")
         self._journal.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
-        self.written.add(entry.path)
+        self.old.pop(entry.path, None)  # the journal's line supersedes it
 
     def save(self) -> None:
         if self._journal is not None:
@@ -158,10 +165,9 @@ class Manifest:
         def produce(stream: IO[bytes]) -> None:
             stream.write(b'{"generator": "liaison", "files": [\n')
             first = True
-            for path, text in self.old.items():
-                if path not in self.written:
-                    stream.write(("" if first else ",\n").encode() + text.encode("utf-8"))
-                    first = False
+            for text in self.old.values():
+                stream.write(("" if first else ",\n").encode() + text.encode("utf-8"))
+                first = False
             if self._journal is not None:
                 with self._journal_path.open(encoding="utf-8") as journal:
                     for line in journal:
@@ -234,9 +240,13 @@ class NamePlanner:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self.folder = ""
 
     def path(self, folder: str, name: str) -> str:
         folder = safe_component(folder)
+        if folder != self.folder:  # forms are planned one after another: names only clash within
+            self.used.clear()
+            self.folder = folder
         stem, dot, ext = name.rpartition(".")
         candidate = f"{folder}/{name}"
         n = 2
