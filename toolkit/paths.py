@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import forms as _forms
+import liaison_forms as _forms  # the repository's forms/ folder, installed under this name
 
 FORMS_DIR = Path(_forms.__file__).resolve().parent
 FONTS_DIR = FORMS_DIR / "fonts"
