@@ -219,6 +219,8 @@ def _render_all(
         if progress:
             progress(done + result.unchanged, total)
 
+    if progress:
+        progress(0, total)  # the bar starts with the clock, not at the first finished document
     tasks = _tasks(docs, formats, result.out, manifest, result, meta)
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or total < 2 * BATCH:
