@@ -50,6 +50,15 @@ def peak_child(code: str) -> dict:
     return child(wrapped)
 
 
+def best_of(reps: int, code_for: object) -> dict:
+    """The fastest of `reps` runs (each in a fresh process and a fresh output folder): on a
+    shared machine the minimum is the figure least disturbed by other load."""
+    runs = [peak_child(code_for(i)) for i in range(reps)]  # type: ignore[operator]
+    best = min(runs, key=lambda r: r["s"] / max(r["n"], 1))
+    best["peak_mb"] = max(r["peak_mb"] for r in runs)
+    return best
+
+
 def make_sample(path: Path, receptions: int, stations: int = 10) -> None:
     from toolkit.sample import make_sample as make
 
@@ -57,16 +66,24 @@ def make_sample(path: Path, receptions: int, stations: int = 10) -> None:
 
 
 def bench_docx(book: Path, work: Path, naive_n: int) -> dict:
-    ours = peak_child(f"""
+    ours = best_of(
+        3,
+        lambda i: (
+            f"""
 import time
 from pathlib import Path
 from toolkit.build import build, BuildOptions
 t = time.perf_counter()
-r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / "docx")!r}),
+r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / "docx") + str(i)!r}),
                        only=('reception_form',), formats=('docx',)))
 RESULT = {{'n': r.documents, 's': time.perf_counter() - t}}
-""")
-    naive = peak_child(f"""
+"""
+        ),
+    )
+    naive = best_of(
+        3,
+        lambda i: (
+            f"""
 import io, time
 from pathlib import Path
 from docxtpl import DocxTemplate
@@ -76,15 +93,18 @@ from toolkit.forms import load_forms
 from toolkit.rules import load_rules
 data = check(Path({str(book)!r}), pdf=False)
 form = load_forms()['reception_form']
-docs = list(plan(form, data, load_rules(), Period()))[:{naive_n}]
-out = Path({str(work / 'naive_docx')!r}); out.mkdir()
+docs = list(plan(form, data, load_rules(), Period()))
+docs = docs[::max(1, len(docs) // {naive_n})][:{naive_n}]  # spread over the whole sample
+out = Path({str(work / "naive_docx") + str(i)!r}); out.mkdir()
 t = time.perf_counter()
 for i, d in enumerate(docs):
     tpl = DocxTemplate(str(form.template('docx')))
     tpl.render(d.context, autoescape=True)
     tpl.save(out / f'{{i}}.docx')
 RESULT = {{'n': len(docs), 's': time.perf_counter() - t}}
-""")
+"""
+        ),
+    )
     return {
         "ours_per_s": ours["n"] / ours["s"],
         "naive_per_s": naive["n"] / naive["s"],
@@ -94,17 +114,25 @@ RESULT = {{'n': len(docs), 's': time.perf_counter() - t}}
 
 
 def bench_pdf(book: Path, work: Path, n: int) -> dict:
-    ours = peak_child(f"""
+    ours = best_of(
+        2,
+        lambda i: (
+            f"""
 import time
 from pathlib import Path
 from toolkit.build import build, BuildOptions
 t = time.perf_counter()
-r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / "pdf")!r}),
+r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / "pdf") + str(i)!r}),
                        only=('reception_form',), formats=('pdf',), date_to=None))
 RESULT = {{'n': r.documents, 's': time.perf_counter() - t}}
-""")
-    sizes = [p.stat().st_size for p in (work / "pdf").rglob("*.pdf")]
-    naive = peak_child(f"""
+"""
+        ),
+    )
+    sizes = [p.stat().st_size for p in (work / "pdf0").rglob("*.pdf")]
+    naive = best_of(
+        2,
+        lambda i: (
+            f"""
 import io, time
 from pathlib import Path
 from toolkit import fonts
@@ -118,15 +146,18 @@ from toolkit.templating import make_env
 from toolkit.paths import STYLES_DIR
 data = check(Path({str(book)!r}), pdf=False)
 form = load_forms()['reception_form']
-docs = list(plan(form, data, load_rules(), Period()))[:{n}]
+docs = list(plan(form, data, load_rules(), Period()))
+docs = docs[::max(1, len(docs) // {n})][:{n}]  # spread over the whole sample, like ours
 sheets = [str(STYLES_DIR / 'base.css')] + ([str(form.folder / 'style.css')] if (form.folder / 'style.css').exists() else [])
-out = Path({str(work / 'naive_pdf')!r}); out.mkdir()
+out = Path({str(work / "naive_pdf") + str(i)!r}); out.mkdir()
 t = time.perf_counter()
 for i, d in enumerate(docs):
     html = make_env().from_string(form.template('pdf').read_text()).render(d.context)
     HTML(string=html, base_url=str(form.folder)).write_pdf(out / f'{{i}}.pdf', stylesheets=[CSS(filename=s) for s in sheets])
 RESULT = {{'n': len(docs), 's': time.perf_counter() - t}}
-""")
+"""
+        ),
+    )
     return {
         "ours_per_s": ours["n"] / ours["s"],
         "naive_per_s": naive["n"] / naive["s"],
@@ -246,7 +277,7 @@ def bench_libreoffice(work: Path, n: int) -> dict | None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         return None
-    docs = sorted((work / "docx").rglob("*.docx"))[:n]
+    docs = sorted((work / "docx0").rglob("*.docx"))[:n]
     if not docs:
         return None
     target = work / "lo"
@@ -293,9 +324,8 @@ def main() -> None:
                 f"{d['naive_per_s']:.1f}/s → ×{d['ours_per_s'] / d['naive_per_s']:.1f} (target ≥ 20)"
             )
         if "pdf" in parts:
-            pdf_book = work / "pdf.xlsx"
-            make_sample(pdf_book, 40 if quick else 200, stations=4)
-            p = bench_pdf(pdf_book, work, 10 if quick else 40)
+            # The same 1,000-reception sample as the docx figure: one one-page form per reception.
+            p = bench_pdf(book, work, 10 if quick else 60)
             print(
                 f"pdf: ours {p['ours_per_s']:.1f} pages/s ({p['ours_n']} one-page forms, peak "
                 f"{p['ours_peak_mb']:.0f} MB), naive WeasyPrint loop {p['naive_per_s']:.1f}/s → "
