@@ -157,3 +157,8 @@ def test_a_landline_typed_as_a_number_warns(make_book):
         "【提醒】接待登记!G2 联系电话：“57186001234” 以数字形式保存，开头的 0 可能已丢失"
         "（请把该列设为“文本”格式，按原样输入（如 0571-86001234））" in _messages(data)
     )
+
+
+def test_a_duplicate_of_a_rejected_row_is_still_reported(make_book):
+    data = _check(make_book([reception(code="JD-1", date="2024.13.1"), reception(code="JD-1")]))
+    assert "接待登记!E3 登记编号：“JD-1” 与第2行重复（编号和名称不能重复）" in _messages(data)

@@ -51,6 +51,9 @@ class Dataset:
     stations: Stations = field(default_factory=lambda: Stations([], known=False))
     has_roster: bool = False
     rejected_names: dict[str, int] = field(default_factory=dict)  # roster name → its bad row
+    unique_values: dict[str, list[tuple[Any, int]]] = field(
+        default_factory=dict
+    )  # for _check_unique
 
     @property
     def errors(self) -> list[Problem]:
@@ -188,19 +191,20 @@ def validate(book: Workbook, rules: Rules) -> Dataset:
     return data
 
 
+_UNIQUE = {"联络站": "站点名称", "代表名册": "代表证号", "接待登记": "登记编号"}
+
+
 def _check_unique(data: Dataset, sheet: str, column: str, key: Callable[[Any], Any]) -> None:
-    seen: dict[Any, Record] = {}
+    """A value seen on an earlier row — even one rejected for another reason — is a duplicate,
+    so fixing that row's other problem does not reveal a new one on the next run."""
+    earliest = {key(v): row for v, row in reversed(data.unique_values.get(sheet, []))}
     keep: list[Record] = []
     for record in data.rows(sheet):
         value = record[column]
-        if value in (None, ""):
+        if value in (None, "") or earliest.get(key(value), record.row) >= record.row:
             keep.append(record)
             continue
-        first = seen.get(key(value))
-        if first is None:
-            seen[key(value)] = record
-            keep.append(record)
-            continue
+        first = Record(sheet, record.title, earliest[key(value)], {}, {}, "")
         col = record.cols.get(column, 0)
         data.problems.append(
             Problem(
@@ -253,6 +257,9 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
                     check.clean(col_index, header, value), header, check, col_index
                 )
         _cross_checks(spec.name, typed, cols, check, sheet, rules)
+        unique = _UNIQUE.get(spec.name)
+        if unique and typed.get(unique) not in (None, ""):
+            data.unique_values.setdefault(spec.name, []).append((typed[unique], raw.row))
         if check.failed:
             rejected.append(raw.row)
             if spec.name == "代表名册" and isinstance(typed.get("姓名"), str):
