@@ -45,11 +45,12 @@ class PreparedZip:
     def _entry(data: bytes) -> tuple[int, int, bytes]:
         return zlib.crc32(data), len(data), _deflate(data)
 
-    def write(self, stream: IO[bytes], replace: dict[str, bytes]) -> None:
+    def write(self, stream: IO[bytes], replace: dict[str, tuple[int, int, bytes]]) -> None:
+        """`replace` maps a member to (crc32, size, deflated bytes) of its new content."""
         central = []
         offset = 0
         for name, entry in self.members:
-            crc, size, packed = self._entry(replace[name]) if name in replace else entry
+            crc, size, packed = replace.get(name, entry)
             encoded = name.encode("utf-8")
             header = struct.pack(
                 "<IHHHHHIIIHH",
@@ -127,23 +128,49 @@ class DocxRenderer:
         self._listing = patcher.resolve_listing
         self.zip = PreparedZip(members)
 
-    def render_part(self, template: Template, context: dict[str, Any]) -> bytes:
-        xml = template.render(context)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        if "\n" in xml or "\t" in xml:  # only values bring these; docxtpl's pass is costly
-            xml = self._listing(xml)
-        data = xml.encode("utf-8")
-        try:
-            # expat checks well-formedness without building a tree: a 2,000-row register's
-            # document.xml would cost lxml hundreds of MB.
-            expat.ParserCreate().Parse(data, True)
-        except expat.ExpatError as exc:
-            raise TemplateError(
-                f"生成的 Word 内容无效：{exc}",
-                where=self.name,
-                hint="请检查模板中的 {% %} 标签是否成对",
-            ) from None
-        return data
+    def render_part(self, template: Template, context: dict[str, Any]) -> tuple[int, int, bytes]:
+        """Render one XML part as a stream of whole paragraphs: each piece is cleaned, checked
+        for well-formedness (expat, incrementally), checksummed and deflated as it comes, so a
+        register of thousands of rows never exists as one string (it cost ~100 MB)."""
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        parser = expat.ParserCreate()
+        packed: list[bytes] = []
+        crc = size = 0
+
+        def emit(piece: str, final: bool = False) -> None:
+            nonlocal crc, size
+            # Markers put before each <w:p at load; values are escaped, so none can fake one.
+            piece = piece.replace("\n<w:p", "<w:p")
+            if "\n" in piece or "\t" in piece:  # only values bring these; docxtpl's pass is costly
+                piece = self._listing(piece)
+            data = piece.encode("utf-8")
+            try:
+                parser.Parse(data, final)
+            except expat.ExpatError as exc:
+                raise TemplateError(
+                    f"生成的 Word 内容无效：{exc}",
+                    where=self.name,
+                    hint="请检查模板中的 {% %} 标签是否成对",
+                ) from None
+            crc = zlib.crc32(data, crc)
+            size += len(data)
+            packed.append(packer.compress(data))
+
+        buffer: list[str] = []
+        buffered = 0
+        for chunk in template.generate(context):
+            buffer.append(chunk)
+            buffered += len(chunk)
+            if buffered > 1 << 16:
+                text = "".join(buffer)
+                cut = text.rfind("</w:p>")
+                if cut >= 0:  # cut after whole paragraphs: line breaks are resolved per paragraph
+                    emit(text[: cut + 6])
+                    text = text[cut + 6 :]
+                buffer, buffered = [text], len(text)
+        emit("".join(buffer), final=True)
+        packed.append(packer.flush())
+        return crc, size, b"".join(packed)
 
     def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
         try:
