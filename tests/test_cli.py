@@ -230,3 +230,16 @@ def test_build_warns_once_when_pdf_subsetting_would_be_slow(run, make_book, tmp_
         "✗ HarfBuzz 字体子集库未找到：生成 PDF 会慢约 50 倍（每页约 13 秒） —— 解决办法："
         in checks.output
     )
+
+
+def test_init_drop_down_follows_a_rules_file(run, tmp_path):
+    rules = tmp_path / "规则.yaml"
+    rules.write_text(
+        "处理方式:\n  - 名称: 当场答复\n    交办: false\n  - 名称: 交司法所办理\n    交办: true\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "台账.xlsx"
+    assert run("init", str(path), "--rules", str(rules)).exit_code == 0
+    ws = openpyxl.load_workbook(path)["接待登记"]
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation if dv.formula1]
+    assert '"当场答复,交司法所办理"' in lists

@@ -15,6 +15,7 @@ bytes). The sample generator uses it too.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import secrets
@@ -87,15 +88,28 @@ TABLE_HEADER = ("工作表", "列名", "是否必填", "说明", "示例", "可�
 TABLE_WIDTHS = (12, 16, 9, 48, 24, 40)
 
 
-def write_blank_workbook(path: Path, *, overwrite: bool = False) -> None:
+def write_blank_workbook(
+    path: Path, *, overwrite: bool = False, choices: dict[str, tuple[str, ...]] | None = None
+) -> None:
     """Write the blank station workbook to `path`.
 
-    Raises FileExistsError if `path` exists, unless `overwrite` is true.
+    `choices` replaces a column's drop-down list by column name (the routes of a district's own
+    rules file). Raises FileExistsError if `path` exists, unless `overwrite` is true.
     """
-    save_workbook(build_blank_workbook(), Path(path), overwrite=overwrite)
+    save_workbook(build_blank_workbook(choices), Path(path), overwrite=overwrite)
 
 
-def build_blank_workbook() -> Workbook:
+def _with_choices(spec: Sheet, choices: dict[str, tuple[str, ...]]) -> Sheet:
+    if not any(c.name in choices for c in spec.columns):
+        return spec
+    columns = tuple(
+        dataclasses.replace(c, choices=choices[c.name]) if c.name in choices else c
+        for c in spec.columns
+    )
+    return Sheet(spec.name, columns, spec.hint, spec.aliases, spec.key)
+
+
+def build_blank_workbook(choices: dict[str, tuple[str, ...]] | None = None) -> Workbook:
     """The blank station workbook, in memory."""
     wb = Workbook()
     intro = wb.active
@@ -104,6 +118,7 @@ def build_blank_workbook() -> Workbook:
     _fill_intro(intro)
     options = _Options()
     for spec in contract.SHEETS:
+        spec = _with_choices(spec, choices or {})
         _fill_data_sheet(wb.create_sheet(spec.name), spec, options)
     options.write(wb.create_sheet(OPTIONS_SHEET))
     return wb

@@ -134,13 +134,20 @@ def cli() -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("path", metavar="台账.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="文件已存在时覆盖。")
-def init(path: Path, force: bool) -> None:
+@click.option(
+    "--rules",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="本地规则文件（YAML）：“处理方式”下拉选项按它生成。",
+)
+def init(path: Path, force: bool, rules: Path | None) -> None:
     """生成空白台账工作簿：全部工作表和列、填写说明、下拉选项。"""
     from .blank import write_blank_workbook
+    from .rules import load_rules
 
+    choices = load_rules(rules).choices if rules else None
     _new_workbook_path(path, force)
     try:
-        write_blank_workbook(path, overwrite=force)
+        write_blank_workbook(path, overwrite=force, choices=choices)
     except OSError as exc:
         raise OutputError(f"无法写入“{path}”：{os_reason(exc)}") from None
     click.echo(f"已生成空白台账：{path}")
