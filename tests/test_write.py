@@ -121,7 +121,7 @@ def test_a_killed_run_is_finished_by_a_rerun(tmp_path):
             "--stations",
             "2",
             "--receptions",
-            "300",
+            "600",
         ],
         check=True,
         capture_output=True,
@@ -145,21 +145,21 @@ def test_a_killed_run_is_finished_by_a_rerun(tmp_path):
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and len(list(out.rglob("*.docx"))) < 20:
-        time.sleep(0.05)
+        time.sleep(0.01)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     first = len(list(out.rglob("*.docx")))
-    assert 20 <= first < 300, "the run should have been killed midway"
+    assert 20 <= first < 600, "the run should have been killed midway"
     rerun = subprocess.run(cmd, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     docs = list(out.rglob("*.docx"))
-    assert len(docs) == 300
+    assert len(docs) == 600
     assert not list(out.rglob(".~liaison-*"))
     for doc in docs:
         with zipfile.ZipFile(doc) as archive:
             assert archive.testzip() is None
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["files"]) == 300
+    assert len(manifest["files"]) == 600
     assert Path(out / manifest["files"][0]["path"]).exists()
 
 
