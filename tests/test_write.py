@@ -165,14 +165,15 @@ def test_a_killed_run_is_finished_by_a_rerun(tmp_path):
 
 def test_documents_the_input_no_longer_asks_for_are_removed(make_book, tmp_path):
     out = tmp_path / "out"
-    first = make_book([reception(code="A"), reception(code="B")])
+    first = make_book([reception(code="A"), reception(code="B")], name="台账.xlsx")
     build(BuildOptions(workbook=first, out=out, formats=("docx",), jobs=1))
     assert len(list(out.glob("群众意见建议交办单/*.docx"))) == 2
     # B is now answered on the spot, and A re-dated: their old slips and forms are stale.
     import datetime as dt
 
     second = make_book(
-        [reception(code="A", date=dt.date(2024, 3, 16)), reception(code="B", route="当场答复")]
+        [reception(code="A", date=dt.date(2024, 3, 16)), reception(code="B", route="当场答复")],
+        name="台账.xlsx",  # the same workbook, edited
     )
     edited = (
         out / "代表接待选民登记表" / "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_B.docx"
@@ -195,13 +196,18 @@ def test_documents_the_input_no_longer_asks_for_are_removed(make_book, tmp_path)
 def test_a_file_edited_by_hand_is_never_deleted(make_book, tmp_path):
     out = tmp_path / "out"
     build(
-        BuildOptions(workbook=make_book([reception(code="A")]), out=out, formats=("docx",), jobs=1)
+        BuildOptions(
+            workbook=make_book([reception(code="A")], name="台账.xlsx"),
+            out=out,
+            formats=("docx",),
+            jobs=1,
+        )
     )
     slip = next(out.glob("群众意见建议交办单/*.docx"))
     slip.write_bytes(slip.read_bytes() + b"clerk's edit")
     build(
         BuildOptions(
-            workbook=make_book([reception(code="A", route="当场答复")]),
+            workbook=make_book([reception(code="A", route="当场答复")], name="台账.xlsx"),
             out=out,
             formats=("docx",),
             jobs=1,
@@ -227,3 +233,18 @@ def test_a_killed_runs_journal_is_kept(make_book, tmp_path):
     rerun = build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
     assert rerun.documents == 0 and rerun.unchanged == len(lines)
     assert not journal.exists()
+
+
+def test_another_workbook_built_into_the_same_folder_removes_nothing(make_book, tmp_path):
+    out = tmp_path / "out"
+    build(
+        BuildOptions(workbook=make_book([reception(code="A")]), out=out, formats=("docx",), jobs=1)
+    )
+    build(
+        BuildOptions(workbook=make_book([reception(code="B")]), out=out, formats=("docx",), jobs=1)
+    )
+    names = {p.name for p in out.glob("代表接待选民登记表/*.docx")}
+    assert names == {
+        "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_A.docx",
+        "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_B.docx",
+    }

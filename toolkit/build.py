@@ -151,7 +151,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         _render_all(documents(), formats, options, manifest, result, total, progress)
         if not period.bounded and not result.rows_rejected:
             result.removed = manifest.remove_stale(
-                {(f.id, fmt) for f in chosen for fmt in formats[f.id]}
+                {(f.id, fmt) for f in chosen for fmt in formats[f.id]}, str(workbook.resolve())
             )
     finally:
         manifest.save()  # what was written stays recorded, even if the run stopped midway
@@ -213,7 +213,9 @@ def _render_all(
     def record(rel: str, digest: str, size: int) -> None:
         nonlocal done
         doc, fmt, input_hash = meta.pop(rel)
-        manifest.add(_entry(rel, doc, fmt, input_hash, digest, size))
+        manifest.add(
+            _entry(rel, doc, fmt, input_hash, digest, size, str(result.workbook.resolve()))
+        )
         result.written[(doc.form.title, fmt)] += 1
         done += 1
         if progress:
@@ -272,13 +274,14 @@ def _pool_context(formats: dict[str, tuple[str, ...]], forms_root: str) -> Any:
     return context
 
 
-def _entry(rel: str, doc: Document, fmt: str, input_hash: str, digest: str, size: int) -> Any:
+def _entry(
+    rel: str, doc: Document, fmt: str, input_hash: str, digest: str, size: int, workbook: str
+) -> Any:
     from .write import Entry
 
     sources = [f"{sheet}!第{row}行" for sheet, row, _ in doc.sources]
-    return Entry(
-        rel, doc.form.id, fmt, sources, [h for *_, h in doc.sources], input_hash, digest, size
-    )
+    hashes = [h for *_, h in doc.sources]
+    return Entry(rel, doc.form.id, fmt, sources, hashes, input_hash, digest, size, workbook)
 
 
 # --- in the worker processes (and in-process for small runs) -----------------------------------

@@ -69,6 +69,7 @@ class Entry:
     input_hash: str
     sha256: str
     size: int
+    workbook: str = ""  # the input it came from (absolute path): cleanup never crosses inputs
 
 
 class Manifest:
@@ -126,18 +127,18 @@ class Manifest:
         except OSError:
             return False
 
-    def remove_stale(self, kinds: set[tuple[str, str]]) -> list[str]:
+    def remove_stale(self, kinds: set[tuple[str, str]], workbook: str) -> list[str]:
         """Delete what earlier runs made for these (form, format) pairs that the input no longer
-        asks for (a reception re-dated, or no longer handed on). Only files this tool wrote and
-        nobody changed since (SHA-256 as recorded) are deleted; the rest stay."""
+        asks for (a reception re-dated, or no longer handed on). Only files this tool made from
+        the same workbook and nobody changed since (SHA-256 as recorded) are deleted."""
         removed = []
         for rel in sorted(self.unplanned):
             text = self.old.get(rel)
             if text is None:
                 continue
             entry = json.loads(text)
-            if (entry["form"], entry["format"]) not in kinds:
-                continue
+            if (entry["form"], entry["format"]) not in kinds or entry.get("workbook") != workbook:
+                continue  # another form, or another workbook built into the same folder
             target = self.root / rel
             try:
                 if sha256_file(target) != entry["sha256"]:
