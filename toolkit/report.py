@@ -38,6 +38,8 @@ def check_summary(data: Dataset) -> list[str]:
         lines.append(
             "检查通过" + (f"，另有 {len(data.warnings)} 条提醒" if data.warnings else "") + "。"
         )
+    else:
+        lines.append(f"检查未通过：共 {len(data.errors)} 个问题，见上；改正后请重新检查。")
     return lines
 
 
