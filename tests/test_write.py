@@ -248,3 +248,18 @@ def test_another_workbook_built_into_the_same_folder_removes_nothing(make_book, 
         "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_A.docx",
         "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_B.docx",
     }
+
+
+def test_a_process_pool_writes_exactly_what_one_process_writes(tmp_path):
+    from toolkit.sample import make_sample
+
+    book = tmp_path / "示例.xlsx"
+    make_sample(book, stations=2, receptions=120, seed=3)
+    manifests = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        result = build(BuildOptions(workbook=book, out=out, formats=("docx", "xlsx"), jobs=jobs))
+        assert result.exit_code == 0 and result.documents > 2 * 8  # large enough for the pool
+        entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+        manifests.append({e["path"]: e["sha256"] for e in entries})
+    assert manifests[0] == manifests[1]

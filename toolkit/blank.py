@@ -19,21 +19,19 @@ import dataclasses
 import errno
 import os
 import secrets
-import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from . import contract
 from .contract import Column, Sheet
+from .xlsx_bytes import write_reproducibly
 
 INTRO_SHEET = "说明"
 OPTIONS_SHEET = "_选项"
@@ -298,58 +296,8 @@ def save_workbook(
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as stream:
-            _write(wb, stream, stamp)
+            write_reproducibly(wb, stream, stamp)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def _write(wb: Workbook, stream: IO[bytes], stamp: datetime) -> None:
-    # openpyxl's save_workbook() would stamp `modified` with the current time; ExcelWriter
-    # does not, and _StampedZipFile fixes the zip entries' times.
-    if wb.write_only and not wb.worksheets:
-        wb.create_sheet()
-    archive = _StampedZipFile(stream, stamp)
-    try:
-        ExcelWriter(wb, archive).write_data()
-    finally:
-        archive.close()
-
-
-class _StampedZipFile(ZipFile):
-    """A zip whose every entry carries one fixed time, so equal content gives equal bytes."""
-
-    def __init__(self, stream: IO[bytes], stamp: datetime) -> None:
-        super().__init__(stream, "w", ZIP_DEFLATED, allowZip64=True)
-        self._date_time = stamp.timetuple()[:6]
-
-    def _info(self, name: str, size: int = 0) -> ZipInfo:
-        info = ZipInfo(name, self._date_time)  # type: ignore[arg-type]
-        info.compress_type = ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        info.file_size = size
-        return info
-
-    def writestr(
-        self,
-        zinfo_or_arcname: str | ZipInfo,
-        data: Any,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        if isinstance(zinfo_or_arcname, ZipInfo):
-            zinfo_or_arcname = zinfo_or_arcname.filename
-        super().writestr(self._info(zinfo_or_arcname), data)
-
-    def write(
-        self,
-        filename: Any,
-        arcname: Any = None,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        name = str(arcname if arcname is not None else filename)
-        info = self._info(name, os.path.getsize(filename))
-        with open(filename, "rb") as source, self.open(info, "w") as target:
-            shutil.copyfileobj(source, target, 1 << 20)

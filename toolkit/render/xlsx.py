@@ -22,6 +22,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..errors import TemplateError
 from ..templating import describe_error
+from ..xlsx_bytes import write_reproducibly
 
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _THIN = Side(style="thin", color="000000")
@@ -143,7 +144,7 @@ class XlsxRenderer:
             ws.row_dimensions[index].height = row_height(values, widths)
             ws.append([self._cell(ws, v, k) for v, k in zip(values, kinds, strict=True)])
             del ws.row_dimensions[index]
-        wb.save(stream)
+        write_reproducibly(wb, stream)  # same rows, same bytes: reruns compare by SHA-256
 
 
 LINE_HEIGHT = 14.5  # points per line of 10.5 pt text
