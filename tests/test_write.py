@@ -263,3 +263,100 @@ def test_a_process_pool_writes_exactly_what_one_process_writes(tmp_path):
         entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
         manifests.append({e["path"]: e["sha256"] for e in entries})
     assert manifests[0] == manifests[1]
+
+
+def test_a_workbook_with_errors_never_deletes_documents(make_book, tmp_path):
+    out = tmp_path / "out"
+    book = make_book([reception(code="A")], name="台账.xlsx")
+    build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
+    before = sorted(p.name for p in out.rglob("*.docx"))
+    # The clerk deleted the header row by mistake: the receptions cannot be read at all.
+    header = ["备注"] * 14
+    broken = make_book([reception(code="A")], header=header, name="台账.xlsx")
+    result = build(
+        BuildOptions(workbook=broken, out=out, formats=("docx",), jobs=1, keep_going=True)
+    )
+    assert result.removed == []
+    assert sorted(p.name for p in out.rglob("*.docx")) == before
+
+
+@pytest.mark.parametrize("text", ["[]", "null", '{"files": 5}', '{"files": [{"path": 5}]}'])
+def test_a_damaged_manifest_means_rebuild_not_crash(make_book, tmp_path, text):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text(text, encoding="utf-8")
+    result = build(BuildOptions(workbook=make_book(), out=out, formats=("docx",), jobs=1))
+    assert result.exit_code == 0 and result.documents == 4  # form, slip, feedback, register
+
+
+def test_a_manifest_entry_outside_the_folder_is_never_touched(make_book, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"")
+    book = make_book(name="台账.xlsx")
+    empty_sha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    entries = [
+        {
+            "path": p,
+            "form": "reception_form",
+            "format": "docx",
+            "sources": [],
+            "row_hashes": [],
+            "input_hash": "",
+            "sha256": empty_sha,
+            "size": 0,
+            "workbook": str(book.resolve()),
+        }
+        for p in (str(victim), "../victim.txt")
+    ]
+    (out / "manifest.json").write_text(json.dumps({"files": entries}), encoding="utf-8")
+    result = build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
+    assert result.removed == [] and victim.exists()
+
+
+def test_ctrl_c_stops_cleanly_and_records_every_file_written(tmp_path):
+    book = tmp_path / "big.xlsx"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit.cli",
+            "sample",
+            str(book),
+            "--stations",
+            "2",
+            "--receptions",
+            "600",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable,
+        "-m",
+        "toolkit.cli",
+        "build",
+        str(book),
+        "--out",
+        str(out),
+        "--format",
+        "docx",
+        "--jobs",
+        "2",
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(out.rglob("*.docx"))) < 50:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err.decode()
+    assert "已中断" in err.decode()
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*.docx")}
+    listed = {e["path"] for e in json.loads((out / "manifest.json").read_text("utf-8"))["files"]}
+    assert on_disk and on_disk <= listed | set()  # every file written is recorded
+    assert not list(out.rglob(".~liaison-*"))

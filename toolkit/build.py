@@ -149,10 +149,12 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     total = sum(len(formats[f.id]) * count(f, data, rules, period) for f in chosen)
     try:
         _render_all(documents(), formats, options, manifest, result, total, progress)
-        if not period.bounded and not result.rows_rejected:
-            result.removed = manifest.remove_stale(
-                {(f.id, fmt) for f in chosen for fmt in formats[f.id]}, str(workbook.resolve())
-            )
+        # Clean up only after a run that understood its whole input: with any error, a missing
+        # sheet or an empty one, "not produced any more" could mean "not read" and files of
+        # real records would be deleted.
+        if not period.bounded and not result.rows_rejected and not data.errors:
+            kinds = {(f.id, fmt) for f in chosen for fmt in formats[f.id] if data.read.get(f.sheet)}
+            result.removed = manifest.remove_stale(kinds, str(workbook.resolve()))
     finally:
         manifest.save()  # what was written stays recorded, even if the run stopped midway
     return result
@@ -230,20 +232,26 @@ def _render_all(
             record(*render_task(task))
         return
     root = str(options.forms_dir or FORMS_DIR)
-    with ProcessPoolExecutor(jobs, mp_context=_pool_context(formats, root)) as pool:
-        pending: dict[Future[list[tuple[str, str, int]]], int] = {}
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=_pool_context(formats, root), initializer=_worker_setup
+    )
+    pending: dict[Future[list[tuple[str, str, int]]], int] = {}
+
+    def collect(futures: set[Future[list[tuple[str, str, int]]]]) -> None:
+        for future in futures:
+            pending.pop(future, None)
+            if not future.cancelled():
+                for item in future.result():
+                    record(*item)
+
+    def drain(limit: int) -> None:
+        while pending and sum(pending.values()) > limit:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            collect(finished)
+
+    try:
         batch: list[Task] = []
         weight = 0
-
-        def drain(limit: int) -> None:
-            nonlocal pending
-            while pending and sum(pending.values()) > limit:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    pending.pop(future)
-                    for item in future.result():
-                        record(*item)
-
         for task in tasks:
             records = max(1, len(meta[task[3]][0].sources))
             batch.append(task)
@@ -255,6 +263,30 @@ def _render_all(
         if batch:
             pending[pool.submit(render_batch, batch)] = weight
         drain(0)
+    except KeyboardInterrupt:
+        # Queued work is dropped; what the workers are on finishes and is recorded, so the
+        # manifest lists every file on disk and the rerun makes only what is missing.
+        pool.shutdown(wait=True, cancel_futures=True)
+        collect({f for f in pending if f.done()})
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_setup() -> None:
+    """Workers leave Ctrl-C to the parent (which stops cleanly) and die with it if it is
+    killed, instead of idling on as orphans."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: orphans end when their queue closes
 
 
 def _pool_context(formats: dict[str, tuple[str, ...]], forms_root: str) -> Any:

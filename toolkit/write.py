@@ -88,10 +88,10 @@ class Manifest:
         manifest = cls(root)
         try:
             data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-            for item in data.get("files", []):
-                Entry(**item)  # refuse entries of another shape
-                manifest.old[item["path"]] = json.dumps(item, ensure_ascii=False)
-        except (OSError, ValueError, TypeError, KeyError):
+            for item in data["files"]:
+                if manifest.valid(item):
+                    manifest.old[item["path"]] = json.dumps(item, ensure_ascii=False)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             manifest.old.clear()  # no manifest, or a damaged one: everything is simply rebuilt
         # A run killed before it saved left its journal: what it finished still counts (each
         # entry is checked against the file's SHA-256 before it is trusted).
@@ -103,12 +103,29 @@ class Manifest:
             for line in lines:
                 try:
                     item = json.loads(line)
-                    Entry(**item)
-                except (ValueError, TypeError, KeyError):
+                except ValueError:
                     continue  # a half-written last line: that document is simply redone
-                manifest.old[item["path"]] = line
+                if manifest.valid(item):
+                    manifest.old[item["path"]] = line
         manifest.unplanned = set(manifest.old)
         return manifest
+
+    def valid(self, item: Any) -> bool:
+        """An entry of the right shape naming a file inside the output folder; anything else
+        (a hand-edited manifest, an absolute or ../ path) is ignored, never acted on."""
+        try:
+            entry = Entry(**item)
+        except TypeError:
+            return False
+        if not all(
+            isinstance(v, str)
+            for v in (entry.path, entry.form, entry.format, entry.input_hash, entry.sha256)
+        ):
+            return False
+        if not isinstance(entry.size, int) or entry.path.startswith(("/", "\\")):
+            return False
+        target = (self.root / entry.path).resolve()
+        return target.is_relative_to(self.root.resolve()) and target != self.root.resolve()
 
     def planned(self, rel: str) -> None:
         """This run stands for `rel` (written now or unchanged): it is not stale."""
