@@ -137,3 +137,11 @@ def test_arbitrary_text_through_every_format(text, make_book, tmp_path_factory):
             for name in archive.namelist():
                 if name.endswith(".xml"):
                     etree.fromstring(archive.read(name))
+        # The register cell holds exactly the validated text, read back as Excel would.
+        import python_calamine
+
+        from toolkit import values
+
+        expected = values.parse_longtext(values.strip_controls(cleaned)[0])
+        rows = python_calamine.CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0)
+        assert expected in [v for row in rows.to_python() for v in row]
