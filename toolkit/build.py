@@ -22,7 +22,7 @@ from typing import Any
 from . import fonts, forms, render, templating
 from .derive import Document, Period, count, plan
 from .errors import ERROR, Problem, UsageError
-from .paths import FORMS_DIR, SAMPLE_WORKBOOK
+from .paths import SAMPLE_WORKBOOK
 from .read import read_workbook
 from .rules import Rules, load_rules
 from .validate import Dataset, validate
@@ -123,11 +123,11 @@ def check_glyphs(data: Dataset) -> None:
 
 
 def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:
-    catalogue = forms.load_forms(options.forms_dir or FORMS_DIR)
+    workbook = resolve_workbook(options.workbook)
+    catalogue = forms.catalogue(forms.user_forms_dir(options.forms_dir, workbook))
     chosen = forms.select_forms(catalogue, options.only)
     formats = _formats(chosen, options.formats)
     rules = load_rules(options.rules)
-    workbook = resolve_workbook(options.workbook)
     data = validate(read_workbook(workbook), rules)
     if any("pdf" in fmts for fmts in formats.values()):
         check_glyphs(data)
@@ -231,9 +231,9 @@ def _render_all(
         for task in tasks:
             record(*render_task(task))
         return
-    root = str(options.forms_dir or FORMS_DIR)
+    folders = {form_id: root for form_id, root in options_folders(options, formats)}
     pool = ProcessPoolExecutor(
-        jobs, mp_context=_pool_context(formats, root), initializer=_worker_setup
+        jobs, mp_context=_pool_context(formats, folders), initializer=_worker_setup
     )
     pending: dict[Future[list[tuple[str, str, int]]], int] = {}
 
@@ -273,6 +273,12 @@ def _render_all(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def options_folders(options: BuildOptions, formats: dict[str, tuple[str, ...]]) -> Any:
+    """(form id, the folder holding its form folder) for the forms this run renders."""
+    catalogue = forms.catalogue(forms.user_forms_dir(options.forms_dir, options.workbook))
+    return [(form_id, str(catalogue[form_id].folder.parent)) for form_id in formats]
+
+
 def _worker_setup() -> None:
     """Workers leave Ctrl-C to the parent (which stops cleanly) and die with it if it is
     killed, instead of idling on as orphans."""
@@ -289,8 +295,8 @@ def _worker_setup() -> None:
         pass  # not Linux: orphans end when their queue closes
 
 
-def _pool_context(formats: dict[str, tuple[str, ...]], forms_root: str) -> Any:
-    """fork, with every renderer built first, so workers start at once ready to render.
+def _pool_context(formats: dict[str, tuple[str, ...]], folders: dict[str, str]) -> Any:
+    """fork, with the renderers built first, so workers start at once ready to render.
 
     Templates, stylesheets and WeasyPrint's font configuration are prepared here and inherited;
     nothing in them runs threads, so forking after is safe (fork is Linux's default and the
@@ -300,9 +306,9 @@ def _pool_context(formats: dict[str, tuple[str, ...]], forms_root: str) -> Any:
         context = get_context("fork")
     except ValueError:
         return get_context("spawn")
-    for form_id, fmts in formats.items():
-        for fmt in fmts:
-            renderer_for(forms_root, form_id, fmt)
+    for form_id, root in folders.items():
+        for fmt in formats.get(form_id, ()):
+            renderer_for(root, form_id, fmt)
     return context
 
 

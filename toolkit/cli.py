@@ -262,6 +262,12 @@ def check(path: Path | None, rules: Path | None, strict: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="处理方式等本地规则文件（YAML）。",
 )
+@click.option(
+    "--forms-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="本地表单文件夹：其中的表单优先于自带表单（也可用环境变量 LIAISON_FORMS_DIR "
+    "或台账旁的 liaison.toml 指定）。",
+)
 def build(
     path: Path | None,
     only: tuple[str, ...],
@@ -273,6 +279,7 @@ def build(
     keep_going: bool,
     strict: bool,
     rules: Path | None,
+    forms_dir: Path | None,
 ) -> None:
     """检查台账（默认：随附示例台账）并生成文书到输出文件夹。
 
@@ -297,6 +304,7 @@ def build(
         keep_going=keep_going,
         strict=strict,
         rules=rules,
+        forms_dir=forms_dir,
     )
     wants_pdf = not formats or any("pdf" in f.lower() for f in formats)
     if wants_pdf and not subsetting_fast():
@@ -360,15 +368,66 @@ def forms() -> None:
     """表单（文书种类）的查看。"""
 
 
-@forms.command("list", context_settings=CONTEXT)
-def forms_list() -> None:
-    """列出全部表单：代号、中文名称、格式、所用台账工作表。"""
-    from .forms import load_forms
+_FORMS_DIR_OPTION = click.option(
+    "--forms-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="本地表单文件夹（其中的表单优先于自带表单）。",
+)
 
-    for form in load_forms().values():
-        click.echo(
-            f"{form.id}\t{form.title}\t{','.join(form.formats)}\t{form.sheet}\t{form.description}"
-        )
+
+def _catalogue(forms_dir: Path | None) -> Any:
+    from .forms import catalogue, user_forms_dir
+
+    return catalogue(user_forms_dir(forms_dir, None))
+
+
+@forms.command("list", context_settings=CONTEXT)
+@_FORMS_DIR_OPTION
+def forms_list(forms_dir: Path | None) -> None:
+    """列出全部表单：代号、中文名称、格式、所用台账工作表。"""
+    for form in _catalogue(forms_dir).values():
+        click.echo(f"{form.id}\t{form.title}\t{','.join(form.formats)}\t{form.sheet}")
+
+
+@forms.command("show", context_settings=CONTEXT)
+@click.argument("form", metavar="表单")
+@_FORMS_DIR_OPTION
+def forms_show(form: str, forms_dir: Path | None) -> None:
+    """列出表单可用的全部字段：字段名、类型、示例值（取自随附示例台账）。"""
+    import datetime as dt
+
+    from .build import check
+    from .derive import Period, plan
+    from .forms import describe_fields, select_forms
+    from .rules import load_rules
+
+    chosen = select_forms(_catalogue(forms_dir), [form])[0]
+    click.echo(f"{chosen.id}（{chosen.title}）：{chosen.description}")
+    click.echo(
+        f"记录来自：{chosen.sheet}；格式：{'、'.join(chosen.formats)}；文件夹：{chosen.folder}"
+    )
+    data = check(None, pdf=False)
+    doc = next(plan(chosen, data, load_rules(), Period(), dt.date.today()), None)
+    if doc is None:
+        raise UsageError("示例台账中没有这个表单的记录，无法列出字段")
+    click.echo("字段\t类型\t示例")
+    for name, kind, example in describe_fields(doc.context):
+        click.echo(f"{{{{ {name} }}}}\t{kind}\t{example}")
+
+
+@forms.command("export", context_settings=CONTEXT)
+@click.argument("form", metavar="表单")
+@click.argument("target", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="目标已存在时覆盖。")
+@_FORMS_DIR_OPTION
+def forms_export(form: str, target: Path, force: bool, forms_dir: Path | None) -> None:
+    """把表单（定义和模板）复制到文件夹，以便在 Word/WPS 中修改；再用 --forms-dir 使用它。"""
+    from .forms import export_form, select_forms
+
+    chosen = select_forms(_catalogue(forms_dir), [form])[0]
+    destination = export_form(chosen, target, overwrite=force)
+    click.echo(f"已复制到：{destination}")
+    click.echo(f"修改后运行：liaison build 台账.xlsx --forms-dir {target}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,6 +8,9 @@ user typed after `--only` (ASCII ids or Chinese titles, repeated or comma-separa
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -127,6 +130,44 @@ def load_forms(root: Path = FORMS_DIR) -> dict[str, FormDef]:
     return forms
 
 
+FORMS_DIR_ENV = "LIAISON_FORMS_DIR"
+CONFIG_FILE = "liaison.toml"
+
+
+def user_forms_dir(explicit: Path | None, workbook: Path | None) -> Path | None:
+    """Where a district keeps its own forms: --forms-dir, else $LIAISON_FORMS_DIR, else
+    `forms_dir` in a liaison.toml next to the workbook (relative to that file)."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(FORMS_DIR_ENV):
+        return Path(os.environ[FORMS_DIR_ENV])
+    if workbook is not None:
+        config = Path(workbook).parent / CONFIG_FILE
+        if config.is_file():
+            try:
+                data = tomllib.loads(config.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise UsageError(f"{CONFIG_FILE} 格式有误：{exc}", where=str(config)) from None
+            value = data.get("forms_dir")
+            if value is not None:
+                if not isinstance(value, str):
+                    raise UsageError("forms_dir 应为文件夹路径（字符串）", where=str(config))
+                return (config.parent / value).resolve()
+    return None
+
+
+def catalogue(user_dir: Path | None = None) -> dict[str, FormDef]:
+    """Our forms, with the district's own forms (same id: theirs wins; new ids: added)."""
+    found = load_forms(FORMS_DIR)
+    if user_dir is not None:
+        if not Path(user_dir).is_dir():
+            raise UsageError(
+                f"表单文件夹“{user_dir}”不存在", hint="请检查 --forms-dir 或 liaison.toml"
+            )
+        found.update(load_forms(Path(user_dir)))
+    return found
+
+
 def select_forms(forms: dict[str, FormDef], wanted: list[str] | tuple[str, ...]) -> list[FormDef]:
     """Forms named by id or Chinese title; every name must match one form."""
     if not wanted:
@@ -142,3 +183,31 @@ def select_forms(forms: dict[str, FormDef], wanted: list[str] | tuple[str, ...])
         if form not in chosen:
             chosen.append(form)
     return chosen
+
+
+def export_form(form: FormDef, target: Path, *, overwrite: bool = False) -> Path:
+    """Copy a form's folder (definition and templates) to `target`/<folder> for editing."""
+    destination = Path(target) / form.folder.name
+    if destination.exists() and not overwrite:
+        raise UsageError(f"“{destination}”已存在", hint="如需覆盖请加 --force")
+    Path(target).mkdir(parents=True, exist_ok=True)
+    shutil.copytree(form.folder, destination, dirs_exist_ok=True)
+    return destination
+
+
+def describe_fields(context: dict[str, object], prefix: str = "") -> list[tuple[str, str, str]]:
+    """(field as written in a template, kind, example) for every value of a context."""
+    rows: list[tuple[str, str, str]] = []
+    for name, value in context.items():
+        path = f"{prefix}{name}"
+        if isinstance(value, dict):
+            rows.extend(describe_fields(value, path + "."))
+        elif isinstance(value, list):
+            rows.append((path, "列表", f"{len(value)} 项"))
+            if value and isinstance(value[0], dict):
+                rows.extend(describe_fields(value[0], path + "[]."))
+        else:
+            kind = "数字" if isinstance(value, int | float) else "文本"
+            example = str(value).replace("\n", "⏎")
+            rows.append((path, kind, example[:40] + ("……" if len(example) > 40 else "")))
+    return rows

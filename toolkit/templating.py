@@ -36,6 +36,23 @@ FILTERS: dict[str, Any] = {
 }
 
 
+_OPEN = re.compile(r"([｛{])((?:<[^>]*>)*)([｛{％%])")
+_CLOSE = re.compile(r"([｝}％%])((?:<[^>]*>)*)([｝}])")
+_TAG = re.compile(r"\{([{%])(.*?)([}%])\}", re.S)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "＂": '"', "＇": "'"})
+
+
+def normalise_tags(text: str) -> str:
+    """Tags typed with a Chinese input method work: ｛｛ ｝｝ ｛％ ％｝ become {{ }} {% %}
+    (even when Word put run boundaries between the two characters), and curly or full-width
+    quotes inside a tag become ASCII quotes. Text outside tags is left alone."""
+    text = _OPEN.sub(lambda m: "{" + m.group(2) + ("{" if m.group(3) in "｛{" else "%"), text)
+    text = _CLOSE.sub(lambda m: ("}" if m.group(1) in "｝}" else "%") + m.group(2) + "}", text)
+    return _TAG.sub(
+        lambda m: "{" + m.group(1) + m.group(2).translate(_QUOTES) + m.group(3) + "}", text
+    )
+
+
 def make_env(autoescape: bool = True) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         undefined=StrictUndefined,
@@ -54,6 +71,10 @@ def describe_error(exc: Exception, template: str) -> FormTemplateError:
         attribute = re.match(r"^'(.+?)' has no attribute '(.+?)'$", text)
         plain = re.match(r"^'(.+?)' is undefined$", text)
         field = attribute.group(2) if attribute else plain.group(1) if plain else text
+        if field.startswith("_"):  # the sandbox hid a Python internal: say so, not "no such field"
+            return FormTemplateError(
+                f"模板试图访问不允许的内容（{field}），已被阻止", where=template
+            )
         return FormTemplateError(
             f"模板使用了不存在的字段“{field}”",
             where=template,

@@ -22,7 +22,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Template
 
 from ..errors import TemplateError
-from ..templating import describe_error
+from ..templating import describe_error, normalise_tags
 
 _TAGGED = re.compile(r"\{[{%#]")
 _PART_NAMES = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
@@ -114,8 +114,9 @@ class DocxRenderer:
                 for info in archive.infolist():
                     data = archive.read(info)
                     members.append((info.filename, data))
-                    if _PART_NAMES.match(info.filename) and _TAGGED.search(data.decode("utf-8")):
-                        xml = patcher.patch_xml(data.decode("utf-8"))
+                    text = data.decode("utf-8") if _PART_NAMES.match(info.filename) else ""
+                    if text and _TAGGED.search(normalise_tags(text)):
+                        xml = patcher.patch_xml(normalise_tags(data.decode("utf-8")))
                         # A newline after the XML declaration would make every document look
                         # like it needs docxtpl's line-break pass.
                         xml = re.sub(r"^(<\?xml[^>]*\?>)\s+", r"\1", xml)

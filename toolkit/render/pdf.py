@@ -21,7 +21,7 @@ from jinja2 import Environment
 from .. import fonts
 from ..errors import TemplateError
 from ..paths import FORMS_DIR, STYLES_DIR
-from ..templating import describe_error
+from ..templating import describe_error, normalise_tags
 
 fonts.use_shipped_fonts()
 
@@ -36,14 +36,18 @@ class RefusedURL(ValueError):
     pass
 
 
+ALLOWED_ROOTS: set[Path] = {FORMS_DIR}  # plus the folder of each user form in use
+
+
 class PackageAssetFetcher(URLFetcher):
-    """Serves files inside forms/ and refuses every other URL."""
+    """Serves files inside forms/ (and inside a user form's own folder) and refuses every
+    other URL."""
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         parsed = urlparse(url)
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path)).resolve()
-            if path.is_relative_to(FORMS_DIR) and path.is_file():
+            if any(path.is_relative_to(root) for root in ALLOWED_ROOTS) and path.is_file():
                 return super().fetch(url, headers)
         raise RefusedURL(f"refused: {url[:80]}")
 
@@ -76,8 +80,9 @@ class PdfRenderer:
     def __init__(self, path: Path, env: Environment, name: str) -> None:
         self.name = name
         self.base_url = path.parent.as_uri() + "/"
+        ALLOWED_ROOTS.add(path.parent.resolve())
         try:
-            self.template = env.from_string(path.read_text(encoding="utf-8"))
+            self.template = env.from_string(normalise_tags(path.read_text(encoding="utf-8")))
         except OSError as exc:
             raise TemplateError(f"无法读取 HTML 模板：{exc}", where=name) from None
         except Exception as exc:

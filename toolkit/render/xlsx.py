@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..errors import TemplateError
-from ..templating import describe_error
+from ..templating import describe_error, normalise_tags
 from ..xlsx_bytes import write_reproducibly
 
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -78,8 +78,8 @@ class XlsxRenderer:
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8"))
             self.sheet_title = str(spec.get("sheet", "Sheet1"))
-            self.title = env.from_string(str(spec.get("title", "")))
-            self.subtitle = env.from_string(str(spec.get("subtitle", "")))
+            self.title = env.from_string(normalise_tags(str(spec.get("title", ""))))
+            self.subtitle = env.from_string(normalise_tags(str(spec.get("subtitle", ""))))
             self.rows_key = str(spec.get("rows", "记录"))
             self.landscape = bool(spec.get("landscape", True))
             self.columns = [XlsxColumn(**c) for c in spec["columns"]]

@@ -1,0 +1,145 @@
+"""Users' own forms: export, edit as Word/WPS would, build with --forms-dir (issue 7, part)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from conftest import reception
+from toolkit.build import BuildOptions, build
+from toolkit.cli import cli
+from toolkit.errors import TemplateError
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def _texts(path: Path) -> str:
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_forms_show_lists_fields_with_examples(run):
+    result = run("forms", "show", "接待选民登记簿")
+    assert result.exit_code == 0
+    assert "{{ 统计.接待次数 }}\t数字" in result.output
+    assert "{{ 记录[].反映内容 }}\t文本" in result.output
+
+
+def test_export_edit_in_word_with_chinese_input_and_build(run, make_book, tmp_path):
+    mine = tmp_path / "我的表单"
+    assert run("forms", "export", "handoff_slip", str(mine)).exit_code == 0
+    again = run("forms", "export", "handoff_slip", str(mine))
+    assert again.exit_code == 2 and "已存在" in again.output
+    template = mine / "handoff_slip" / "template.docx"
+    doc = Document(template)
+    paragraph = doc.add_paragraph("本区备注：")
+    # As Word stores what a clerk typed with a Chinese input method: full-width braces and
+    # percent signs, curly quotes, and the tag split over several runs.
+    for text in (
+        "｛｛ ",
+        "来访人",
+        " ｝｝；结果：",
+        "｛％ if 办理结果 ％｝",
+        "有",
+        "｛％ else ％｝",
+        "｛｛ “暂无” ｝｝",
+        "｛％ endif ％｝",
+    ):
+        paragraph.add_run(text)
+    doc.save(template)
+    out = tmp_path / "out"
+    result = build(
+        BuildOptions(
+            workbook=make_book([reception(code="A", visitor="钱多多")]),
+            out=out,
+            formats=("docx",),
+            forms_dir=mine,
+            jobs=1,
+        )
+    )
+    assert result.exit_code == 0
+    slip = next(out.glob("群众意见建议交办单/*.docx"))
+    assert "本区备注：钱多多；结果：暂无" in _texts(slip)
+    form = next(out.glob("代表接待选民登记表/*.docx"))  # not overridden: ours
+    assert "本区备注" not in _texts(form)
+
+
+def test_a_new_form_by_folder_only(make_book, tmp_path):
+    folder = tmp_path / "forms" / "visit_record"
+    folder.mkdir(parents=True)
+    (folder / "form.yaml").write_text(
+        "id: visit_record\ntitle: 代表走访记录表\nsheet: 履职活动\nper: row\nformats: [pdf]\n"
+        'filename: "{活动日期}_{活动主题}"\n',
+        encoding="utf-8",
+    )
+    (folder / "template.html").write_text(
+        "<html><body><h1 class='title'>{{ 表单名称 }}</h1><p>{{ 活动日期 }} {{ 活动主题 }}"
+        "（{{ 参加代表 }}）</p></body></html>",
+        encoding="utf-8",
+    )
+    activities = [
+        ["活动日期", "活动类型", "活动主题", "参加代表"],
+        ["2024-4-2", "走访选民", "走访独居老人", "王伟、李娜"],
+    ]
+    book = make_book(extra_sheets={"履职活动": activities})
+    out = tmp_path / "out"
+    result = build(
+        BuildOptions(
+            workbook=book, out=out, only=("代表走访记录表",), forms_dir=tmp_path / "forms", jobs=1
+        )
+    )
+    assert result.exit_code == 0
+    assert [p.name for p in out.rglob("*.pdf")] == ["代表走访记录表_2024-4-2_走访独居老人.pdf"]
+
+
+def test_forms_dir_from_environment_and_liaison_toml(make_book, tmp_path, monkeypatch):
+    from toolkit.forms import user_forms_dir
+
+    book = make_book(name="台账.xlsx")
+    (tmp_path / "liaison.toml").write_text('forms_dir = "区表单"\n', encoding="utf-8")
+    assert user_forms_dir(None, book) == (tmp_path / "区表单").resolve()
+    monkeypatch.setenv("LIAISON_FORMS_DIR", str(tmp_path / "env"))
+    assert user_forms_dir(None, book) == tmp_path / "env"
+    assert user_forms_dir(tmp_path / "opt", book) == tmp_path / "opt"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ 表单名称.__class__.__init__.__globals__ }}",
+        "{% for c in ().__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+    ],
+)
+def test_a_template_cannot_reach_python_internals(make_book, tmp_path, payload):
+    folder = tmp_path / "forms" / "reception_form"
+    folder.mkdir(parents=True)
+    from toolkit.paths import FORMS_DIR
+
+    (folder / "form.yaml").write_text(
+        (FORMS_DIR / "reception_form" / "form.yaml")
+        .read_text(encoding="utf-8")
+        .replace("[docx, pdf]", "[pdf]"),
+        encoding="utf-8",
+    )
+    (folder / "template.html").write_text(f"<p>{payload}</p>", encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        build(
+            BuildOptions(
+                workbook=make_book(),
+                out=tmp_path / "o",
+                only=("reception_form",),
+                forms_dir=tmp_path / "forms",
+                jobs=1,
+            )
+        )
+    assert "模板试图访问不允许的内容" in str(info.value)
