@@ -143,3 +143,43 @@ def test_a_template_cannot_reach_python_internals(make_book, tmp_path, payload):
             )
         )
     assert "模板试图访问不允许的内容" in str(info.value)
+
+
+def _exported(run, tmp_path: Path, form: str = "reception_form") -> Path:
+    mine = tmp_path / "我的表单"
+    assert run("forms", "export", form, str(mine)).exit_code == 0
+    return mine
+
+
+def test_forms_check_names_unknown_fields_with_the_closest_one(run, tmp_path):
+    mine = _exported(run, tmp_path)
+    doc = Document(mine / "reception_form" / "template.docx")
+    paragraph = doc.add_paragraph()
+    for text in ("来访人：", "{{ 来访", "人姓名 }}"):  # split over runs, as Word does
+        paragraph.add_run(text)
+    doc.save(mine / "reception_form" / "template.docx")
+    result = run("forms", "check", str(mine))
+    assert result.exit_code == 1
+    assert (
+        "reception_form template.docx：{{ 来访人姓名 }}：没有这个字段，是否指 来访人？"
+        in result.output
+    )
+    assert "【提醒】reception_form 模板：字段“来访人姓名”只在 Word 模板中" in result.output
+
+
+def test_forms_check_locates_a_syntax_error_by_paragraph(run, tmp_path):
+    mine = _exported(run, tmp_path)
+    doc = Document(mine / "reception_form" / "template.docx")
+    doc.add_paragraph("办理情况：{% if 办理结果 %}已办结")  # no endif
+    doc.save(mine / "reception_form" / "template.docx")
+    result = run("forms", "check", str(mine))
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "模板语法错误" in x)
+    assert line.startswith("reception_form template.docx 正文第")
+    assert "办理情况：" in result.output or "endif" in line
+
+
+def test_forms_check_passes_on_our_forms(run):
+    result = run("forms", "check")
+    assert result.exit_code == 0
+    assert "0 个错误" in result.output

@@ -430,6 +430,32 @@ def forms_export(form: str, target: Path, force: bool, forms_dir: Path | None) -
     click.echo(f"修改后运行：liaison build 台账.xlsx --forms-dir {target}")
 
 
+@forms.command("check", context_settings=CONTEXT)
+@click.argument(
+    "folder",
+    required=False,
+    metavar="[文件夹]",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+def forms_check(folder: Path | None) -> None:
+    """检查模板：语法错误（指出模板和段落）、不存在的字段（给出最接近的字段名）、未用到的必填列、
+    Word 与 PDF 模板字段不一致。不写文件夹时检查自带表单。"""
+    from .forms import load_forms
+    from .lint import check_forms
+
+    chosen = list(load_forms(folder).values()) if folder else list(_catalogue(None).values())
+    if not chosen:
+        raise UsageError(f"“{folder}”中没有表单（每个表单是一个含 form.yaml 的文件夹）")
+    findings = check_forms(chosen)
+    _echo_lines([str(f) for f in findings])
+    errors = [f for f in findings if f.severity == "error"]
+    click.echo(
+        f"检查了 {len(chosen)} 个表单：{len(errors)} 个错误，{len(findings) - len(errors)} 条提醒。"
+    )
+    if errors:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv)
 
