@@ -23,7 +23,7 @@ from . import contract
 from .derive import Period, plan
 from .errors import ERROR, WARNING
 from .forms import FormDef
-from .templating import make_env, normalise_tags
+from .templating import make_env, normalise_tags, syntax_message
 
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 _BUILTINS = {"loop", "range", "true", "false", "none", "True", "False", "None"}
@@ -107,7 +107,8 @@ def check_form(form: FormDef, sample_context: dict[str, object] | None) -> list[
                 ast = env.parse(source)
             except TemplateSyntaxError as exc:
                 where = _where(kind, part, exc.lineno or 0, source)
-                findings.append(Finding(form.id, where, f"模板语法错误：{exc.message}"))
+                message = syntax_message(exc.message or "")
+                findings.append(Finding(form.id, where, f"模板语法错误：{message}"))
                 broken.add(kind)
                 continue
             names |= meta.find_undeclared_variables(ast) - _BUILTINS

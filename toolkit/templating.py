@@ -53,6 +53,23 @@ def normalise_tags(text: str) -> str:
     )
 
 
+def syntax_message(message: str) -> str:
+    """Jinja's syntax errors, in words a clerk can act on."""
+    block = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if block:
+        return f"{{% {block.group(1)} %}} 没有配对的 {{% end{block.group(1)} %}}"
+    unknown = re.search(r"Encountered unknown tag '(\w+)'", message)
+    if unknown:
+        return f"不认识的标签“{unknown.group(1)}”（是否写错，或缺少与之配对的开始标签？）"
+    got = re.search(r"expected token '([^']+)', got '([^']+)'", message)
+    if got:
+        return f"标签里有多余或写错的内容“{got.group(2)}”"
+    unexpected = re.search(r"unexpected '(.+?)'", message)
+    if unexpected:
+        return f"多余的“{unexpected.group(1)}”"
+    return f"模板写法有误（{message}）"
+
+
 def make_env(autoescape: bool = True) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         undefined=StrictUndefined,
@@ -85,5 +102,7 @@ def describe_error(exc: Exception, template: str) -> FormTemplateError:
     if isinstance(exc, TemplateError):
         line = getattr(exc, "lineno", None)
         where = f"{template} 第{line}行" if line else template
-        return FormTemplateError(f"模板语法错误：{exc}", where=where)
+        return FormTemplateError(
+            f"模板语法错误：{syntax_message(str(exc.message or exc))}", where=where
+        )
     return FormTemplateError(f"模板出错：{exc}", where=template)
