@@ -56,6 +56,8 @@ def test_export_edit_in_word_with_chinese_input_and_build(run, make_book, tmp_pa
     ):
         paragraph.add_run(text)
     doc.save(template)
+    checked = run("forms", "check", str(mine))
+    assert "0 个错误" in checked.output, checked.output
     out = tmp_path / "out"
     result = build(
         BuildOptions(
@@ -183,3 +185,75 @@ def test_forms_check_passes_on_our_forms(run):
     result = run("forms", "check")
     assert result.exit_code == 0
     assert "0 个错误" in result.output
+
+
+def test_pdf_from_the_edited_word_template(run, make_book, tmp_path):
+    from toolkit.render.docx_pdf import soffice_path
+
+    if soffice_path() is None:
+        pytest.skip("LibreOffice is not installed here")
+    import pdfplumber
+
+    mine = _exported(run, tmp_path)
+    doc = Document(mine / "reception_form" / "template.docx")
+    doc.add_paragraph("（本表由三元街道人大工委印制）")
+    doc.save(mine / "reception_form" / "template.docx")
+    out = tmp_path / "out"
+    result = run(
+        "build",
+        str(make_book()),
+        "--out",
+        str(out),
+        "--only",
+        "reception_form",
+        "--format",
+        "pdf",
+        "--pdf-from",
+        "docx",
+        "--forms-dir",
+        str(mine),
+    )
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(next(out.rglob("*.pdf"))) as pdf:
+        text = "".join(page.extract_text() or "" for page in pdf.pages).replace(" ", "")
+    assert "本表由三元街道人大工委印制" in text and "赵桂兰" in text
+
+
+def test_pdf_from_docx_without_libreoffice_says_what_to_install(
+    run, make_book, tmp_path, monkeypatch
+):
+    import toolkit.render.docx_pdf as docx_pdf
+
+    monkeypatch.setattr(docx_pdf, "soffice_path", lambda: None)
+    result = run(
+        "build",
+        str(make_book()),
+        "--out",
+        str(tmp_path / "o"),
+        "--format",
+        "pdf",
+        "--pdf-from",
+        "docx",
+    )
+    assert result.exit_code == 2
+    assert "--pdf-from docx 需要 LibreOffice，本机未安装" in result.output
+    assert "libreoffice-writer-nogui" in result.output
+
+
+def test_forms_check_warns_about_unused_required_columns(run, tmp_path):
+    mine = _exported(run, tmp_path, "handoff_slip")
+    html = mine / "handoff_slip" / "template.html"
+    html.write_text(
+        html.read_text(encoding="utf-8").replace("{{ 反映内容 }}", ""), encoding="utf-8"
+    )
+    doc = Document(mine / "handoff_slip" / "template.docx")
+    for paragraph in [
+        *doc.paragraphs,
+        *(p for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs),
+    ]:
+        for run_ in paragraph.runs:
+            run_.text = run_.text.replace("{{ 反映内容 }}", "")
+    doc.save(mine / "handoff_slip" / "template.docx")
+    result = run("forms", "check", str(mine))
+    assert "【提醒】handoff_slip 模板：没有用到必填列“反映内容”" in result.output
+    assert result.exit_code == 0  # a warning, not an error

@@ -48,6 +48,7 @@ class BuildOptions:
     rules: Path | None = None
     forms_dir: Path | None = None
     today: dt.date | None = None
+    pdf_from: str = "html"  # or "docx": convert the Word output with LibreOffice
 
 
 @dataclass
@@ -127,6 +128,11 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     catalogue = forms.catalogue(forms.user_forms_dir(options.forms_dir, workbook))
     chosen = forms.select_forms(catalogue, options.only)
     formats = _formats(chosen, options.formats)
+    if options.pdf_from == "docx" and any("pdf" in f for f in formats.values()):
+        from .render.docx_pdf import INSTALL_HINT, soffice_path
+
+        if soffice_path() is None:
+            raise UsageError("--pdf-from docx 需要 LibreOffice，本机未安装", hint=INSTALL_HINT)
     rules = load_rules(options.rules)
     data = validate(read_workbook(workbook), rules)
     if any("pdf" in fmts for fmts in formats.values()):
@@ -177,6 +183,7 @@ Task = tuple[str, str, str, str, dict[str, Any], str]  # forms root, form id, fm
 
 
 def _tasks(
+    pdf_from: str,
     docs: Iterator[Document],
     formats: dict[str, tuple[str, ...]],
     out: Path,
@@ -190,14 +197,18 @@ def _tasks(
         for fmt in formats[doc.form.id]:
             rel = planner.path(doc.form.title, file_name(doc.form.title, doc.name_parts, fmt))
             manifest.planned(rel)
-            input_hash = doc.input_hash(
-                fmt, digests.setdefault((doc.form.id, fmt), doc.form.digest(fmt))
-            )
+            kind = "pdf:docx" if fmt == "pdf" and pdf_from == "docx" else fmt
+            key = (doc.form.id, kind)
+            if key not in digests:
+                # A PDF made from the Word template depends on that template, not the HTML one.
+                source = "docx" if kind == "pdf:docx" else fmt
+                digests[key] = doc.form.digest(source) + (":pdf-from-docx" if source != fmt else "")
+            input_hash = doc.input_hash(fmt, digests[key])
             if manifest.unchanged(rel, input_hash):
                 result.unchanged += 1
                 continue
             meta[rel] = (doc, fmt, input_hash)
-            yield (str(doc.form.folder.parent), doc.form.id, fmt, rel, doc.context, str(out))
+            yield (str(doc.form.folder.parent), doc.form.id, kind, rel, doc.context, str(out))
 
 
 def _render_all(
@@ -225,7 +236,7 @@ def _render_all(
 
     if progress:
         progress(0, total)  # the bar starts with the clock, not at the first finished document
-    tasks = _tasks(docs, formats, result.out, manifest, result, meta)
+    tasks = _tasks(options.pdf_from, docs, formats, result.out, manifest, result, meta)
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or total < 2 * BATCH:
         for task in tasks:
@@ -233,7 +244,9 @@ def _render_all(
         return
     folders = {form_id: root for form_id, root in options_folders(options, formats)}
     pool = ProcessPoolExecutor(
-        jobs, mp_context=_pool_context(formats, folders), initializer=_worker_setup
+        jobs,
+        mp_context=_pool_context(formats, folders, options.pdf_from),
+        initializer=_worker_setup,
     )
     pending: dict[Future[list[tuple[str, str, int]]], int] = {}
 
@@ -295,7 +308,9 @@ def _worker_setup() -> None:
         pass  # not Linux: orphans end when their queue closes
 
 
-def _pool_context(formats: dict[str, tuple[str, ...]], folders: dict[str, str]) -> Any:
+def _pool_context(
+    formats: dict[str, tuple[str, ...]], folders: dict[str, str], pdf_from: str = "html"
+) -> Any:
     """fork, with the renderers built first, so workers start at once ready to render.
 
     Templates, stylesheets and WeasyPrint's font configuration are prepared here and inherited;
@@ -308,6 +323,8 @@ def _pool_context(formats: dict[str, tuple[str, ...]], folders: dict[str, str]) 
         return get_context("spawn")
     for form_id, root in folders.items():
         for fmt in formats.get(form_id, ()):
+            if fmt == "pdf" and pdf_from == "docx":
+                fmt = "pdf:docx"
             renderer_for(root, form_id, fmt)
     return context
 
@@ -334,9 +351,8 @@ def renderer_for(forms_root: str, form_id: str, fmt: str) -> render.Renderer:
     if found is None:
         form = forms.load_forms(Path(forms_root))[form_id]
         env = templating.make_env(autoescape=render.AUTOESCAPE[fmt])
-        found = render.RENDERERS[fmt](
-            form.template(fmt), env, f"{form.id}/{form.template(fmt).name}"
-        )
+        template = form.template(fmt.split(":")[0])
+        found = render.RENDERERS[fmt](template, env, f"{form.id}/{template.name}")
         _RENDERERS[key] = found
     return found
 

@@ -268,6 +268,14 @@ def check(path: Path | None, rules: Path | None, strict: bool) -> None:
     help="本地表单文件夹：其中的表单优先于自带表单（也可用环境变量 LIAISON_FORMS_DIR "
     "或台账旁的 liaison.toml 指定）。",
 )
+@click.option(
+    "--pdf-from",
+    type=click.Choice(["html", "docx"]),
+    default="html",
+    show_default=True,
+    help="PDF 按 HTML 模板生成（默认，快）；或由 Word 文书经 LibreOffice 转换"
+    "（docx：只改了 Word 模板时用）。",
+)
 def build(
     path: Path | None,
     only: tuple[str, ...],
@@ -280,6 +288,7 @@ def build(
     strict: bool,
     rules: Path | None,
     forms_dir: Path | None,
+    pdf_from: str,
 ) -> None:
     """检查台账（默认：随附示例台账）并生成文书到输出文件夹。
 
@@ -305,6 +314,7 @@ def build(
         strict=strict,
         rules=rules,
         forms_dir=forms_dir,
+        pdf_from=pdf_from,
     )
     wants_pdf = not formats or any("pdf" in f.lower() for f in formats)
     if wants_pdf and not subsetting_fast():

@@ -40,3 +40,14 @@ def _xlsx(path: Path, env: Environment, name: str) -> Renderer:
 
 RENDERERS = {"docx": _docx, "pdf": _pdf, "xlsx": _xlsx}
 AUTOESCAPE = {"docx": True, "pdf": True, "xlsx": False}  # openpyxl escapes XML itself
+
+
+def _pdf_from_docx(path: Path, env: Environment, name: str) -> Renderer:
+    from .docx_pdf import DocxPdfRenderer
+
+    return DocxPdfRenderer(path, env, name)
+
+
+# `--pdf-from docx`: the PDF is the (edited) Word template's output converted by LibreOffice.
+RENDERERS["pdf:docx"] = _pdf_from_docx
+AUTOESCAPE["pdf:docx"] = True
