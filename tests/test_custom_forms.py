@@ -257,3 +257,14 @@ def test_forms_check_warns_about_unused_required_columns(run, tmp_path):
     result = run("forms", "check", str(mine))
     assert "【提醒】handoff_slip 模板：没有用到必填列“反映内容”" in result.output
     assert result.exit_code == 0  # a warning, not an error
+
+
+def test_forms_check_locates_an_error_in_a_table_cell(run, tmp_path):
+    mine = _exported(run, tmp_path)
+    doc = Document(mine / "reception_form" / "template.docx")
+    cell = doc.tables[0].rows[1].cells[1]
+    cell.paragraphs[0].add_run("{% for x in %}")
+    doc.save(mine / "reception_form" / "template.docx")
+    result = run("forms", "check", str(mine))
+    assert result.exit_code == 1
+    assert "reception_form template.docx 正文第1个表格第2行第2列的段落（“" in result.output

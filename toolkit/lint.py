@@ -62,11 +62,31 @@ def _paragraph_text(source: str, line: int) -> str:
     return "".join(_TEXT.findall(lines[line - 1]))[:40]
 
 
+def _table_cell(source: str, line: int) -> str:
+    """'第2个表格第3行第1列' when the paragraph on `line` sits in a table cell, else ''."""
+    before = "\n".join(source.split("\n")[: max(line - 1, 0)])
+    depth = 0
+    table = row = cell = 0
+    for match in re.finditer(r"<(/?)w:(tbl|tr|tc)[ >]", before):
+        closing, tag = match.group(1), match.group(2)
+        if tag == "tbl":
+            depth += -1 if closing else 1
+            if not closing:
+                table, row = table + 1, 0
+        elif tag == "tr" and not closing:
+            row, cell = row + 1, 0
+        elif tag == "tc" and not closing:
+            cell += 1
+    return f"第{table}个表格第{row}行第{cell}列" if depth > 0 else ""
+
+
 def _where(kind: str, part: str, line: int, source: str) -> str:
     if kind == "docx":
         text = _paragraph_text(source, line)
         place = "正文" if part.endswith("document.xml") else "页眉页脚"
-        return f"template.docx {place}第{max(line - 1, 1)}段（“{text}”）"
+        cell = _table_cell(source, line)
+        spot = f"{cell}的段落" if cell else f"第{max(line - 1, 1)}段"
+        return f"template.docx {place}{spot}（“{text}”）"
     return f"template.html 第{line}行"
 
 
