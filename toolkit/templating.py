@@ -64,6 +64,8 @@ def syntax_message(message: str) -> str:
     got = re.search(r"expected token '([^']+)', got '([^']+)'", message)
     if got:
         return f"标签里有多余或写错的内容“{got.group(2)}”"
+    if message.startswith("Expected an expression"):
+        return "标签不完整：缺少字段名或表达式（如 {% for 行 in 记录 %} 少写了“记录”）"
     unexpected = re.search(r"unexpected '(.+?)'", message)
     if unexpected:
         return f"多余的“{unexpected.group(1)}”"
