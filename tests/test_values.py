@@ -123,6 +123,8 @@ def test_levels(raw, level):
 
 def test_control_characters_and_excel_escapes():
     assert values.decode_excel_escapes("a_x000B_b") == "a\x0bb"
+    for text in ("_x0041_", "a_x000B_b_x005F_", "plain"):
+        assert values.decode_excel_escapes(values.escape_excel_literals(text)) == text
     assert values.strip_controls("a\x0bb\x00") == ("ab", True)
     assert values.strip_controls("a\nb\tc") == ("a\nb\tc", False)
 

@@ -24,7 +24,7 @@ from .derive import Document, Period, count, plan
 from .errors import ERROR, Problem, UsageError
 from .paths import SAMPLE_WORKBOOK
 from .read import read_workbook
-from .rules import Rules, load_rules
+from .rules import load_rules
 from .validate import Dataset, validate
 from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_temporaries, write_atomic
 
@@ -154,7 +154,8 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
 
     total = sum(len(formats[f.id]) * count(f, data, rules, period) for f in chosen)
     try:
-        _render_all(documents(), formats, options, manifest, result, total, progress)
+        folders = {f.id: str(f.folder.parent) for f in chosen}
+        _render_all(documents(), formats, folders, options, manifest, result, total, progress)
         # Clean up only after a run that understood its whole input: with any error, a missing
         # sheet or an empty one, "not produced any more" could mean "not read" and files of
         # real records would be deleted.
@@ -214,6 +215,7 @@ def _tasks(
 def _render_all(
     docs: Iterator[Document],
     formats: dict[str, tuple[str, ...]],
+    folders: dict[str, str],  # form id → the folder holding its form folder (ours or the user's)
     options: BuildOptions,
     manifest: Manifest,
     result: BuildResult,
@@ -242,7 +244,6 @@ def _render_all(
         for task in tasks:
             record(*render_task(task))
         return
-    folders = {form_id: root for form_id, root in options_folders(options, formats)}
     pool = ProcessPoolExecutor(
         jobs,
         mp_context=_pool_context(formats, folders, options.pdf_from),
@@ -284,12 +285,6 @@ def _render_all(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def options_folders(options: BuildOptions, formats: dict[str, tuple[str, ...]]) -> Any:
-    """(form id, the folder holding its form folder) for the forms this run renders."""
-    catalogue = forms.catalogue(forms.user_forms_dir(options.forms_dir, options.workbook))
-    return [(form_id, str(catalogue[form_id].folder.parent)) for form_id in formats]
 
 
 def _worker_setup() -> None:
@@ -366,7 +361,3 @@ def render_task(task: Task) -> tuple[str, str, int]:
 
 def render_batch(tasks: list[Task]) -> list[tuple[str, str, int]]:
     return [render_task(task) for task in tasks]
-
-
-def rules_for(path: Path | None) -> Rules:
-    return load_rules(path)

@@ -52,9 +52,6 @@ class Document:
         return h.hexdigest()
 
 
-DATE_FIELDS = {"接待日期": "接待日期", "履职活动": "活动日期"}
-
-
 def record_date(record: Record) -> dt.date | None:
     spec = contract.SHEETS_BY_NAME[record.sheet]
     for column in spec.columns:

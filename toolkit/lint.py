@@ -23,6 +23,7 @@ from . import contract
 from .derive import Period, plan
 from .errors import ERROR, WARNING
 from .forms import FormDef
+from .render.docx import template_source
 from .templating import make_env, normalise_tags, syntax_message
 
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
@@ -44,15 +45,12 @@ class Finding:
 def _docx_sources(path: Path) -> list[tuple[str, str]]:
     """(part name, template source as the renderer compiles it) for each XML part with tags."""
     patcher = DocxTemplate(str(path))
-    sources = []
     with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if re.match(r"^word/(document|header\d*|footer\d*)\.xml$", name):
-                xml = normalise_tags(archive.read(name).decode("utf-8"))
-                if re.search(r"\{[{%]", xml):
-                    xml = patcher.patch_xml(xml)
-                    sources.append((name, re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)))
-    return sources
+        parts = [
+            (name, template_source(patcher, name, archive.read(name)))
+            for name in archive.namelist()
+        ]
+    return [(name, source) for name, source in parts if source is not None]
 
 
 def _paragraph_text(source: str, line: int) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import contract, values
 from .errors import ERROR, WARNING, Problem
-from .names import Deputy, Roster, Stations
+from .names import Roster, Stations
 from .read import RawRow, RawSheet, Workbook
 from .rules import Rules
 
@@ -35,10 +35,6 @@ class Record:
 
     def __getitem__(self, name: str) -> Any:
         return self.values.get(name)
-
-    @property
-    def where(self) -> str:
-        return f"{self.title}!第{self.row}行"
 
 
 @dataclass
@@ -373,7 +369,3 @@ def _cross_checks(
             "交办单上的承办单位将留空待填",
             severity=WARNING,
         )
-
-
-def deputy_lookup(data: Dataset) -> dict[str, Deputy]:
-    return data.roster.by_display

@@ -39,6 +39,14 @@ def decode_excel_escapes(text: str) -> str:
     return _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+def escape_excel_literals(text: str) -> str:
+    """The inverse for text a clerk typed: a literal _xHHHH_ is written _x005F_xHHHH_, so Excel
+    shows it as typed instead of decoding it (decode_excel_escapes(escape(t)) == t)."""
+    if "_x" not in text:
+        return text
+    return _EXCEL_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text)
+
+
 def strip_controls(text: str) -> tuple[str, bool]:
     """The text without control characters, and whether any were removed."""
     cleaned = _CONTROL.sub("", text)

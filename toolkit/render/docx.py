@@ -101,6 +101,25 @@ class PreparedZip:
         )
 
 
+def template_source(patcher: DocxTemplate, name: str, data: bytes) -> str | None:
+    """The Jinja source of one XML part of a Word template, or None if it holds no tags.
+
+    Full-width tags are normalised, docxtpl joins tags Word split over runs, and a marker
+    newline goes before each paragraph (so a syntax error's line is its paragraph). The lint
+    (`liaison forms check`) reads templates through this too, exactly as they are rendered.
+    """
+    if not _PART_NAMES.match(name):
+        return None
+    xml = normalise_tags(data.decode("utf-8"))
+    if not _TAGGED.search(xml):
+        return None
+    xml = patcher.patch_xml(xml)
+    # A newline after the XML declaration would make every document look like it needs
+    # docxtpl's line-break pass.
+    xml = re.sub(r"^(<\?xml[^>]*\?>)\s+", r"\1", xml)
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
 class DocxRenderer:
     fmt = "docx"
 
@@ -114,14 +133,9 @@ class DocxRenderer:
                 for info in archive.infolist():
                     data = archive.read(info)
                     members.append((info.filename, data))
-                    text = data.decode("utf-8") if _PART_NAMES.match(info.filename) else ""
-                    if text and _TAGGED.search(normalise_tags(text)):
-                        xml = patcher.patch_xml(normalise_tags(data.decode("utf-8")))
-                        # A newline after the XML declaration would make every document look
-                        # like it needs docxtpl's line-break pass.
-                        xml = re.sub(r"^(<\?xml[^>]*\?>)\s+", r"\1", xml)
-                        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
-                        self.templates[info.filename] = env.from_string(xml)
+                    source = template_source(patcher, info.filename, data)
+                    if source is not None:
+                        self.templates[info.filename] = env.from_string(source)
         except (zipfile.BadZipFile, OSError, UnicodeDecodeError) as exc:
             raise TemplateError(f"无法读取 Word 模板：{exc}", where=name) from None
         except Exception as exc:  # Jinja syntax errors, named for the clerk

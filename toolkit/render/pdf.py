@@ -11,7 +11,6 @@ parsed once per process.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlparse
@@ -106,7 +105,3 @@ class PdfRenderer:
         document.write_pdf(
             stream, stylesheets=self.stylesheets, font_config=font_config(), uncompressed_pdf=False
         )
-
-
-def environment_ready() -> bool:
-    return os.environ.get("FONTCONFIG_FILE") == str(fonts.FONTS_CONF)

@@ -8,7 +8,6 @@ the header row repeated on every page, fit to the page width, page numbers in th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -20,11 +19,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from .. import values
 from ..errors import TemplateError
 from ..templating import describe_error, normalise_tags
 from ..xlsx_bytes import write_reproducibly
 
-_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 FONT_NAME = "宋体"
@@ -93,7 +92,7 @@ class XlsxRenderer:
     def _cell(self, ws: Any, value: Any, style: str) -> WriteOnlyCell:
         if isinstance(value, str) and "_x" in value:
             # Excel reads _xHHHH_ as an escaped character; a clerk's literal text must stay text.
-            value = _EXCEL_ESCAPE.sub(r"_x005F_\1", value)
+            value = values.escape_excel_literals(value)
         cell = WriteOnlyCell(ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
