@@ -101,6 +101,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def build_receptions(folder: Path, rows: list[list[Any]], formats: tuple[str, ...]) -> Path:
+    """Build `rows` of 接待登记 (with the standard stations and roster) into folder/out; the
+    build must be clean. For module-scoped fixtures, which cannot use make_book."""
+    from toolkit.build import BuildOptions, build
+
+    book = write_workbook(
+        folder / "台账.xlsx",
+        {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": [RECEPTION_HEADER, *rows]},
+    )
+    out = folder / "out"
+    result = build(BuildOptions(workbook=book, out=out, formats=formats, jobs=1))
+    assert result.exit_code == 0, [str(p) for p in result.data.problems]
+    return out
+
+
 @pytest.fixture
 def make_book(tmp_path: Path) -> Callable[..., Path]:
     """make_book(receptions=[...], name=..., extra_sheets=..., merges=...) → a station workbook."""

@@ -100,7 +100,13 @@ def test_a_new_form_by_folder_only(make_book, tmp_path):
         )
     )
     assert result.exit_code == 0
-    assert [p.name for p in out.rglob("*.pdf")] == ["代表走访记录表_2024-4-2_走访独居老人.pdf"]
+    [pdf] = out.rglob("*.pdf")
+    assert pdf.name == "代表走访记录表_2024-4-2_走访独居老人.pdf"
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        text = "".join(page.extract_text() or "" for page in document.pages).replace(" ", "")
+    assert "代表走访记录表" in text and "2024年4月2日走访独居老人（王伟、李娜）" in text
 
 
 def test_forms_dir_from_environment_and_liaison_toml(make_book, tmp_path, monkeypatch):

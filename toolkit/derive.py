@@ -79,14 +79,21 @@ def _extra_headers(records: list[Record]) -> list[str]:
 
 
 def station_fields(data: Dataset, name: str) -> dict[str, Any]:
+    """A station's fields, made once per station (not once per reception) and copied out."""
     index = _index(data)
-    record = index.stations.get(name)
-    if record is not None:
-        return record_fields(record)
-    return {
-        contract.field_name(c.name): (name if c.name == "站点名称" else "")
-        for c in contract.SHEETS_BY_NAME["联络站"].columns
-    }
+    fields = index.station_fields.get(name)
+    if fields is None:
+        record = index.stations.get(name)
+        fields = (
+            record_fields(record)
+            if record is not None
+            else {
+                contract.field_name(c.name): (name if c.name == "站点名称" else "")
+                for c in contract.SHEETS_BY_NAME["联络站"].columns
+            }
+        )
+        index.station_fields[name] = fields
+    return dict(fields)
 
 
 def deputy_fields(data: Dataset, display: str) -> dict[str, Any]:
@@ -110,6 +117,7 @@ class _Index:
     stations: dict[str, Record]
     roster_rows: dict[int, Record]
     deputies: dict[str, dict[str, Any]]
+    station_fields: dict[str, dict[str, Any]]
 
 
 _INDEXES: dict[int, tuple[Dataset, _Index]] = {}
@@ -122,6 +130,7 @@ def _index(data: Dataset) -> _Index:
         index = _Index(
             {r["站点名称"]: r for r in data.rows("联络站")},
             {r.row: r for r in data.rows("代表名册")},
+            {},
             {},
         )
         _INDEXES.clear()

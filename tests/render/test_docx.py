@@ -10,8 +10,7 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from conftest import reception
-from toolkit.build import BuildOptions, build
+from conftest import build_receptions, reception
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STANDARD = {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"}
@@ -20,21 +19,12 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import DEPUTIES, RECEPTION_HEADER, STATIONS, write_workbook
-
     tmp = tmp_path_factory.mktemp("docx")
     rows = [
         reception(code="D1", content="第一行\n第二行"),
         reception(code="D2", route="当场答复", unit=None, due=None, visitor="钱多多"),
     ]
-    book = write_workbook(
-        tmp / "台账.xlsx",
-        {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": [RECEPTION_HEADER, *rows]},
-    )
-    out = tmp / "out"
-    result = build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
-    assert result.exit_code == 0, [str(p) for p in result.data.problems]
-    return out
+    return build_receptions(tmp, rows, ("docx",))
 
 
 def _all_docx(out: Path) -> list[Path]:

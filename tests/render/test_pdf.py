@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from conftest import reception
+from conftest import build_receptions, reception
 from toolkit.build import BuildOptions, build
 
 A4 = (595.3, 841.9)
@@ -30,8 +30,6 @@ def _text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import DEPUTIES, RECEPTION_HEADER, STATIONS, write_workbook
-
     tmp = tmp_path_factory.mktemp("pdf")
     long_text = (
         "小区北门至菜市场路段路面破损严重，雨天积水没过脚踝，老人孩子出行困难。" * 4
@@ -41,14 +39,7 @@ def built(tmp_path_factory):
         reception(code="P1", content=long_text, result="已于4月10日修复路面，并增设排水口。"),
         reception(code="P2", deputies="买买提·艾力", route="当场答复", unit=None, due=None),
     ]
-    book = write_workbook(
-        tmp / "台账.xlsx",
-        {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": [RECEPTION_HEADER, *rows]},
-    )
-    out = tmp / "out"
-    result = build(BuildOptions(workbook=book, out=out, formats=("pdf",), jobs=1))
-    assert result.exit_code == 0, [str(p) for p in result.data.problems]
-    return out
+    return build_receptions(tmp, rows, ("pdf",))
 
 
 def test_reception_form_is_one_a4_page_with_every_field(built):
