@@ -88,12 +88,13 @@ import io, time
 from pathlib import Path
 from docxtpl import DocxTemplate
 from toolkit.build import BuildOptions, check
-from toolkit.derive import Period, plan
+from toolkit.derive import PlanEnv
+from toolkit.plans import plan
 from toolkit.forms import load_forms
 from toolkit.rules import load_rules
 data = check(Path({str(book)!r}), pdf=False)
 form = load_forms()['reception_form']
-docs = list(plan(form, data, load_rules(), Period()))
+docs = list(plan(form, data, PlanEnv(load_rules())))
 docs = docs[::max(1, len(docs) // {naive_n})][:{naive_n}]  # spread over the whole sample
 out = Path({str(work / "naive_docx") + str(i)!r}); out.mkdir()
 t = time.perf_counter()
@@ -126,14 +127,15 @@ from toolkit import fonts
 fonts.use_shipped_fonts()
 from weasyprint import HTML, CSS
 from toolkit.build import check
-from toolkit.derive import Period, plan
+from toolkit.derive import PlanEnv
+from toolkit.plans import plan
 from toolkit.forms import load_forms
 from toolkit.rules import load_rules
 from toolkit.templating import make_env
 from toolkit.paths import STYLES_DIR
 data = check(Path({str(book)!r}), pdf=False)
 form = load_forms()['reception_form']
-docs = list(plan(form, data, load_rules(), Period()))
+docs = list(plan(form, data, PlanEnv(load_rules())))
 docs = docs[::max(1, len(docs) // {n})][:{n}]  # spread over the whole sample, like ours
 sheets = [str(STYLES_DIR / 'base.css')] + ([str(form.folder / 'style.css')] if (form.folder / 'style.css').exists() else [])
 out = Path({str(work / "naive_pdf") + str(i)!r}); out.mkdir()

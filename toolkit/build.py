@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts, forms, render, templating
-from .derive import Document, Period, count, plan
+from .derive import Document, Period, PlanEnv
 from .errors import ERROR, Problem, UsageError
 from .paths import SAMPLE_WORKBOOK
+from .plans import count, plan
 from .read import read_workbook
 from .rules import load_rules
 from .validate import Dataset, validate
@@ -49,6 +50,14 @@ class BuildOptions:
     forms_dir: Path | None = None
     today: dt.date | None = None
     pdf_from: str = "html"  # or "docx": convert the Word output with LibreOffice
+    # Family settings, passed to the planners through PlanEnv (see derive.PlanEnv).
+    year: int | None = None
+    quarter: int | None = None
+    copies: int = 1
+    texts: Path | None = None
+    as_of: dt.date | None = None
+    proposals: Path | None = None
+    combined: bool = False
 
 
 @dataclass
@@ -146,13 +155,24 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     manifest = Manifest.load(out)  # before the sweep: a killed run's journal still counts
     sweep_temporaries(out)
     period = Period(options.date_from, options.date_to)
-    today = options.today or dt.date.today()
+    env = PlanEnv(
+        rules,
+        period,
+        options.today or dt.date.today(),
+        year=options.year,
+        quarter=options.quarter,
+        copies=options.copies,
+        texts=options.texts,
+        as_of=options.as_of,
+        proposals=options.proposals,
+        combined=options.combined,
+    )
 
     def documents() -> Iterator[Document]:
         for form in chosen:
-            yield from plan(form, data, rules, period, today)
+            yield from plan(form, data, env)
 
-    total = sum(len(formats[f.id]) * count(f, data, rules, period) for f in chosen)
+    total = sum(len(formats[f.id]) * count(f, data, env) for f in chosen)
     try:
         folders = {f.id: str(f.folder.parent) for f in chosen}
         _render_all(documents(), formats, folders, options, manifest, result, total, progress)

@@ -404,11 +404,11 @@ def forms_list(forms_dir: Path | None) -> None:
 @_FORMS_DIR_OPTION
 def forms_show(form: str, forms_dir: Path | None) -> None:
     """列出表单可用的全部字段：字段名、类型、示例值（取自随附示例台账）。"""
-    import datetime as dt
 
     from .build import check
-    from .derive import Period, plan
+    from .derive import PlanEnv
     from .forms import describe_fields, select_forms
+    from .plans import plan
     from .rules import load_rules
 
     chosen = select_forms(_catalogue(forms_dir), [form])[0]
@@ -417,7 +417,7 @@ def forms_show(form: str, forms_dir: Path | None) -> None:
         f"记录来自：{chosen.sheet}；格式：{'、'.join(chosen.formats)}；文件夹：{chosen.folder}"
     )
     data = check(None, pdf=False)
-    doc = next(plan(chosen, data, load_rules(), Period(), dt.date.today()), None)
+    doc = next(plan(chosen, data, PlanEnv(load_rules())), None)
     if doc is None:
         raise UsageError("示例台账中没有这个表单的记录，无法列出字段")
     click.echo("字段\t类型\t示例")

@@ -13,7 +13,8 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import chinese, contract
@@ -37,6 +38,23 @@ class Period:
     @property
     def bounded(self) -> bool:
         return self.start is not None or self.end is not None
+
+
+@dataclass(frozen=True)
+class PlanEnv:
+    """What every planner may consult besides the records: the run's settings."""
+
+    rules: Rules
+    period: Period = Period()
+    today: dt.date = field(default_factory=dt.date.today)
+    scoring: Any = None  # ScoringRules, loaded only when a scoring form is built
+    year: int | None = None  # --year: the scoring year when no period says it
+    quarter: int | None = None  # --quarter: the 公示 covers 1 January to the quarter's end
+    copies: int = 1  # --copies: ballots per meeting or deputy in one file
+    texts: Path | None = None  # --texts: the deputies' own words for duty reports
+    as_of: dt.date | None = None  # --as-of: the date overdue flags are judged on
+    proposals: Path | None = None  # --proposals: a folder of proposal drafts
+    combined: bool = False  # --combined: one print-ready file per meeting as well
 
 
 @dataclass
@@ -186,8 +204,9 @@ def selected(form: FormDef, record: Record, rules: Rules) -> bool:
     return True
 
 
-def count(form: FormDef, data: Dataset, rules: Rules, period: Period) -> int:
-    """How many documents `plan` will yield, without building their contexts."""
+def count_records(form: FormDef, data: Dataset, env: PlanEnv) -> int:
+    """How many documents `plan_records` will yield, without building their contexts."""
+    rules, period = env.rules, env.period
     records = [
         r
         for r in data.rows(form.sheet)
@@ -198,11 +217,10 @@ def count(form: FormDef, data: Dataset, rules: Rules, period: Period) -> int:
     return len({(r["联络站"] or "", period_label(period, record_date(r))) for r in records})
 
 
-def plan(
-    form: FormDef, data: Dataset, rules: Rules, period: Period, today: dt.date | None = None
-) -> Iterator[Document]:
-    """The documents of one form, in a stable order (sheet row order, then station)."""
-    today = today or dt.date.today()
+def plan_records(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]:
+    """The documents of a `row` or `station_period` form, in a stable order (sheet row order,
+    then station)."""
+    rules, period, today = env.rules, env.period, env.today
     records = [
         r
         for r in data.rows(form.sheet)

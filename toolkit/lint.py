@@ -9,7 +9,6 @@ split over several runs, full-width braces and curly quotes are read as the rend
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 import zipfile
@@ -20,9 +19,10 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, meta
 
 from . import contract
-from .derive import Period, plan
+from .derive import PlanEnv
 from .errors import ERROR, WARNING
 from .forms import FormDef
+from .plans import plan
 from .render.docx import template_source
 from .templating import make_env, normalise_tags, syntax_message
 
@@ -173,6 +173,6 @@ def check_forms(forms: list[FormDef]) -> list[Finding]:
     rules = load_rules()
     findings: list[Finding] = []
     for form in forms:
-        doc = next(plan(form, data, rules, Period(), dt.date.today()), None)
+        doc = next(plan(form, data, PlanEnv(rules)), None)
         findings.extend(check_form(form, doc.context if doc else None))
     return findings
