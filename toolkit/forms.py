@@ -22,7 +22,6 @@ from .errors import TemplateError, UsageError
 from .paths import FORMS_DIR
 
 FORMATS = ("docx", "pdf", "xlsx")
-GROUPINGS = ("row", "station_period")
 TEMPLATE_FILES = {"docx": "template.docx", "pdf": "template.html", "xlsx": "layout.yaml"}
 SELECTORS = ("handed_on",)
 
@@ -101,9 +100,11 @@ def load_form(folder: Path) -> FormDef:
             raise _fail(path, f"格式“{fmt}”不受支持（可用：{'、'.join(FORMATS)}）")
         if not (folder / TEMPLATE_FILES[fmt]).exists():
             raise _fail(path, f"缺少模板文件 {TEMPLATE_FILES[fmt]}")
+    from .plans import PLANNERS  # here: plans imports the form definitions' module
+
     per = data.get("per", "row")
-    if per not in GROUPINGS:
-        raise _fail(path, f"per“{per}”不受支持（可用：{'、'.join(GROUPINGS)}）")
+    if per not in PLANNERS:
+        raise _fail(path, f"per“{per}”不受支持（可用：{'、'.join(PLANNERS)}）")
     select = data.get("select") or ""
     if select and select not in SELECTORS:
         raise _fail(path, f"select“{select}”不受支持（可用：{'、'.join(SELECTORS)}）")
