@@ -16,6 +16,7 @@ from .errors import ToolkitError, os_reason
 from .paths import FORMS_DIR
 
 DEFAULT_RULES = FORMS_DIR / "rules" / "reception.yaml"
+RECEPTION_KEYS = ("处理方式",)
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,17 @@ def load_rules(path: Path | None = None) -> Rules:
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise ToolkitError("规则文件应为“键: 值”的形式", where=path.name)
     keys = {k.value: v for k, v in node.value}
+    from .scoring_rules import TOP_KEYS  # one file may hold both kinds of rules
+
     for key in data:
-        if key != "处理方式":
+        if key not in RECEPTION_KEYS and key not in TOP_KEYS:
             raise ToolkitError(
                 f"未知的键“{key}”",
                 where=f"{path.name} {_line_of(_key_node(node, key))}",
-                hint="可用的键：处理方式",
+                hint=f"可用的键：{'、'.join(RECEPTION_KEYS + TOP_KEYS)}",
             )
+    if "处理方式" not in data and path != DEFAULT_RULES:
+        return load_rules(DEFAULT_RULES)  # a scoring-only file: receptions keep the defaults
     items = data.get("处理方式")
     items_node = keys.get("处理方式")
     if not isinstance(items, list) or not items or not isinstance(items_node, yaml.SequenceNode):
@@ -88,3 +93,34 @@ def _key_node(node: yaml.MappingNode, key: str) -> yaml.Node | None:
         if k.value == key:
             return k
     return None
+
+
+def rule_kinds(path: Path) -> set[str]:
+    """Which rules a file holds: "reception", "scoring" or both (by its top-level keys)."""
+    from .scoring_rules import TOP_KEYS
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {"reception"}  # let load_rules give the exact message
+    if not isinstance(data, dict):
+        return {"reception"}
+    kinds = set()
+    if any(k in data for k in RECEPTION_KEYS):
+        kinds.add("reception")
+    if any(k in data for k in TOP_KEYS):
+        kinds.add("scoring")
+    return kinds or {"reception"}
+
+
+def pick_rules(paths: tuple[Path, ...] | list[Path]) -> tuple[Path | None, Path | None]:
+    """The reception and the scoring rules file among those given with --rules (repeatable)."""
+    reception: Path | None = None
+    scoring: Path | None = None
+    for path in paths:
+        kinds = rule_kinds(path)
+        if "reception" in kinds:
+            reception = path
+        if "scoring" in kinds:
+            scoring = path
+    return reception, scoring

@@ -63,6 +63,8 @@ def _styles() -> dict[str, NamedStyle]:
         "subtitle": style(
             "liaison-subtitle", size=10.5, border=False, horizontal="center", wrap=False
         ),
+        "lines": style("liaison-lines", border=False, horizontal="left"),
+        "footer": style("liaison-footer", border=False, horizontal="left", wrap=False),
         "header": style("liaison-header", bold=True, horizontal="center"),
         "left": style("liaison-left"),
         "center": style("liaison-center", horizontal="center"),
@@ -70,24 +72,56 @@ def _styles() -> dict[str, NamedStyle]:
 
 
 class XlsxRenderer:
+    """One workbook from a layout: a single table (the spec itself), or several sheets under
+    `sheets:` (e.g. a 考核表 and its appendix of records), each a title, a subtitle that may
+    run over several lines, the rows of one or more context lists under one header, and an
+    optional footer line (signatures)."""
+
     fmt = "xlsx"
 
     def __init__(self, path: Path, env: Environment, name: str) -> None:
         self.name = name
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-            self.sheet_title = str(spec.get("sheet", "Sheet1"))
-            self.title = env.from_string(normalise_tags(str(spec.get("title", ""))))
-            self.subtitle = env.from_string(normalise_tags(str(spec.get("subtitle", ""))))
-            self.rows_key = str(spec.get("rows", "记录"))
-            self.landscape = bool(spec.get("landscape", True))
-            self.columns = [XlsxColumn(**c) for c in spec["columns"]]
+            specs = spec["sheets"] if "sheets" in spec else [spec]
+            self.sheets = [_SheetLayout(s, env) for s in specs]
         except TemplateError:
             raise
         except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
             raise TemplateError(f"Excel 版式文件有误：{exc}", where=name) from None
         except Exception as exc:
             raise describe_error(exc, name) from None
+
+    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+        try:
+            texts = [sheet.texts(context) for sheet in self.sheets]
+        except Exception as exc:
+            raise describe_error(exc, self.name) from None
+        wb = Workbook(write_only=True)
+        for style in _styles().values():
+            wb.add_named_style(style)
+        for sheet, (title, subtitle, footer) in zip(self.sheets, texts, strict=True):
+            sheet.write(wb, context, title, subtitle, footer)
+        write_reproducibly(wb, stream)  # same rows, same bytes: reruns compare by SHA-256
+
+
+class _SheetLayout:
+    def __init__(self, spec: dict[str, Any], env: Environment) -> None:
+        self.sheet_title = str(spec.get("sheet", "Sheet1"))
+        self.title = env.from_string(normalise_tags(str(spec.get("title", ""))))
+        self.subtitle = env.from_string(normalise_tags(str(spec.get("subtitle", ""))))
+        self.footer = env.from_string(normalise_tags(str(spec.get("footer", ""))))
+        rows = spec.get("rows", "记录")
+        self.rows_keys = [str(r) for r in (rows if isinstance(rows, list) else [rows])]
+        self.landscape = bool(spec.get("landscape", True))
+        self.columns = [XlsxColumn(**c) for c in spec["columns"]]
+
+    def texts(self, context: dict[str, Any]) -> tuple[str, str, str]:
+        return (
+            self.title.render(context),
+            self.subtitle.render(context).strip(),
+            self.footer.render(context).strip(),
+        )
 
     def _cell(self, ws: Any, value: Any, style: str) -> WriteOnlyCell:
         if isinstance(value, str) and "_x" in value:
@@ -113,16 +147,9 @@ class XlsxRenderer:
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
-        try:
-            title = self.title.render(context)
-            subtitle = self.subtitle.render(context)
-        except Exception as exc:
-            raise describe_error(exc, self.name) from None
-        wb = Workbook(write_only=True)
-        styles = _styles()
-        for style in styles.values():
-            wb.add_named_style(style)
+    def write(
+        self, wb: Workbook, context: dict[str, Any], title: str, subtitle: str, footer: str
+    ) -> None:
         ws = wb.create_sheet(self.sheet_title[:31])
         self._page_setup(ws)  # write-only: everything above the rows must be set before them
         n = len(self.columns)
@@ -130,20 +157,29 @@ class XlsxRenderer:
         ws.merged_cells.add(f"A1:{last}1")
         ws.merged_cells.add(f"A2:{last}2")
         ws.row_dimensions[1].height = 30
+        lines = subtitle.count("\n") + 1
+        if lines > 1:
+            ws.row_dimensions[2].height = lines * LINE_HEIGHT + 4
         ws.append([self._cell(ws, title, "liaison-title")])
-        ws.append([self._cell(ws, subtitle, "liaison-subtitle")])
+        ws.append([self._cell(ws, subtitle, "liaison-lines" if lines > 1 else "liaison-subtitle")])
         ws.append([self._cell(ws, c.header, "liaison-header") for c in self.columns])
         kinds = ["liaison-center" if c.align == "center" else "liaison-left" for c in self.columns]
         keys = [c.value for c in self.columns]
         widths = [c.width for c in self.columns]
-        for index, row in enumerate(context.get(self.rows_key, ()), start=4):
+        rows = [row for key in self.rows_keys for row in context.get(key, ())]
+        index = 3
+        for index, row in enumerate(rows, start=4):
             values = [row.get(k, "") for k in keys]
             # Wrapped text needs a row tall enough to show it; Excel does not grow rows written
             # by a program. The dimension is dropped once written, so memory stays flat.
             ws.row_dimensions[index].height = row_height(values, widths)
             ws.append([self._cell(ws, v, k) for v, k in zip(values, kinds, strict=True)])
             del ws.row_dimensions[index]
-        write_reproducibly(wb, stream)  # same rows, same bytes: reruns compare by SHA-256
+        if footer:
+            ws.merged_cells.add(f"A{index + 2}:{last}{index + 2}")
+            ws.row_dimensions[index + 2].height = 30
+            ws.append([])
+            ws.append([self._cell(ws, footer, "liaison-footer")])
 
 
 LINE_HEIGHT = 14.5  # points per line of 10.5 pt text
