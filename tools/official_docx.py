@@ -1,0 +1,246 @@
+"""The official-text layout of GB/T 9704-2012 for Word templates (述职报告, 会议通知, 建议/议案).
+
+How another form uses it, in its own ``tools/templates_<family>.py``::
+
+    from official_docx import (
+        new_official_document, official_title, official_byline, official_paragraph,
+        official_heading, official_signature,
+    )
+
+    def meeting_notice() -> DocxDocument:
+        doc = new_official_document("会议通知")          # page, grid, styles, footers
+        official_title(doc, "{{ 会议名称 }}通知")
+        official_paragraph(doc, "{{ 正文 }}")            # 仿宋 3号, indented 2 characters
+        official_heading(doc, "一、会议时间", level=1)     # 黑体; level=2 楷体; level=3 仿宋
+        official_signature(doc, "{{ 主办单位 }}")
+        return doc
+
+Tables inside the text come from make_templates (new_table, add_row, label, value) with widths
+adding up to ``OFFICIAL_WIDTH``.
+
+What a document made here has (tests/test_duty.py measures it on the rendered file):
+- A4, margins top 37 mm, right 26 mm, bottom 35 mm, left 28 mm (twips 2098, 1474, 1984, 1588):
+  a text block of 156 × 225 mm (8844 × 12756 twips).
+- ``w:docGrid type="linesAndChars"``: 22 lines a page (linePitch 579 twips = 28.95pt, and
+  22 × 579 ≤ 12756 < 23 × 579) and 28 characters a line (charSpace −849: each character cell
+  16pt − 849/4096 pt = 15.793pt, and 28 cells fit the 442.2pt line). The grid's character pitch is
+  relative to the Normal style's size, so Normal is 3号 (16pt) here.
+- Styles naming fonts by role in w:eastAsia: Normal and 公文正文 (OfficialBody, indented 2
+  characters) 仿宋_GB2312 3号, Title 方正小标宋简体 2号, heading 1 黑体 3号 (“一、”), heading 2
+  楷体_GB2312 3号 (“（一）”), heading 3 仿宋_GB2312 3号 (“1.”); body lines at exactly 28.95pt,
+  so the page holds 22 lines in Word, WPS and LibreOffice alike.
+- Footers: “— PAGE —” in 宋体 4号 (14pt), odd pages at the right and even pages at the left, one
+  character in from the edge, ``w:evenAndOddHeaders`` set in settings.xml.
+"""
+
+from __future__ import annotations
+
+from docx.document import Document as DocxDocument
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.section import Section
+from docx.shared import Twips
+from docx.text.paragraph import Paragraph
+from make_templates import (
+    _FIXED_STYLES,
+    _LANG,
+    ER,
+    PARAGRAPH_STYLES,
+    SAN,
+    SI,
+    XIAO_SI,
+    _paragraph_style,
+    _size_xml,
+    add_run,
+    add_text,
+    new_document,
+    rfonts_xml,
+    set_paragraph,
+    w,
+)
+
+A4_SHORT, A4_LONG = 11906, 16838
+OFFICIAL_MARGINS = (2098, 1474, 1984, 1588)  # top, right, bottom, left: 37, 26, 35, 28 mm
+OFFICIAL_WIDTH = A4_SHORT - OFFICIAL_MARGINS[1] - OFFICIAL_MARGINS[3]  # 8844 = 156 mm
+OFFICIAL_HEIGHT = A4_LONG - OFFICIAL_MARGINS[0] - OFFICIAL_MARGINS[2]  # 12756 = 225 mm
+LINES, CHARS = 22, 28
+LINE_PITCH = OFFICIAL_HEIGHT // LINES  # 579 twips = 28.95pt
+# Character cell = Normal's size + charSpace/4096 pt; rounded down so 28 cells always fit.
+CHAR_SPACE = int((OFFICIAL_WIDTH / 20 / CHARS - SAN) * 4096) - 1  # -849
+INDENT_2 = 2 * OFFICIAL_WIDTH // CHARS  # two character cells, in twips
+FOOTER_DISTANCE = 1418  # 25 mm: the number's dashes sit about 7 mm under the text block
+
+_EXACT = f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
+_INDENT = f'<w:ind w:firstLineChars="200" w:firstLine="{INDENT_2}"/>'
+_JUSTIFY = '<w:jc w:val="both"/>'
+# id, name, font role, size, pPr (children in schema order: spacing, ind, jc)
+OFFICIAL_STYLES = (
+    ("Normal", "Normal", "body", SAN, f'<w:widowControl w:val="0"/>{_EXACT}{_JUSTIFY}'),
+    ("OfficialBody", "公文正文", "body", SAN, f"{_EXACT}{_INDENT}{_JUSTIFY}"),
+    (
+        "Title",
+        "Title",
+        "title",
+        ER,
+        f'<w:spacing w:before="0" w:after="{LINE_PITCH}" w:line="{LINE_PITCH}" '
+        'w:lineRule="atLeast"/><w:jc w:val="center"/>',
+    ),
+    ("Byline", "署名行", "kai", SAN, f'{_EXACT}<w:jc w:val="center"/>'),
+    ("Heading1", "heading 1", "label", SAN, f"<w:keepNext/>{_EXACT}{_INDENT}{_JUSTIFY}"),
+    ("Heading2", "heading 2", "kai", SAN, f"<w:keepNext/>{_EXACT}{_INDENT}{_JUSTIFY}"),
+    ("Heading3", "heading 3", "body", SAN, f"<w:keepNext/>{_EXACT}{_INDENT}{_JUSTIFY}"),
+    (
+        "Signature",
+        "署名",
+        "body",
+        SAN,
+        f'{_EXACT}<w:ind w:rightChars="400" w:right="{INDENT_2 * 2}"/><w:jc w:val="right"/>',
+    ),
+    ("Footer", "footer", "song", SI, ""),
+)
+HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
+HEADING_ROLES = {1: "label", 2: "kai", 3: "body"}
+_BUILTIN = {"Normal", "Title", "Heading1", "Heading2", "Heading3", "Footer"}
+
+
+def official_styles_xml() -> str:
+    """The official styles, plus make_templates' table, note and header styles for tables."""
+    defaults = (
+        f'<w:docDefaults><w:rPrDefault><w:rPr>{rfonts_xml("body")}<w:kern w:val="2"/>'
+        f"{_size_xml(SAN)}{_LANG}</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+        '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
+        "</w:docDefaults>"
+    )
+    ours = {spec[0] for spec in OFFICIAL_STYLES}
+    specs = [*OFFICIAL_STYLES, *(s for s in PARAGRAPH_STYLES if s[0] not in ours)]
+    styles = "".join(_style(*spec) for spec in specs)
+    return f"<w:styles {nsdecls('w')}>{defaults}{styles}{_FIXED_STYLES}</w:styles>"
+
+
+def _style(sid: str, name: str, role: str, size: float, ppr: str) -> str:
+    xml = _paragraph_style(sid, name, role, size, ppr)
+    if sid in _BUILTIN:  # Word's own styles: customStyle="0" keeps them in Word's style list
+        xml = xml.replace('w:customStyle="1"', 'w:customStyle="0"', 1)
+    return xml
+
+
+def new_official_document(title: str) -> DocxDocument:
+    """An empty official-text document: page, grid, styles, odd/even page-number footers."""
+    doc = new_document(title)
+    doc.part._styles_part._element = parse_xml(official_styles_xml())
+    set_official_page(doc.sections[0])
+    doc.settings.odd_and_even_pages_header_footer = True
+    official_footers(doc.sections[0])
+    return doc
+
+
+def set_official_page(section: Section) -> None:
+    """A4 portrait, GB/T 9704 margins, the 22 × 28 document grid."""
+    top, right, bottom, left = OFFICIAL_MARGINS
+    section.page_width, section.page_height = Twips(A4_SHORT), Twips(A4_LONG)
+    section.top_margin, section.right_margin = Twips(top), Twips(right)
+    section.bottom_margin, section.left_margin = Twips(bottom), Twips(left)
+    section.header_distance, section.footer_distance = Twips(851), Twips(FOOTER_DISTANCE)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+
+
+def official_footers(section: Section) -> None:
+    """“— PAGE —” 4号: the odd-page (default) footer at the right, the even-page one at the left."""
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+    _page_number(section.footer.paragraphs[0], "right")
+    _page_number(section.even_page_footer.paragraphs[0], "left")
+
+
+def _page_number(par: Paragraph, side: str) -> None:
+    set_paragraph(par, align=side, style="Footer")
+    indent = f'w:{side}Chars="100" w:{side}="{round(SI * 20)}"'
+    ppr = par._p.get_or_add_pPr()
+    ppr.insert(list(ppr).index(ppr.find(qn("w:jc"))), w(f"<w:ind {indent}/>"))
+    add_run(par, "— ", "song", SI)
+    for xml in (
+        '<w:fldChar w:fldCharType="begin"/>',
+        '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
+        '<w:fldChar w:fldCharType="separate"/>',
+        "<w:t>1</w:t>",
+        '<w:fldChar w:fldCharType="end"/>',
+    ):
+        add_run(par, "", "song", SI)
+        par.runs[-1]._r.append(w(xml))
+    add_run(par, " —", "song", SI)
+
+
+# ── paragraphs ───────────────────────────────────────────────────────────────────────────────
+
+
+def _paragraph(doc: DocxDocument, style: str) -> Paragraph:
+    par = doc.add_paragraph()
+    par._p.get_or_add_pPr().style = style
+    return par
+
+
+def official_title(doc: DocxDocument, text: str) -> Paragraph:
+    """The title (Jinja text allowed): 小标宋 2号, centred, a blank line under it."""
+    par = _paragraph(doc, "Title")
+    add_text(par, text, "title", ER)
+    return par
+
+
+def official_byline(doc: DocxDocument, text: str) -> Paragraph:
+    """A centred 楷体 line under the title, e.g. “（张伟　2024年12月）”."""
+    par = _paragraph(doc, "Byline")
+    add_text(par, text, "kai", SAN)
+    return par
+
+
+def official_paragraph(
+    doc: DocxDocument, text: str, role: str = "body", indent: bool = True
+) -> Paragraph:
+    """A body paragraph (Jinja text allowed), 3号, first line indented 2 characters."""
+    par = _paragraph(doc, "OfficialBody" if indent else "Normal")
+    add_text(par, text, role, SAN)
+    return par
+
+
+def official_heading(doc: DocxDocument, text: str, level: int = 1) -> Paragraph:
+    """一、 (level 1, 黑体), （一） (level 2, 楷体), 1. (level 3, 仿宋); kept with what follows."""
+    par = _paragraph(doc, HEADING_STYLES[level])
+    add_text(par, text, HEADING_ROLES[level], SAN)
+    return par
+
+
+def official_signature(doc: DocxDocument, text: str) -> Paragraph:
+    """署名 or 成文日期: right-aligned, 4 characters in from the right edge."""
+    par = _paragraph(doc, "Signature")
+    add_text(par, text, "body", SAN)
+    return par
+
+
+def official_blank_line(doc: DocxDocument) -> Paragraph:
+    """An empty grid line (e.g. between the text and the signature)."""
+    return _paragraph(doc, "Normal")
+
+
+__all__ = [
+    "CHARS",
+    "CHAR_SPACE",
+    "INDENT_2",
+    "LINES",
+    "LINE_PITCH",
+    "OFFICIAL_MARGINS",
+    "OFFICIAL_WIDTH",
+    "XIAO_SI",
+    "new_official_document",
+    "official_blank_line",
+    "official_byline",
+    "official_footers",
+    "official_heading",
+    "official_paragraph",
+    "official_signature",
+    "official_styles_xml",
+    "official_title",
+    "set_official_page",
+]
