@@ -23,9 +23,11 @@ from . import fonts, forms, render, templating
 from .derive import Document, Period, PlanEnv
 from .errors import ERROR, Problem, UsageError
 from .paths import SAMPLE_WORKBOOK
-from .plans import count, plan
+from .plans import PLANNERS, count, plan
 from .read import read_workbook
-from .rules import load_rules
+from .rules import load_rules, pick_rules
+from .scoring import Window, latest_year
+from .scoring_rules import load_scoring
 from .validate import Dataset, validate
 from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_temporaries, write_atomic
 
@@ -46,7 +48,7 @@ class BuildOptions:
     jobs: int | None = None
     keep_going: bool = False
     strict: bool = False
-    rules: Path | None = None
+    rules: Path | tuple[Path, ...] | None = None  # --rules, repeatable: each file read by its keys
     forms_dir: Path | None = None
     today: dt.date | None = None
     pdf_from: str = "html"  # or "docx": convert the Word output with LibreOffice
@@ -142,8 +144,17 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
 
         if soffice_path() is None:
             raise UsageError("--pdf-from docx 需要 LibreOffice，本机未安装", hint=INSTALL_HINT)
-    rules = load_rules(options.rules)
+    reception_rules, scoring_path = pick_rules(_paths(options.rules))
+    rules = load_rules(reception_rules)
+    scoring = None
+    if scoring_path or any(f.per in SCORED for f in chosen):
+        scoring = load_scoring(scoring_path)  # before reading: a bad rules file fails fast
+    _year_period(options, None)  # a usage error before the workbook is read
     data = validate(read_workbook(workbook), rules)
+    year = options.year
+    if options.quarter and not year:
+        year = latest_year(data, scoring or load_scoring(), options.today or dt.date.today())
+    date_from, date_to = _year_period(options, year)
     if any("pdf" in fmts for fmts in formats.values()):
         check_glyphs(data)
     result = BuildResult(workbook, Path(options.out).resolve(), data)
@@ -154,12 +165,13 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     out = result.out = prepare_output(options.out)
     manifest = Manifest.load(out)  # before the sweep: a killed run's journal still counts
     sweep_temporaries(out)
-    period = Period(options.date_from, options.date_to)
+    period = Period(date_from, date_to)
     env = PlanEnv(
         rules,
         period,
         options.today or dt.date.today(),
-        year=options.year,
+        scoring=scoring,
+        year=year,
         quarter=options.quarter,
         copies=options.copies,
         texts=options.texts,
@@ -185,6 +197,30 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     finally:
         manifest.save()  # what was written stays recorded, even if the run stopped midway
     return result
+
+
+SCORED = ("deputy_year", "station_score")  # planners that need the scoring rules
+
+
+def _paths(rules: Path | tuple[Path, ...] | None) -> tuple[Path, ...]:
+    if rules is None:
+        return ()
+    return (Path(rules),) if isinstance(rules, str | Path) else tuple(Path(r) for r in rules)
+
+
+def _year_period(options: BuildOptions, year: int | None) -> tuple[dt.date | None, dt.date | None]:
+    """--year and --quarter as dates, so every form of the run covers the same days; without
+    --year, --quarter is of the latest year with records (`year`)."""
+    if not (options.year or options.quarter):
+        return options.date_from, options.date_to
+    if options.date_from or options.date_to:
+        raise UsageError(
+            "--year/--quarter 与 --from/--to 不能同时使用", hint="只用其中一种指定期间"
+        )
+    if year is None:
+        return None, None
+    window = Window.quarter(year, options.quarter) if options.quarter else Window.year(year)
+    return window.start, window.end
 
 
 def _formats(chosen: list[forms.FormDef], wanted: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -367,7 +403,9 @@ def renderer_for(forms_root: str, form_id: str, fmt: str) -> render.Renderer:
         form = forms.load_forms(Path(forms_root))[form_id]
         env = templating.make_env(autoescape=render.AUTOESCAPE[fmt])
         template = form.template(fmt.split(":")[0])
-        found = render.RENDERERS[fmt](template, env, f"{form.id}/{template.name}")
+        own = PLANNERS[form.per].render  # a pack binds other forms' documents itself
+        name = f"{form.id}/{template.name}"
+        found = own(template, env, name, fmt) if own else render.RENDERERS[fmt](template, env, name)
         _RENDERERS[key] = found
     return found
 

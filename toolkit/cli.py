@@ -259,8 +259,21 @@ def check(path: Path | None, rules: Path | None, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
 @click.option(
     "--rules",
+    multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="处理方式等本地规则文件（YAML）。",
+    help="本地规则文件（YAML）：处理方式规则、积分规则，可重复。",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1949, 2100),
+    metavar="年份",
+    help="只生成这一年的文书（考核表、公示表按该年度计分）。",
+)
+@click.option(
+    "--quarter",
+    type=click.IntRange(1, 4),
+    metavar="季度",
+    help="积分公示按季度：从 1 月 1 日到该季度末的累计积分（年份取 --year 或最近有记录的年份）。",
 )
 @click.option(
     "--forms-dir",
@@ -286,7 +299,9 @@ def build(
     jobs: int | None,
     keep_going: bool,
     strict: bool,
-    rules: Path | None,
+    rules: tuple[Path, ...],
+    year: int | None,
+    quarter: int | None,
     forms_dir: Path | None,
     pdf_from: str,
 ) -> None:
@@ -315,6 +330,8 @@ def build(
         rules=rules,
         forms_dir=forms_dir,
         pdf_from=pdf_from,
+        year=year,
+        quarter=quarter,
     )
     wants_pdf = not formats or any("pdf" in f.lower() for f in formats)
     if wants_pdf and not subsetting_fast():

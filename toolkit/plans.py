@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from . import derive
+from . import derive, evaluation, meetings
 from .derive import Document, PlanEnv
 from .forms import FormDef
 from .validate import Dataset
@@ -19,11 +20,18 @@ from .validate import Dataset
 class Planner:
     plan: Callable[[FormDef, Dataset, PlanEnv], Iterator[Document]]
     count: Callable[[FormDef, Dataset, PlanEnv], int]
+    # A form whose documents bind other forms' documents (--combined) renders them itself:
+    # (template path, environment, name, format) → a renderer. None: the format's renderer.
+    render: Callable[..., Any] | None = None
 
 
 PLANNERS: dict[str, Planner] = {
     "row": Planner(derive.plan_records, derive.count_records),
     "station_period": Planner(derive.plan_records, derive.count_records),
+    "deputy_year": Planner(evaluation.plan_sheets, evaluation.count_sheets),
+    "station_score": Planner(evaluation.plan_boards, evaluation.count_boards),
+    **{per: Planner(*fns) for per, fns in meetings.PLANS.items()},
+    "meeting_pack": Planner(meetings.plan_pack, meetings.count_pack, meetings.pack_renderer),
 }
 
 

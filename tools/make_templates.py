@@ -802,7 +802,16 @@ def _check_tags(text: str, where: str) -> None:
         raise SystemExit(f"{where}: a Jinja tag is split across runs: {text!r}")
 
 
+def _family_builders() -> dict[str, Callable[[], DocxDocument]]:
+    """The builders kept in the families' own modules (tools/templates_*.py). Imported here,
+    at run time, because they import this module's helpers."""
+    from templates_evaluation import annual_assessment
+
+    return {"annual_assessment": annual_assessment}
+
+
 def main(argv: list[str]) -> int:
+    BUILDERS.update(_family_builders())
     wanted = argv or list(BUILDERS)
     for form_id in wanted:
         if form_id not in BUILDERS:

@@ -1,0 +1,133 @@
+"""Word template of the year-end evaluation family: 代表年度履职考核表 (forms/annual_assessment).
+
+Built with the helpers of make_templates.py (fonts by role, fixed tables, tags in runs of their
+own); registered there in BUILDERS, so `python tools/make_templates.py annual_assessment` writes it.
+The sheet fits one A4 page; the appendix of records starts on a page of its own.
+"""
+
+from __future__ import annotations
+
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_BREAK
+from make_templates import (
+    DATE_BLANK,
+    FORM_GRID,
+    PORTRAIT_WIDTH,
+    SAN,
+    SI,
+    WU,
+    XIAO_SI,
+    add_row,
+    add_run,
+    add_text,
+    add_title,
+    form_rows,
+    label,
+    new_document,
+    new_paragraph,
+    new_table,
+    page_number_footer,
+    signature_line,
+    span,
+    value,
+)
+
+ITEM_GRID = (620, 2560, 2660, 700, 800, 1504)  # 序号 项目 计分标准 次数 得分 说明
+RESULT_GRID = (1150, 1250, 1150, 2900, 1150, 1244)
+DETAIL_GRID = (560, 1420, 1680, 970, 2830, 1384)  # 序号 日期 项目 类型 内容 出处
+assert sum(ITEM_GRID) == sum(RESULT_GRID) == sum(DETAIL_GRID) == PORTRAIT_WIDTH
+
+
+def annual_assessment() -> DocxDocument:
+    doc = new_document("代表年度履职考核表")
+    page_number_footer(doc.sections[0])
+    add_title(doc, "{{ 表单名称 }}", after=60)
+    year = new_paragraph(doc, align="center", after=120)
+    add_text(year, "（{{ 年度 }}）", "kai", SI)
+    station = new_paragraph(doc, after=60)
+    add_run(station, "联络站：", "label")
+    add_text(station, "{{ 代表.所属联络站 }}")
+    person = new_table(doc, FORM_GRID)
+    form_rows(
+        person,
+        [
+            ("姓　　名", "{{ 代表.姓名 }}", "性　　别", "{{ 代表.性别 }}"),
+            ("代表层级", "{{ 代表.代表层级 }}", "代表证号", "{{ 代表.代表证号 }}"),
+            ("选区或代表团", "{{ 代表.选区或代表团 }}", 567),
+            ("工作单位及职务", "{{ 代表.工作单位及职务 }}", 567),
+        ],
+    )
+    new_paragraph(doc, exact=120)
+    _items_table(doc)
+    _result_table(doc)
+    note = new_paragraph(doc, before=80, line=1.2)
+    add_text(
+        note,
+        "说明：五星为{{ 五星规则 }}；站内名次第 {{ 站内名次 }} 名（共 {{ 站内人数 }} 人）。"
+        "积分依据 {{ 规则文件 }}，每项得分的记录见附表。",
+        "kai",
+        WU,
+    )
+    signature_line(doc, [("代表签名：", 10), ("日期：", DATE_BLANK)], before=240)
+    signature_line(doc, [("联络站（盖章）负责人：", 8), ("日期：", DATE_BLANK)], before=120)
+    _appendix(doc)
+    return doc
+
+
+def _items_table(doc: DocxDocument) -> None:
+    table = new_table(doc, ITEM_GRID, margins=(40, 70))
+    heads = add_row(table, 454, header=True, cant_split=True)
+    for cell, name in zip(heads.cells, ("序号", "考核项目", "计分标准", "次数", "得分", "说明")):
+        label(cell, name, XIAO_SI)
+    value(add_row(table).cells[0], "{%tr for i in 项目 %}", WU)
+    row = add_row(table, 420, cant_split=True)
+    value(row.cells[0], "{{ i.序号 }}", XIAO_SI, align="center")
+    name = value(row.cells[1], "{{ i.名称 }}", XIAO_SI)
+    add_text(name, "{% if i.类别 == '扣分' %}（扣分）{% endif %}", "kai", XIAO_SI)
+    value(row.cells[2], "{{ i.计分标准 }}", XIAO_SI)
+    value(row.cells[3], "{{ i.次数 }}", XIAO_SI, align="center")
+    value(row.cells[4], "{{ i.得分 }}", XIAO_SI, align="center")
+    value(row.cells[5], "{{ i.说明 }}", XIAO_SI, align="center")
+    value(add_row(table).cells[0], "{%tr endfor %}", WU)
+    value(add_row(table).cells[0], "{%tr for s in 汇总 %}", WU)
+    row = add_row(table, 420, cant_split=True)
+    total = span(row, 0, 3)
+    label(
+        total,
+        "{{ s.名称 }}{% if s.名称 == '总分' and 总分上限 != '' %}（上限 {{ 总分上限 }} 分）{% endif %}",
+    )
+    value(row.cells[4], "{{ s.得分 }}", XIAO_SI, align="center")
+    value(row.cells[5], "{{ s.说明 }}", WU, align="center")
+    value(add_row(table).cells[0], "{%tr endfor %}", WU)
+
+
+def _result_table(doc: DocxDocument) -> None:
+    table = new_table(doc, RESULT_GRID)
+    row = add_row(table, 567, cant_split=True)
+    label(row.cells[0], "等　　次")
+    value(row.cells[1], "{{ 等次 }}", align="center")
+    label(row.cells[2], "名　　次")
+    value(row.cells[3], "第 {{ 名次 }} 名（共 {{ 参评人数 }} 人）", align="center")
+    label(row.cells[4], "五　　星")
+    value(row.cells[5], "{{ 五星 }}", align="center")
+
+
+def _appendix(doc: DocxDocument) -> None:
+    heading = new_paragraph(doc, align="center", after=60)
+    add_run(heading, "")
+    heading.runs[-1].add_break(WD_BREAK.PAGE)
+    add_run(heading, "附：积分记录明细", "label", SAN)
+    line = new_paragraph(doc, align="center", after=120)
+    add_text(line, "{{ 代表.姓名 }}　{{ 年度 }}　共 {{ 明细|length }} 条", "kai", XIAO_SI)
+    table = new_table(doc, DETAIL_GRID, margins=(30, 57))
+    heads = add_row(table, 454, header=True, cant_split=True)
+    for cell, name in zip(heads.cells, ("序号", "日期", "积分项目", "类型", "内容", "出处")):
+        label(cell, name, WU)
+    value(add_row(table).cells[0], "{%tr for d in 明细 %}", WU)
+    row = add_row(table, 380, cant_split=True)
+    for index, field in enumerate(("序号", "日期", "项目", "类型", "内容", "出处")):
+        align = "left" if field in ("项目", "内容") else "center"
+        value(row.cells[index], f"{{{{ d.{field} }}}}", WU, align=align)
+    value(add_row(table).cells[0], "{%tr endfor %}", WU)
+    none = new_paragraph(doc, align="center", before=240)
+    add_text(none, "{% if not 明细 %}本年度没有计入积分的记录。{% endif %}", "body", XIAO_SI)
