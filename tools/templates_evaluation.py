@@ -32,6 +32,8 @@ from make_templates import (
     value,
 )
 
+ITEM_HEADS = ("序号", "考核项目", "计分标准", "次数", "得分", "说明")
+DETAIL_HEADS = ("序号", "日期", "积分项目", "类型", "内容", "出处")
 ITEM_GRID = (620, 2560, 2660, 700, 800, 1504)  # 序号 项目 计分标准 次数 得分 说明
 RESULT_GRID = (1150, 1250, 1150, 2900, 1150, 1244)
 DETAIL_GRID = (560, 1420, 1680, 970, 2830, 1384)  # 序号 日期 项目 类型 内容 出处
@@ -77,7 +79,7 @@ def annual_assessment() -> DocxDocument:
 def _items_table(doc: DocxDocument) -> None:
     table = new_table(doc, ITEM_GRID, margins=(40, 70))
     heads = add_row(table, 454, header=True, cant_split=True)
-    for cell, name in zip(heads.cells, ("序号", "考核项目", "计分标准", "次数", "得分", "说明")):
+    for cell, name in zip(heads.cells, ITEM_HEADS, strict=True):
         label(cell, name, XIAO_SI)
     value(add_row(table).cells[0], "{%tr for i in 项目 %}", WU)
     row = add_row(table, 420, cant_split=True)
@@ -94,7 +96,8 @@ def _items_table(doc: DocxDocument) -> None:
     total = span(row, 0, 3)
     label(
         total,
-        "{{ s.名称 }}{% if s.名称 == '总分' and 总分上限 != '' %}（上限 {{ 总分上限 }} 分）{% endif %}",
+        "{{ s.名称 }}"
+        "{% if s.名称 == '总分' and 总分上限 != '' %}（上限 {{ 总分上限 }} 分）{% endif %}",
     )
     value(row.cells[4], "{{ s.得分 }}", XIAO_SI, align="center")
     value(row.cells[5], "{{ s.说明 }}", WU, align="center")
@@ -121,7 +124,7 @@ def _appendix(doc: DocxDocument) -> None:
     add_text(line, "{{ 代表.姓名 }}　{{ 年度 }}　共 {{ 明细|length }} 条", "kai", XIAO_SI)
     table = new_table(doc, DETAIL_GRID, margins=(30, 57))
     heads = add_row(table, 454, header=True, cant_split=True)
-    for cell, name in zip(heads.cells, ("序号", "日期", "积分项目", "类型", "内容", "出处")):
+    for cell, name in zip(heads.cells, DETAIL_HEADS, strict=True):
         label(cell, name, WU)
     value(add_row(table).cells[0], "{%tr for d in 明细 %}", WU)
     row = add_row(table, 380, cant_split=True)
