@@ -2,21 +2,23 @@
 (per station, plus one for all stations), planned from the scores of `scoring.py`.
 
 The window a score covers: --quarter (1 January to the quarter's end), else --year, else the
---from/--to period, else every year the counted sheets have records in. Scores are computed once
-per window and dataset and shared by both forms and every format, so they cannot disagree.
+--from/--to period, else the latest year the counted sheets have records in. Scores are computed
+once per window and dataset and shared by both forms and every format, so they cannot disagree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from . import chinese
 from .derive import Document, PlanEnv, deputy_fields, fill_pattern, period_label, station_fields
 from .errors import UsageError
 from .forms import FormDef
-from .scoring import Scoreboard, Window, latest_year, record_years, score, star_cut
+from .rules import pick_rules
+from .scoring import Scoreboard, Window, latest_year, score, star_cut
 from .scoring_rules import ScoringRules, load_scoring, number
 from .validate import Dataset
 
@@ -43,8 +45,11 @@ def windows(data: Dataset, env: PlanEnv) -> list[Window]:
         start = period.start or dt.date(1900, 1, 1)
         end = period.end or dt.date(9999, 12, 31)
         return [Window(start, end, period_label(period, None))]
-    years = record_years(data, rules) or ({env.today.year} if data.roster.deputies else set())
-    return [Window.year(year) for year in sorted(years)]
+    if not data.roster.deputies:
+        return []
+    # The year-end forms are for one year: a stray record of last December must not make a
+    # second set of sheets for every deputy. --year picks another.
+    return [Window.year(latest_year(data, rules, env.today))]
 
 
 def scoreboard(data: Dataset, env: PlanEnv, window: Window) -> Scoreboard:
@@ -240,3 +245,88 @@ def _board_document(
     parts = fill_pattern(form.filename, {"联络站": station, "期间": board.window.label})
     sources = [("代表名册", e.deputy.row, "") for e in entries]
     return Document(form, parts, context, sources)
+
+
+# --- liaison score ------------------------------------------------------------------------
+
+
+def score_workbook(
+    path: Path | None,
+    rule_paths: tuple[Path, ...] = (),
+    *,
+    year: int | None = None,
+    quarter: int | None = None,
+    today: dt.date | None = None,
+) -> tuple[Dataset, Scoreboard]:
+    """Read, validate and score one window (default: the latest year with records)."""
+    from .build import check
+
+    reception_path, scoring_path = pick_rules(rule_paths)
+    rules = load_scoring(scoring_path)  # a bad rules file fails before the workbook is read
+    data = check(path, reception_path, pdf=False)
+    today = today or dt.date.today()
+    year = year or latest_year(data, rules, today)
+    window = Window.quarter(year, quarter) if quarter else Window.year(year)
+    return data, score(data, rules, window)
+
+
+def score_json(board: Scoreboard) -> dict[str, Any]:
+    return {
+        "年度": board.window.label,
+        "起止": [board.window.start.isoformat(), board.window.end.isoformat()],
+        "规则文件": board.rules.source,
+        "代表": [
+            {
+                "名次": s.rank,
+                "站内名次": s.station_rank,
+                "姓名": s.deputy.display,
+                "联络站": s.deputy.station,
+                "代表层级": s.deputy.level,
+                "合计": _num(s.subtotal),
+                "总分": _num(s.total),
+                "等次": s.grade,
+                "五星": s.star,
+                "项目": [
+                    {
+                        "项目": i.item.name,
+                        "次数": i.count,
+                        "原始得分": _num(i.raw),
+                        "得分": _num(i.points),
+                    }
+                    for i in s.items
+                ],
+            }
+            for s in board.scores
+        ],
+    }
+
+
+def score_table(board: Scoreboard) -> list[str]:
+    """The ranking as aligned text lines (CJK characters are two columns wide)."""
+    head = ("名次", "姓名", "联络站", "总分", "等次", "五星", "站内名次")
+    rows = [
+        (
+            str(s.rank),
+            s.deputy.display,
+            s.deputy.station,
+            number(s.total),
+            s.grade,
+            "★" if s.star else "-",
+            str(s.station_rank),
+        )
+        for s in board.scores
+    ]
+    widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = [
+        f"{board.window.label}履职积分（规则：{Path(board.rules.source).name}；"
+        f"共 {len(rows)} 名代表，五星 {board.star_count} 名）"
+    ]
+    for row in [head, *rows]:
+        lines.append(
+            "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
+    return lines
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

@@ -139,6 +139,8 @@ def _texts(f: _File, node: yaml.Node | None, value: Any, label: str) -> tuple[st
 def _item(f: _File, raw: Any, node: yaml.Node, label: str, deduction: bool) -> Item:
     if not isinstance(raw, dict):
         raise f.fail(node, f"{label}应写“名称”“来源”“每次”等")
+    if isinstance(raw.get("名称"), str) and raw["名称"].strip():
+        label = f"{label}（{raw['名称'].strip()}）"
     for key in raw:
         if key not in ITEM_KEYS:
             raise f.fail(
@@ -156,7 +158,6 @@ def _item(f: _File, raw: Any, node: yaml.Node, label: str, deduction: bool) -> I
     name = raw["名称"]
     if not isinstance(name, str) or not name.strip():
         raise f.fail(at("名称"), f"{label}“名称”不能为空")
-    label = f"{label}（{name.strip()}）"
     source = raw["来源"]
     if source not in SOURCES:
         raise f.fail(at("来源"), f"{label}“来源”：“{source}”不支持", f"可用：{'、'.join(SOURCES)}")
