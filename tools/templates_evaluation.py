@@ -11,7 +11,6 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
 from make_templates import (
     DATE_BLANK,
-    FORM_GRID,
     PORTRAIT_WIDTH,
     SAN,
     SI,
@@ -34,10 +33,11 @@ from make_templates import (
 
 ITEM_HEADS = ("序号", "考核项目", "计分标准", "次数", "得分", "说明")
 DETAIL_HEADS = ("序号", "日期", "积分项目", "类型", "内容", "出处")
+PERSON_GRID = (1950, 2472, 1950, 2472)  # 工作单位及职务 fits its label cell
 ITEM_GRID = (620, 2560, 2660, 700, 800, 1504)  # 序号 项目 计分标准 次数 得分 说明
 RESULT_GRID = (1150, 1250, 1150, 2900, 1150, 1244)
 DETAIL_GRID = (560, 1420, 1680, 970, 2830, 1384)  # 序号 日期 项目 类型 内容 出处
-assert sum(ITEM_GRID) == sum(RESULT_GRID) == sum(DETAIL_GRID) == PORTRAIT_WIDTH
+assert sum(PERSON_GRID) == sum(ITEM_GRID) == sum(RESULT_GRID) == sum(DETAIL_GRID) == PORTRAIT_WIDTH
 
 
 def annual_assessment() -> DocxDocument:
@@ -49,7 +49,7 @@ def annual_assessment() -> DocxDocument:
     station = new_paragraph(doc, after=60)
     add_run(station, "联络站：", "label")
     add_text(station, "{{ 代表.所属联络站 }}")
-    person = new_table(doc, FORM_GRID)
+    person = new_table(doc, PERSON_GRID)
     form_rows(
         person,
         [
@@ -80,26 +80,27 @@ def _items_table(doc: DocxDocument) -> None:
     table = new_table(doc, ITEM_GRID, margins=(40, 70))
     heads = add_row(table, 454, header=True, cant_split=True)
     for cell, name in zip(heads.cells, ITEM_HEADS, strict=True):
-        label(cell, name, XIAO_SI)
+        label(cell, name, WU)
     value(add_row(table).cells[0], "{%tr for i in 项目 %}", WU)
-    row = add_row(table, 420, cant_split=True)
-    value(row.cells[0], "{{ i.序号 }}", XIAO_SI, align="center")
-    name = value(row.cells[1], "{{ i.名称 }}", XIAO_SI)
-    add_text(name, "{% if i.类别 == '扣分' %}（扣分）{% endif %}", "kai", XIAO_SI)
-    value(row.cells[2], "{{ i.计分标准 }}", XIAO_SI)
-    value(row.cells[3], "{{ i.次数 }}", XIAO_SI, align="center")
-    value(row.cells[4], "{{ i.得分 }}", XIAO_SI, align="center")
-    value(row.cells[5], "{{ i.说明 }}", XIAO_SI, align="center")
+    row = add_row(table, 360, cant_split=True)
+    value(row.cells[0], "{{ i.序号 }}", WU, align="center")
+    name = value(row.cells[1], "{{ i.名称 }}", WU)
+    add_text(name, "{% if i.类别 == '扣分' %}（扣分）{% endif %}", "kai", WU)
+    value(row.cells[2], "{{ i.计分标准 }}", WU)
+    value(row.cells[3], "{{ i.次数 }}", WU, align="center")
+    value(row.cells[4], "{{ i.得分 }}", WU, align="center")
+    value(row.cells[5], "{{ i.说明 }}", WU, align="center")
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
     value(add_row(table).cells[0], "{%tr for s in 汇总 %}", WU)
-    row = add_row(table, 420, cant_split=True)
+    row = add_row(table, 360, cant_split=True)
     total = span(row, 0, 3)
     label(
         total,
         "{{ s.名称 }}"
         "{% if s.名称 == '总分' and 总分上限 != '' %}（上限 {{ 总分上限 }} 分）{% endif %}",
+        WU,
     )
-    value(row.cells[4], "{{ s.得分 }}", XIAO_SI, align="center")
+    value(row.cells[4], "{{ s.得分 }}", WU, align="center")
     value(row.cells[5], "{{ s.说明 }}", WU, align="center")
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
 
@@ -107,11 +108,11 @@ def _items_table(doc: DocxDocument) -> None:
 def _result_table(doc: DocxDocument) -> None:
     table = new_table(doc, RESULT_GRID)
     row = add_row(table, 567, cant_split=True)
-    label(row.cells[0], "等　　次")
+    label(row.cells[0], "等次")
     value(row.cells[1], "{{ 等次 }}", align="center")
-    label(row.cells[2], "名　　次")
+    label(row.cells[2], "名次")
     value(row.cells[3], "第 {{ 名次 }} 名（共 {{ 参评人数 }} 人）", align="center")
-    label(row.cells[4], "五　　星")
+    label(row.cells[4], "五星")
     value(row.cells[5], "{{ 五星 }}", align="center")
 
 
