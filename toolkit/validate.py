@@ -183,6 +183,12 @@ def validate(book: Workbook, rules: Rules) -> Dataset:
             continue
         _validate_sheet(book.sheets[spec.name], data, rules)
     _check_unique(data, "接待登记", "登记编号", lambda v: v.upper())
+    from .meetings_checks import check_meetings  # here: it builds on this module's records
+
+    check_meetings(data)
+    from .duty_checks import check_duty
+
+    check_duty(data)
     book.close()
     return data
 

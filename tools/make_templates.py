@@ -806,8 +806,9 @@ def _family_builders() -> dict[str, Callable[[], DocxDocument]]:
     """The builders kept in the families' own modules (tools/templates_*.py). Imported here,
     at run time, because they import this module's helpers."""
     from templates_evaluation import annual_assessment
+    from templates_meetings import BUILDERS as MEETINGS
 
-    return {"annual_assessment": annual_assessment}
+    return {"annual_assessment": annual_assessment, **MEETINGS}
 
 
 def main(argv: list[str]) -> int:
