@@ -331,6 +331,20 @@ def score(
     help="积分公示按季度：从 1 月 1 日到该季度末的累计积分（年份取 --year 或最近有记录的年份）。",
 )
 @click.option(
+    "--copies",
+    type=click.IntRange(1, 1000),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="票决票、测评表每次会议（或每位代表）印 N 份，放在同一个文件里。",
+)
+@click.option(
+    "--combined",
+    is_flag=True,
+    help="另为每次会议生成一个汇编文件（PDF 和 Word）：通知、议程、签到表等依次排列，"
+    "各自另起一页。",
+)
+@click.option(
     "--forms-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="本地表单文件夹：其中的表单优先于自带表单（也可用环境变量 LIAISON_FORMS_DIR "
@@ -357,6 +371,8 @@ def build(
     rules: tuple[Path, ...],
     year: int | None,
     quarter: int | None,
+    copies: int,
+    combined: bool,
     forms_dir: Path | None,
     pdf_from: str,
 ) -> None:
@@ -387,6 +403,8 @@ def build(
         pdf_from=pdf_from,
         year=year,
         quarter=quarter,
+        copies=copies,
+        combined=combined,
     )
     wants_pdf = not formats or any("pdf" in f.lower() for f in formats)
     if wants_pdf and not subsetting_fast():
