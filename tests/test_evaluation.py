@@ -371,3 +371,35 @@ def test_docx_template_has_no_split_tags():
     with zipfile.ZipFile(FORMS_DIR / "annual_assessment" / "template.docx") as archive:
         xml = archive.read("word/document.xml").decode()
     assert "{%tr for i in 项目 %}" in xml and "{%tr for d in 明细 %}" in xml
+
+
+def test_score_command_refuses_an_incomplete_count_unless_keep_going(tmp_path, rules_file):
+    bad = [*ACTIVITIES, [dt.date(2024, 9, 1), "调研", "调研垃圾分类", "王玮", ""]]
+    book = _book(tmp_path, bad)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["score", str(book), "--rules", str(rules_file)])
+    assert result.exit_code == 1
+    assert "履职活动!D8 参加代表：“王玮” 不在代表名册中" in result.stderr
+    assert "未计分" in result.stderr and result.stdout == ""
+    result = runner.invoke(cli, ["score", str(book), "--rules", str(rules_file), "--keep-going"])
+    assert result.exit_code == 1  # the table is printed, but the count is still incomplete
+    assert "王伟" in result.stdout and "拒绝：1 行" in result.stderr
+
+
+def test_year_and_quarter_do_not_mix_with_from_and_to(tmp_path, rules_file):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            str(_book(tmp_path)),
+            "--year",
+            "2024",
+            "--from",
+            "2024-1-1",
+            "--out",
+            str(tmp_path / "x"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--year/--quarter 与 --from/--to 不能同时使用" in result.output
+    assert not (tmp_path / "x").exists()
