@@ -339,6 +339,12 @@ def score(
     help="票决票、测评表每次会议（或每位代表）印 N 份，放在同一个文件里。",
 )
 @click.option(
+    "--texts",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="文件夹",
+    help="述职报告中代表本人的文字：每位代表一个 Markdown 文件（姓名.md 或 姓名_年份.md）。",
+)
+@click.option(
     "--combined",
     is_flag=True,
     help="另为每次会议生成一个汇编文件（PDF 和 Word）：通知、议程、签到表等依次排列，"
@@ -372,6 +378,7 @@ def build(
     year: int | None,
     quarter: int | None,
     copies: int,
+    texts: Path | None,
     combined: bool,
     forms_dir: Path | None,
     pdf_from: str,
@@ -404,6 +411,7 @@ def build(
         year=year,
         quarter=quarter,
         copies=copies,
+        texts=texts,
         combined=combined,
     )
     wants_pdf = not formats or any("pdf" in f.lower() for f in formats)

@@ -806,9 +806,10 @@ def _family_builders() -> dict[str, Callable[[], DocxDocument]]:
     """The builders kept in the families' own modules (tools/templates_*.py). Imported here,
     at run time, because they import this module's helpers."""
     from templates_evaluation import annual_assessment
+    from templates_duty import BUILDERS as DUTY
     from templates_meetings import BUILDERS as MEETINGS
 
-    return {"annual_assessment": annual_assessment, **MEETINGS}
+    return {"annual_assessment": annual_assessment, **MEETINGS, **DUTY}
 
 
 def main(argv: list[str]) -> int:
