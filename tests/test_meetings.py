@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from conftest import DEPUTIES, STATION, STATION2, STATIONS, write_workbook
 from toolkit.build import BuildOptions, build, check
 from toolkit.cli import cli
-from toolkit.meetings import agenda_items, passes
+from toolkit.meetings import agenda_items, balanced, passes
 from toolkit.meetings_checks import attendees
 
 MEETING_FORMS = (
@@ -347,7 +347,8 @@ def test_meeting_notice_official_layout(built: Path) -> None:
     texts = [p.text for p in doc.paragraphs if p.text.strip()]
     assert texts[0] == "关于召开加装电梯的代表议事会的通知"
     assert texts[1] == "三元社区人大代表联络站各位代表："
-    assert "一、会议时间" in texts and "四、会议议程" in texts and "五、有关要求" in texts
+    assert "一、会议时间：2024年5月16日（星期四）上午9:30" in texts
+    assert "四、会议议程" in texts and "五、有关要求" in texts
     assert "（二）代表发言讨论" in texts
     assert texts[-2:] == ["三元街道人大工委", "2024年5月11日"]
     section = doc.sections[0]
@@ -585,3 +586,46 @@ def test_cli_build_with_copies_and_combined(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert len(PdfReader(str(one(out, "民生实事项目票决票", "HY-04", ".pdf"))).pages) == 3
     assert len(files(out, "会议文书汇编", ".pdf")) == 7
+
+
+# ── the blank workbook and the bundled sample ───────────────────────────────────────────────
+
+
+def test_blank_workbook_has_every_meeting_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "空白.xlsx"
+    result = CliRunner().invoke(cli, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(path)
+    expected = {
+        "会议": HEADER,
+        "票决项目": ITEMS[0],
+        "票决结果": RESULTS[0],
+        "满意度测评": RATINGS[0],
+    }
+    for sheet, header in expected.items():
+        found = [c.value for c in book[sheet][1] if c.value]
+        assert [h.lstrip("*") for h in found] == header, sheet
+
+
+def test_bundled_sample_makes_meeting_documents(tmp_path: Path) -> None:
+    result = build(
+        BuildOptions(
+            out=tmp_path / "out",
+            only=("sign_in", "vote_tally", "satisfaction_tally"),
+            formats=("xlsx",),
+        )
+    )
+    assert result.exit_code == 0
+    written = {title: n for (title, _), n in result.written.items()}
+    meetings = result.data.read["会议"]
+    assert written == {"签到表": meetings, "民生实事项目票决计票结果": 2, "满意度测评结果": 9}
+
+
+def test_long_titles_break_into_balanced_lines() -> None:
+    assert balanced("关于召开加装电梯的代表议事会的通知") == "关于召开加装电梯的代表议事会的通知"
+    assert balanced("关于召开背街小巷环境整治的代表议事会的通知").split("\n") == [
+        "关于召开背街小巷环境整治的",
+        "代表议事会的通知",
+    ]
+    lines = balanced("关于开展区人力资源和社会保障局进站听取代表和群众意见活动的通知").split("\n")
+    assert [len(line) for line in lines] == [16, 15]

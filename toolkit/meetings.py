@@ -96,7 +96,7 @@ def notice_extras(context: dict[str, Any], meeting: Record) -> None:
         {"姓名": p["姓名"], "代表层级": p["代表层级"]} for p in context["参会代表"]
     ]
     context["成文日期"] = chinese.cn_date(meeting["通知日期"])
-    context["通知标题"] = notice_title(meeting)
+    context["通知标题"] = balanced(notice_title(meeting))
     context["动词"] = _VERBS.get(meeting["会议类型"], "召开")
     context["会议地点"] = meeting["地点"] or "另行通知"
     context["主送"] = f"{meeting['联络站']}各位代表" if meeting["联络站"] else "各位代表"
@@ -105,6 +105,22 @@ def notice_extras(context: dict[str, Any], meeting: Record) -> None:
 
 
 _VERBS = {"学习培训会": "举办", "政府部门进站": "开展"}
+TITLE_CHARS = 20  # 2号 characters on a 156 mm line
+
+
+def balanced(title: str) -> str:
+    """A title too long for one line, broken into lines of nearly equal length (GB/T 9704
+    wants multi-line titles balanced, not a last line of one character)."""
+    lines = -(-len(title) // TITLE_CHARS)
+    if lines <= 1:
+        return title
+    size = -(-len(title) // lines)
+    if lines == 2:  # break after a 的 near the middle rather than inside a word
+        fits = range(max(size - 3, len(title) - TITLE_CHARS), min(size + 3, TITLE_CHARS + 1))
+        near = [p for p in fits if title[p - 1] == "的"]
+        if near:
+            size = min(near, key=lambda p: abs(p - size))
+    return "\n".join(title[i : i + size] for i in range(0, len(title), size))
 
 
 def notice_title(meeting: Record) -> str:

@@ -126,7 +126,7 @@ def sign_in() -> DocxDocument:
     ):
         label(cell, name)
     value(add_row(table).cells[0], "{%tr for r in 签到 %}")
-    row = add_row(table, 624, cant_split=True)
+    row = add_row(table, 539, cant_split=True)
     value(row.cells[0], "{{ r.序号 }}", align="center")
     value(row.cells[1], "{{ r.姓名 }}", align="center")
     value(row.cells[2], "{{ r.代表层级 }}", 10.5, align="center")
@@ -336,12 +336,14 @@ def meeting_notice() -> DocxDocument:
         "经研究，定于{{ 会议时间 }}在{{ 会议地点 }}{{ 动词 }}{{ 会议名称 }}。"
         "现将有关事项通知如下：",
     )
-    official_heading(doc, "一、会议时间")
-    official_paragraph(doc, "{{ 会议时间 }}")
-    official_heading(doc, "二、会议地点")
-    official_paragraph(doc, "{{ 会议地点 }}")
-    official_heading(doc, "三、参会人员")
-    official_paragraph(doc, "{{ 参会范围 }}")
+    for heading, field in (
+        ("一、会议时间：", "{{ 会议时间 }}"),
+        ("二、会议地点：", "{{ 会议地点 }}"),
+        ("三、参会人员：", "{{ 参会范围 }}"),
+    ):
+        par = official_paragraph(doc, "")
+        add_text(par, heading, "label", SAN)  # a run-in heading: 黑体, then the text
+        add_text(par, field, "body", SAN)
     _tag(doc, "{%p if 议程项 %}")
     official_heading(doc, "四、会议议程")
     _tag(doc, "{%p for item in 议程项 %}")
