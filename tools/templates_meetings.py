@@ -23,6 +23,7 @@ from make_templates import (
     SAN,
     SI,
     WU,
+    XIAO_SI,
     add_row,
     add_run,
     add_text,
@@ -47,7 +48,7 @@ from official_docx import (
     official_title,
 )
 
-SIGN_GRID = (600, 1700, 2000, 2644, 1900)  # 序号 姓名 代表层级 工作单位及职务 签名
+SIGN_GRID = (680, 1700, 1900, 2664, 1900)  # 序号 姓名 代表层级 工作单位及职务 签名
 BALLOT_GRID = (640, 2505, 2800, 966, 967, 966)  # 序号 项目名称 主要内容 赞成 反对 弃权
 TALLY_GRID = (600, 2844, 900, 900, 900, 900, 900, 900)  # 序号 项目 发出 收回 赞成 反对 弃权 结果
 RATING_GRID = (4344, 1500, 1500, 1500)  # 测评内容 满意 基本满意 不满意
@@ -124,7 +125,7 @@ def sign_in() -> DocxDocument:
     for cell, name in zip(
         heads.cells, ("序号", "姓名", "代表层级", "工作单位及职务", "签名"), strict=True
     ):
-        label(cell, name)
+        label(cell, name, WU if name == "序号" else XIAO_SI)
     value(add_row(table).cells[0], "{%tr for r in 签到 %}")
     row = add_row(table, 539, cant_split=True)
     value(row.cells[0], "{{ r.序号 }}", align="center")
@@ -191,7 +192,7 @@ def vote_ballot() -> DocxDocument:
     for cell, name in zip(
         heads.cells, ("序号", "项目名称", "主要内容", "赞成", "反对", "弃权"), strict=True
     ):
-        label(cell, name)
+        label(cell, name, WU if name == "序号" else XIAO_SI)
     value(add_row(table).cells[0], "{%tr for p in 项目 %}")
     row = add_row(table, 850, cant_split=True)
     value(row.cells[0], "{{ p.序号 }}", align="center")
