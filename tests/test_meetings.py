@@ -629,3 +629,19 @@ def test_long_titles_break_into_balanced_lines() -> None:
     ]
     lines = balanced("关于开展区人力资源和社会保障局进站听取代表和群众意见活动的通知").split("\n")
     assert [len(line) for line in lines] == [16, 15]
+
+
+def test_a_vote_without_entitled_deputies_is_rejected(tmp_path: Path) -> None:
+    rows = [
+        HEADER,
+        meeting("票决会", "民生实事票决会", dt.date(2024, 5, 18), "HY-04", people="全体市人大代表"),
+    ]
+    rows[1][4] = "三元社区人大代表联络站"
+    roster = [DEPUTIES[0], *(r for r in DEPUTIES[1:] if r[2] != "市")]
+    book = sheets(会议=rows, 代表名册=roster, 满意度测评=RATINGS[:1])
+    data = check(write_workbook(tmp_path / "a.xlsx", book), pdf=False)
+    assert [str(p) for p in data.errors] == [
+        f"票决结果!A{n} 会议编号：会议“HY-04”（会议第2行）的应到人数为空，参会人员中也没有代表，"
+        "无法判断是否超过半数（请在会议表填写应到人数（有表决权的代表人数））"
+        for n in (2, 3)
+    ]

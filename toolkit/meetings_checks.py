@@ -261,7 +261,15 @@ def _check_results(
             continue
         seen[key] = result
         _check_counts(result, ("赞成", "反对", "弃权"), rejects)
-        entitled = meeting["应到人数"]
+        entitled = meeting["应到人数"] or len(attendees(data, meeting).deputies)
+        if not entitled:
+            rejects.add(
+                result,
+                "会议编号",
+                f"会议“{result['会议编号']}”（会议第{meeting.row}行）的应到人数为空，"
+                "参会人员中也没有代表，无法判断是否超过半数",
+                "请在会议表填写应到人数（有表决权的代表人数）",
+            )
         if entitled and result["发出票数"] and result["发出票数"] > entitled:
             rejects.add(
                 result,
