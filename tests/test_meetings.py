@@ -645,3 +645,17 @@ def test_a_vote_without_entitled_deputies_is_rejected(tmp_path: Path) -> None:
         "无法判断是否超过半数（请在会议表填写应到人数（有表决权的代表人数））"
         for n in (2, 3)
     ]
+
+
+def test_long_sign_in_repeats_its_header_on_every_page(tmp_path: Path) -> None:
+    names = [f"{surname}{given}" for surname in "赵钱孙李周吴郑王冯陈" for given in "华明芳"]
+    roster = [DEPUTIES[0], *([n, f"X-{i}", "县", STATION] for i, n in enumerate(names))]
+    book = sheets(代表名册=roster, 会议=[MEETINGS[0], MEETINGS[3]])
+    book.update(票决项目=ITEMS[:1], 票决结果=RESULTS[:1], 满意度测评=RATINGS[:1])
+    result = run(tmp_path, book, only=("sign_in",), formats=("pdf", "xlsx"))
+    assert result.exit_code == 0, [str(p) for p in result.data.problems]
+    pages = [flat(p) for p in pdf_pages(one(tmp_path / "out", "签到表", "HY-03", ".pdf"))]
+    assert len(pages) == 2
+    for page in pages:
+        assert "序号姓名代表层级工作单位及职务签名" in page
+    assert names[-1] in pages[1] and "应到30人" in pages[1]
