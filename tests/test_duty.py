@@ -485,3 +485,26 @@ def test_bundled_sample_produces_the_duty_documents(tmp_path: Path) -> None:
     grades = [row[-1].value for row in tally.iter_rows(min_row=4) if row[1].value]
     assert grades and set(grades) <= {"称职", "基本称职", "不称职", "未录入"}
     assert re.search(r"\d+\.\d\d%", str([c.value for c in tally[4]]))
+
+
+def test_rules_option_carries_the_grade_thresholds(tmp_path: Path) -> None:
+    own = tmp_path / "本区述职规则.yaml"
+    own.write_text("述职评议等次:\n  - {名称: 称职, 不低于: 85}\n  - {名称: 不称职}\n", "utf-8")
+    result = build(
+        BuildOptions(
+            workbook=_book(tmp_path),
+            out=tmp_path / "out",
+            only=("duty_tally",),
+            formats=("xlsx",),
+            rules=(own,),
+            jobs=1,
+            year=2024,
+        )
+    )
+    assert result.exit_code == 0
+    ws = openpyxl.load_workbook(
+        tmp_path / "out" / "述职评议测评结果" / "述职评议测评结果_2024年.xlsx"
+    ).active
+    grades = {r[1].value: r[-1].value for r in ws.iter_rows(min_row=4) if r[1].value}
+    assert "称职≥85%" in ws["A2"].value
+    assert set(grades.values()) == {"不称职"}  # 80% is no longer enough

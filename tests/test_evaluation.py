@@ -403,3 +403,20 @@ def test_year_and_quarter_do_not_mix_with_from_and_to(tmp_path, rules_file):
     assert result.exit_code == 2
     assert "--year/--quarter 与 --from/--to 不能同时使用" in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_one_rules_option_takes_each_kind_of_rules_file(tmp_path, rules_file):
+    from toolkit.rules import pick_rules
+
+    duty = tmp_path / "述职.yaml"
+    duty.write_text("述职评议等次:\n  - {名称: 称职, 不低于: 90}\n  - {名称: 不称职}\n", "utf-8")
+    both = tmp_path / "合并.yaml"
+    both.write_text(RULES + "处理方式:\n  - {名称: 当场答复, 交办: false}\n", "utf-8")
+    assert pick_rules([rules_file, duty]) == {"scoring": rules_file, "duty": duty}
+    assert pick_rules([both]) == {"scoring": both, "reception": both}
+    result = _build(tmp_path, rules_file, out="merged")
+    assert result.exit_code == 0
+    options = BuildOptions(
+        workbook=_book(tmp_path), out=tmp_path / "o", rules=(both, duty), only=("score_board",)
+    )
+    assert build(options).exit_code == 0

@@ -144,11 +144,15 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
 
         if soffice_path() is None:
             raise UsageError("--pdf-from docx 需要 LibreOffice，本机未安装", hint=INSTALL_HINT)
-    reception_rules, scoring_path = pick_rules(_paths(options.rules))
-    rules = load_rules(reception_rules)
+    picked = pick_rules(_paths(options.rules))
+    rules = load_rules(picked.get("reception"))
     scoring = None
-    if scoring_path or any(f.per in SCORED for f in chosen):
-        scoring = load_scoring(scoring_path)  # before reading: a bad rules file fails fast
+    if "scoring" in picked or any(f.per in SCORED for f in chosen):
+        scoring = load_scoring(picked.get("scoring"))  # before reading: a bad file fails fast
+    if "duty" in picked:
+        from .duty_rules import load_duty_rules
+
+        load_duty_rules(picked["duty"])  # checked before reading, like the others
     _year_period(options, None)  # a usage error before the workbook is read
     data = validate(read_workbook(workbook), rules)
     year = options.year
@@ -171,6 +175,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         period,
         options.today or dt.date.today(),
         scoring=scoring,
+        duty_rules=picked.get("duty"),
         year=year,
         quarter=options.quarter,
         copies=options.copies,

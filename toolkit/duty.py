@@ -378,7 +378,7 @@ _DUTY_RULES: dict[str, DutyRules] = {}
 
 def duty_rules(env: PlanEnv) -> DutyRules:
     """The grade thresholds: a --rules file holding 述职评议等次, else forms/rules/duty.yaml."""
-    path = getattr(env, "duty_rules", None)
+    path = env.duty_rules
     key = str(path or "")
     if key not in _DUTY_RULES:
         _DUTY_RULES[key] = load_duty_rules(path)

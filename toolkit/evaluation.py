@@ -261,9 +261,9 @@ def score_workbook(
     """Read, validate and score one window (default: the latest year with records)."""
     from .build import check
 
-    reception_path, scoring_path = pick_rules(rule_paths)
-    rules = load_scoring(scoring_path)  # a bad rules file fails before the workbook is read
-    data = check(path, reception_path, pdf=False)
+    picked = pick_rules(rule_paths)
+    rules = load_scoring(picked.get("scoring"))  # a bad rules file fails before reading
+    data = check(path, picked.get("reception"), pdf=False)
     today = today or dt.date.today()
     year = year or latest_year(data, rules, today)
     window = Window.quarter(year, quarter) if quarter else Window.year(year)

@@ -17,6 +17,7 @@ from .paths import FORMS_DIR
 
 DEFAULT_RULES = FORMS_DIR / "rules" / "reception.yaml"
 RECEPTION_KEYS = ("处理方式",)
+DUTY_KEYS = ("述职评议等次",)  # toolkit/duty_rules.py
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,12 @@ def load_rules(path: Path | None = None) -> Rules:
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise ToolkitError("规则文件应为“键: 值”的形式", where=path.name)
     keys = {k.value: v for k, v in node.value}
-    from .scoring_rules import TOP_KEYS  # one file may hold both kinds of rules
-
     for key in data:
-        if key not in RECEPTION_KEYS and key not in TOP_KEYS:
+        if key not in all_rule_keys():  # one file may hold several kinds of rules
             raise ToolkitError(
                 f"未知的键“{key}”",
                 where=f"{path.name} {_line_of(_key_node(node, key))}",
-                hint=f"可用的键：{'、'.join(RECEPTION_KEYS + TOP_KEYS)}",
+                hint=f"可用的键：{'、'.join(all_rule_keys())}",
             )
     if "处理方式" not in data and path != DEFAULT_RULES:
         return load_rules(DEFAULT_RULES)  # a scoring-only file: receptions keep the defaults
@@ -95,32 +94,33 @@ def _key_node(node: yaml.MappingNode, key: str) -> yaml.Node | None:
     return None
 
 
-def rule_kinds(path: Path) -> set[str]:
-    """Which rules a file holds: "reception", "scoring" or both (by its top-level keys)."""
+def rule_keys() -> dict[str, tuple[str, ...]]:
+    """The top-level keys of each kind of rules file."""
     from .scoring_rules import TOP_KEYS
 
+    return {"reception": RECEPTION_KEYS, "scoring": TOP_KEYS, "duty": DUTY_KEYS}
+
+
+def all_rule_keys() -> tuple[str, ...]:
+    return tuple(k for keys in rule_keys().values() for k in keys)
+
+
+def rule_kinds(path: Path) -> set[str]:
+    """Which rules a file holds: reception, scoring, duty, or several (by its top-level keys)."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return {"reception"}  # let load_rules give the exact message
     if not isinstance(data, dict):
         return {"reception"}
-    kinds = set()
-    if any(k in data for k in RECEPTION_KEYS):
-        kinds.add("reception")
-    if any(k in data for k in TOP_KEYS):
-        kinds.add("scoring")
+    kinds = {kind for kind, keys in rule_keys().items() if any(k in data for k in keys)}
     return kinds or {"reception"}
 
 
-def pick_rules(paths: tuple[Path, ...] | list[Path]) -> tuple[Path | None, Path | None]:
-    """The reception and the scoring rules file among those given with --rules (repeatable)."""
-    reception: Path | None = None
-    scoring: Path | None = None
+def pick_rules(paths: tuple[Path, ...] | list[Path]) -> dict[str, Path]:
+    """Kind → the file to use, among those given with --rules (repeatable; the last wins)."""
+    chosen: dict[str, Path] = {}
     for path in paths:
-        kinds = rule_kinds(path)
-        if "reception" in kinds:
-            reception = path
-        if "scoring" in kinds:
-            scoring = path
-    return reception, scoring
+        for kind in rule_kinds(path):
+            chosen[kind] = path
+    return chosen

@@ -244,10 +244,10 @@ def load_scoring(path: Path | None = None) -> ScoringRules:
     data, root = f.data, f.node
     if not isinstance(data, dict):
         raise f.fail(root, "规则文件应为“键: 值”的形式")
-    from .rules import RECEPTION_KEYS
+    from .rules import all_rule_keys
 
     for key in data:
-        if key not in TOP_KEYS and key not in RECEPTION_KEYS:
+        if key not in all_rule_keys():
             raise f.fail(
                 _key_node(root, key), f"未知的键“{key}”", f"可用的键：{'、'.join(TOP_KEYS)}"
             )
