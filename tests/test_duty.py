@@ -205,13 +205,15 @@ def test_report_docx_layout(built: tuple[Path, object]) -> None:
     )  # fmt: skip
     width, height = 11906 - left - right, 16838 - top - bottom
     assert round(width / 56.7) == 156 and round(height / 56.7) == 225
-    assert grid.get(f"{W}type") == "linesAndChars"
+    # A line grid only: a character grid spreads 16pt text in LibreOffice (see official_docx).
+    assert grid.get(f"{W}type") == "lines" and grid.get(f"{W}charSpace") is None
     pitch = int(grid.get(f"{W}linePitch"))
     assert height // pitch == 22
-    cell = 16 + int(grid.get(f"{W}charSpace")) / 4096  # points, relative to Normal's 16pt
-    assert int(width / 20 / cell) == 28
 
     styles = _part(path, "word/styles.xml")
+    normal = styles.find(f"{W}style[@{W}styleId='OfficialBody']/{W}rPr")
+    cell = 16 + int(normal.find(f"{W}spacing").get(f"{W}val")) / 20  # condensed 16pt characters
+    assert int(width / 20 / cell) == 28
 
     def style(sid: str) -> tuple[str, str]:
         node = styles.find(f"{W}style[@{W}styleId='{sid}']")

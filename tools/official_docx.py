@@ -21,10 +21,11 @@ adding up to ``OFFICIAL_WIDTH``.
 What a document made here has (tests/test_duty.py measures it on the rendered file):
 - A4, margins top 37 mm, right 26 mm, bottom 35 mm, left 28 mm (twips 2098, 1474, 1984, 1588):
   a text block of 156 × 225 mm (8844 × 12756 twips).
-- ``w:docGrid type="linesAndChars"``: 22 lines a page (linePitch 579 twips = 28.95pt, and
-  22 × 579 ≤ 12756 < 23 × 579) and 28 characters a line (charSpace −849: each character cell
-  16pt − 849/4096 pt = 15.793pt, and 28 cells fit the 442.2pt line). The grid's character pitch is
-  relative to the Normal style's size, so Normal is 3号 (16pt) here.
+- ``w:docGrid type="lines"``: 22 lines a page (linePitch 579 twips = 28.95pt, and
+  22 × 579 ≤ 12756 < 23 × 579); 28 characters a line by condensing the 16pt styles by 0.25pt
+  (28 × 15.75 = 441pt ≤ 442.2pt), as the CSS does. Not a character grid: with a negative
+  charSpace Word squeezes 16pt characters into 15.8pt cells, but LibreOffice gives each two
+  cells and spreads the text over twice the width.
 - Styles naming fonts by role in w:eastAsia: Normal and 公文正文 (OfficialBody, indented 2
   characters) 仿宋_GB2312 3号, Title 方正小标宋简体 2号, heading 1 黑体 3号 (“一、”), heading 2
   楷体_GB2312 3号 (“（一）”), heading 3 仿宋_GB2312 3号 (“1.”); body lines at exactly 28.95pt,
@@ -65,8 +66,11 @@ OFFICIAL_WIDTH = A4_SHORT - OFFICIAL_MARGINS[1] - OFFICIAL_MARGINS[3]  # 8844 = 
 OFFICIAL_HEIGHT = A4_LONG - OFFICIAL_MARGINS[0] - OFFICIAL_MARGINS[2]  # 12756 = 225 mm
 LINES, CHARS = 22, 28
 LINE_PITCH = OFFICIAL_HEIGHT // LINES  # 579 twips = 28.95pt
-# Character cell = Normal's size + charSpace/4096 pt; rounded down so 28 cells always fit.
-CHAR_SPACE = int((OFFICIAL_WIDTH / 20 / CHARS - SAN) * 4096) - 1  # -849
+# 28 characters of 16pt are 448pt, wider than the 442.2pt line: the body styles are condensed
+# by 0.25pt (w:spacing −5 twentieths), so 28 × 15.75 = 441pt fit. A character grid
+# (linesAndChars with a negative charSpace) does the same in Word but not in LibreOffice, which
+# gives each 16pt character two 15.8pt cells and spreads the text over twice the width.
+CONDENSE = -5  # twentieths of a point
 INDENT_2 = 2 * OFFICIAL_WIDTH // CHARS  # two character cells, in twips
 FOOTER_DISTANCE = 1418  # 25 mm: the number's dashes sit about 7 mm under the text block
 
@@ -119,6 +123,8 @@ def official_styles_xml() -> str:
 
 def _style(sid: str, name: str, role: str, size: float, ppr: str) -> str:
     xml = _paragraph_style(sid, name, role, size, ppr)
+    if size == SAN and sid != "Footer":
+        xml = xml.replace("<w:sz ", f'<w:spacing w:val="{CONDENSE}"/><w:sz ', 1)
     if sid in _BUILTIN:  # Word's own styles: customStyle="0" keeps them in Word's style list
         xml = xml.replace('w:customStyle="1"', 'w:customStyle="0"', 1)
     return xml
@@ -135,16 +141,17 @@ def new_official_document(title: str) -> DocxDocument:
 
 
 def set_official_page(section: Section) -> None:
-    """A4 portrait, GB/T 9704 margins, the 22 × 28 document grid."""
+    """A4 portrait, GB/T 9704 margins, a line grid of 22 lines (28 characters a line come from
+    the condensed body styles)."""
     top, right, bottom, left = OFFICIAL_MARGINS
     section.page_width, section.page_height = Twips(A4_SHORT), Twips(A4_LONG)
     section.top_margin, section.right_margin = Twips(top), Twips(right)
     section.bottom_margin, section.left_margin = Twips(bottom), Twips(left)
     section.header_distance, section.footer_distance = Twips(851), Twips(FOOTER_DISTANCE)
     grid = section._sectPr.find(qn("w:docGrid"))
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
 def official_footers(section: Section) -> None:
@@ -226,7 +233,7 @@ def official_blank_line(doc: DocxDocument) -> Paragraph:
 
 __all__ = [
     "CHARS",
-    "CHAR_SPACE",
+    "CONDENSE",
     "INDENT_2",
     "LINES",
     "LINE_PITCH",
