@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from docx import Document
 
-from conftest import reception
+from conftest import RECEPTION_FORMS, reception
 from toolkit.build import BuildOptions, build
 from toolkit.write import NamePlanner, file_name, safe_component, sha256_file, write_atomic
 
@@ -81,7 +81,9 @@ def test_hostile_names_never_leave_the_output_folder(make_book, tmp_path):
 def test_manifest_lists_every_file_and_a_rerun_rewrites_nothing(make_book, tmp_path):
     out = tmp_path / "out"
     path = make_book([reception(code="A"), reception(code="B")])
-    options = BuildOptions(workbook=path, out=out, formats=("docx", "xlsx"), jobs=1)
+    options = BuildOptions(
+        only=RECEPTION_FORMS, workbook=path, out=out, formats=("docx", "xlsx"), jobs=1
+    )
     first = build(options)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     paths = {e["path"] for e in manifest["files"]}
@@ -100,7 +102,15 @@ def test_manifest_lists_every_file_and_a_rerun_rewrites_nothing(make_book, tmp_p
 def test_same_input_gives_the_same_bytes(make_book, tmp_path):
     path = make_book([reception(code="A")])
     for name in ("o1", "o2"):
-        build(BuildOptions(workbook=path, out=tmp_path / name, formats=("docx", "xlsx"), jobs=1))
+        build(
+            BuildOptions(
+                only=RECEPTION_FORMS,
+                workbook=path,
+                out=tmp_path / name,
+                formats=("docx", "xlsx"),
+                jobs=1,
+            )
+        )
     one = {
         p.relative_to(tmp_path / "o1"): p.read_bytes() for p in (tmp_path / "o1").rglob("*.docx")
     }
@@ -184,7 +194,7 @@ def test_a_killed_run_is_finished_by_a_rerun(tmp_path):
 def test_documents_the_input_no_longer_asks_for_are_removed(make_book, tmp_path):
     out = tmp_path / "out"
     first = make_book([reception(code="A"), reception(code="B")], name="台账.xlsx")
-    build(BuildOptions(workbook=first, out=out, formats=("docx",), jobs=1))
+    build(BuildOptions(only=RECEPTION_FORMS, workbook=first, out=out, formats=("docx",), jobs=1))
     assert len(list(out.glob("群众意见建议交办单/*.docx"))) == 2
     # B is now answered on the spot, and A re-dated: their old slips and forms are stale.
     import datetime as dt
@@ -197,7 +207,9 @@ def test_documents_the_input_no_longer_asks_for_are_removed(make_book, tmp_path)
         out / "代表接待选民登记表" / "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_B.docx"
     )
     edited.write_bytes(edited.read_bytes() + b"")  # unchanged bytes: still ours
-    result = build(BuildOptions(workbook=second, out=out, formats=("docx",), jobs=1))
+    result = build(
+        BuildOptions(only=RECEPTION_FORMS, workbook=second, out=out, formats=("docx",), jobs=1)
+    )
     names = sorted(p.name for p in out.rglob("*.docx"))
     assert "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_A.docx" not in names
     assert "代表接待选民登记表_2024-3-16_三元社区人大代表联络站_A.docx" in names
@@ -239,7 +251,7 @@ def test_a_killed_runs_journal_is_kept(make_book, tmp_path):
 
     out = tmp_path / "out"
     book = make_book([reception(code="A"), reception(code="B")])
-    build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
+    build(BuildOptions(only=RECEPTION_FORMS, workbook=book, out=out, formats=("docx",), jobs=1))
     manifest = out / "manifest.json"
     lines = json.loads(manifest.read_text(encoding="utf-8"))["files"]
     manifest.unlink()  # as if killed before saving: only the journal is left
@@ -248,7 +260,9 @@ def test_a_killed_runs_journal_is_kept(make_book, tmp_path):
         "\n".join(json.dumps(e, ensure_ascii=False) for e in lines) + "\n{half", encoding="utf-8"
     )
     assert len(Manifest.load(out).old) == len(lines)
-    rerun = build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
+    rerun = build(
+        BuildOptions(only=RECEPTION_FORMS, workbook=book, out=out, formats=("docx",), jobs=1)
+    )
     assert rerun.documents == 0 and rerun.unchanged == len(lines)
     assert not journal.exists()
 
@@ -276,7 +290,11 @@ def test_a_process_pool_writes_exactly_what_one_process_writes(tmp_path):
     manifests = []
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"
-        result = build(BuildOptions(workbook=book, out=out, formats=("docx", "xlsx"), jobs=jobs))
+        result = build(
+            BuildOptions(
+                only=RECEPTION_FORMS, workbook=book, out=out, formats=("docx", "xlsx"), jobs=jobs
+            )
+        )
         assert result.exit_code == 0 and result.documents > 2 * 8  # large enough for the pool
         entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
         manifests.append({e["path"]: e["sha256"] for e in entries})
@@ -286,13 +304,20 @@ def test_a_process_pool_writes_exactly_what_one_process_writes(tmp_path):
 def test_a_workbook_with_errors_never_deletes_documents(make_book, tmp_path):
     out = tmp_path / "out"
     book = make_book([reception(code="A")], name="台账.xlsx")
-    build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
+    build(BuildOptions(only=RECEPTION_FORMS, workbook=book, out=out, formats=("docx",), jobs=1))
     before = sorted(p.name for p in out.rglob("*.docx"))
     # The clerk deleted the header row by mistake: the receptions cannot be read at all.
     header = ["备注"] * 14
     broken = make_book([reception(code="A")], header=header, name="台账.xlsx")
     result = build(
-        BuildOptions(workbook=broken, out=out, formats=("docx",), jobs=1, keep_going=True)
+        BuildOptions(
+            only=RECEPTION_FORMS,
+            workbook=broken,
+            out=out,
+            formats=("docx",),
+            jobs=1,
+            keep_going=True,
+        )
     )
     assert result.removed == []
     assert sorted(p.name for p in out.rglob("*.docx")) == before
@@ -303,7 +328,9 @@ def test_a_damaged_manifest_means_rebuild_not_crash(make_book, tmp_path, text):
     out = tmp_path / "out"
     out.mkdir()
     (out / "manifest.json").write_text(text, encoding="utf-8")
-    result = build(BuildOptions(workbook=make_book(), out=out, formats=("docx",), jobs=1))
+    result = build(
+        BuildOptions(only=RECEPTION_FORMS, workbook=make_book(), out=out, formats=("docx",), jobs=1)
+    )
     assert result.exit_code == 0 and result.documents == 4  # form, slip, feedback, register
 
 
@@ -329,7 +356,9 @@ def test_a_manifest_entry_outside_the_folder_is_never_touched(make_book, tmp_pat
         for p in (str(victim), "../victim.txt")
     ]
     (out / "manifest.json").write_text(json.dumps({"files": entries}), encoding="utf-8")
-    result = build(BuildOptions(workbook=book, out=out, formats=("docx",), jobs=1))
+    result = build(
+        BuildOptions(only=RECEPTION_FORMS, workbook=book, out=out, formats=("docx",), jobs=1)
+    )
     assert result.removed == [] and victim.exists()
 
 
