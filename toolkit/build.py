@@ -59,6 +59,7 @@ class BuildOptions:
     texts: Path | None = None
     as_of: dt.date | None = None
     proposals: Path | None = None
+    level: str | None = None  # --level: the congress 议案 go to, instead of the lead's 代表层级
     combined: bool = False
 
 
@@ -98,6 +99,11 @@ def check(path: Path | None, rules_path: Path | None = None, *, pdf: bool = True
     """Read and validate; with `pdf`, also reject text the shipped fonts cannot print."""
     rules = load_rules(rules_path)
     data = validate(read_workbook(resolve_workbook(path)), rules)
+    from .proposals_checks import check_proposals
+
+    check_proposals(
+        data, rules_path=pick_rules((rules_path,) if rules_path else ()).get("proposals")
+    )
     if pdf:
         check_glyphs(data)
     return data
@@ -155,6 +161,12 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         load_duty_rules(picked["duty"])  # checked before reading, like the others
     _year_period(options, None)  # a usage error before the workbook is read
     data = validate(read_workbook(workbook), rules)
+    from .proposals_checks import check_proposals  # the sheet's and the drafts', before writing
+
+    wants_pdf = any("pdf" in fmts for fmts in formats.values())
+    check_proposals(
+        data, options.proposals, options.level, picked.get("proposals"), glyphs=wants_pdf
+    )
     year = options.year
     if options.quarter and not year:
         year = latest_year(data, scoring or load_scoring(), options.today or dt.date.today())

@@ -345,6 +345,24 @@ def score(
     help="述职报告中代表本人的文字：每位代表一个 Markdown 文件（姓名.md 或 姓名_年份.md）。",
 )
 @click.option(
+    "--proposals",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="文件夹",
+    help="代表建议、议案草稿（Markdown，用 liaison proposal new 生成）："
+    "与“代表建议”表一样检查并生成文书。",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="日期",
+    help="代表建议汇总表按这一天判断是否逾期答复（默认今天）。",
+)
+@click.option(
+    "--level",
+    metavar="层级",
+    help="议案提交的代表大会层级（省/市/县/乡镇），用于核对联名人数；默认取领衔代表的代表层级。",
+)
+@click.option(
     "--combined",
     is_flag=True,
     help="另为每次会议生成一个汇编文件（PDF 和 Word）：通知、议程、签到表等依次排列，"
@@ -379,6 +397,9 @@ def build(
     quarter: int | None,
     copies: int,
     texts: Path | None,
+    proposals: Path | None,
+    as_of: str | None,
+    level: str | None,
     combined: bool,
     forms_dir: Path | None,
     pdf_from: str,
@@ -412,6 +433,9 @@ def build(
         quarter=quarter,
         copies=copies,
         texts=texts,
+        proposals=proposals,
+        as_of=_date(as_of, "--as-of"),
+        level=level,
         combined=combined,
     )
     wants_pdf = not formats or any("pdf" in f.lower() for f in formats)
@@ -468,6 +492,76 @@ def doctor(out: Path) -> None:
     failed = [c for c in checks if not c.ok]
     click.echo("环境正常。" if not failed else f"有 {len(failed)} 项需要处理。")
     if failed:
+        sys.exit(1)
+
+
+@cli.group(context_settings=CONTEXT)
+def proposal() -> None:
+    """代表建议、议案草稿：生成草稿模板、检查草稿。"""
+
+
+@proposal.command("new", context_settings=CONTEXT)
+@click.argument("path", metavar="文件.md", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--type",
+    "kind",
+    type=click.Choice(["建议", "议案"]),
+    default="建议",
+    show_default=True,
+    help="草稿类别。",
+)
+@click.option("--lead", metavar="姓名", help="领衔代表（须在代表名册中）。")
+@click.option(
+    "--from-reception",
+    "reception",
+    metavar="登记编号",
+    help="由这条接待登记起草：预填现状与问题、建议标题，并注明接待日期和联络站。",
+)
+@click.option(
+    "--workbook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="台账.xlsx",
+    help="查找领衔代表和接待登记的台账（默认：随附示例台账）。",
+)
+@click.option("--force", is_flag=True, help="文件已存在时覆盖。")
+def proposal_new(
+    path: Path,
+    kind: str,
+    lead: str | None,
+    reception: str | None,
+    workbook: Path | None,
+    force: bool,
+) -> None:
+    """生成一份代表建议或议案草稿（Markdown）：开头填标题、领衔代表等，下面按提示写各部分。"""
+    from .proposals_draft import write_new_draft
+
+    written = write_new_draft(
+        path, kind, lead=lead, reception=reception, workbook=workbook, overwrite=force
+    )
+    click.echo(f"已生成{kind}草稿：{written}")
+    click.echo(f"填写后运行：liaison build 台账.xlsx --proposals {written.parent}")
+
+
+@proposal.command("check", context_settings=CONTEXT)
+@click.argument(
+    "folder", metavar="文件夹", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--workbook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="台账.xlsx",
+    help="代表名册所在的台账（默认：随附示例台账）。",
+)
+@click.option("--level", metavar="层级", help="议案提交的代表大会层级（省/市/县/乡镇）。")
+@click.option("--strict", is_flag=True, help="提醒也视为错误。")
+def proposal_check(folder: Path, workbook: Path | None, level: str | None, strict: bool) -> None:
+    """检查文件夹中的建议、议案草稿，逐条列出问题（文件名和行号）。"""
+    from .proposals_checks import check_drafts
+    from .report import check_summary
+
+    data = check_drafts(folder, workbook, level)
+    _echo_lines(check_summary(data))
+    if data.errors or (strict and data.warnings):
         sys.exit(1)
 
 

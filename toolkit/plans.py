@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import derive, duty, evaluation, meetings
+from . import derive, duty, evaluation, meetings, proposals
 from .derive import Document, PlanEnv
 from .forms import FormDef
 from .validate import Dataset
@@ -33,6 +33,7 @@ PLANNERS: dict[str, Planner] = {
     **{per: Planner(*fns) for per, fns in meetings.PLANS.items()},
     "meeting_pack": Planner(meetings.plan_pack, meetings.count_pack, meetings.pack_renderer),
     **{per: Planner(*fns) for per, fns in duty.PLANS.items()},
+    **{per: Planner(*fns) for per, fns in proposals.PLANS.items()},
 }
 
 

@@ -96,9 +96,15 @@ def _key_node(node: yaml.MappingNode, key: str) -> yaml.Node | None:
 
 def rule_keys() -> dict[str, tuple[str, ...]]:
     """The top-level keys of each kind of rules file."""
+    from .proposals_rules import PROPOSAL_KEYS
     from .scoring_rules import TOP_KEYS
 
-    return {"reception": RECEPTION_KEYS, "scoring": TOP_KEYS, "duty": DUTY_KEYS}
+    return {
+        "reception": RECEPTION_KEYS,
+        "scoring": TOP_KEYS,
+        "duty": DUTY_KEYS,
+        "proposals": PROPOSAL_KEYS,
+    }
 
 
 def all_rule_keys() -> tuple[str, ...]:

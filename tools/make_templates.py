@@ -808,8 +808,9 @@ def _family_builders() -> dict[str, Callable[[], DocxDocument]]:
     from templates_evaluation import annual_assessment
     from templates_duty import BUILDERS as DUTY
     from templates_meetings import BUILDERS as MEETINGS
+    from templates_proposals import BUILDERS as PROPOSALS
 
-    return {"annual_assessment": annual_assessment, **MEETINGS, **DUTY}
+    return {"annual_assessment": annual_assessment, **MEETINGS, **DUTY, **PROPOSALS}
 
 
 def main(argv: list[str]) -> int:
