@@ -551,3 +551,21 @@ def test_bundled_sample_produces_the_proposal_documents(tmp_path: Path) -> None:
     states = [row[-1].value for row in ws.iter_rows(min_row=4) if row[2].value]
     assert len(states) == len(rows)
     assert any(s and s.startswith("逾期未答复") for s in states)  # the sample's open one
+
+
+def test_rows_without_text_are_register_entries(tmp_path: Path) -> None:
+    """A row with none of the parts records a proposal written elsewhere: tracked and listed,
+    its short 联名 list warned about, nothing printed for it."""
+    entry = suggestion(现状与问题=None, 具体建议=None, 交办日期=D(2024, 1, 15))
+    filed = motion(COUNTY[1:3], 案由=None, 案据=None, 方案=None)
+    result = run(tmp_path, [entry, filed], as_of=D(2024, 5, 1))
+    assert result.exit_code == 0, messages(result)
+    assert any(
+        m.startswith("【提醒】代表建议!E3 附议代表：联名代表 3 名，需要至少 10 名")
+        for m in messages(result)
+    )
+    out = tmp_path / "out"
+    assert not (out / "代表建议").exists() and not (out / "代表议案").exists()
+    ws = openpyxl.load_workbook(out / "代表建议汇总表" / "代表建议汇总表_2024年.xlsx").active
+    states = [r[-1].value for r in ws.iter_rows(min_row=4) if r[2].value]
+    assert states == ["逾期未答复（超期16天）", "未交办"]

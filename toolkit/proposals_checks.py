@@ -361,7 +361,9 @@ def _sections(proposal: Proposal, rules: ProposalRules) -> list[Problem]:
         present = part in proposal.lines if proposal.is_draft else part in proposal.cols
         if not present and not found:
             what = f"“## {part}”一节" if proposal.is_draft else f"“{part}”"
-            problems.append(proposal.problem("", f"缺少{what}，{kind}须写明此部分", HINTS[part].rstrip("。")))
+            problems.append(
+                proposal.problem("", f"缺少{what}，{kind}须写明此部分", HINTS[part].rstrip("。"))
+            )
             continue
         if not found:
             problems.append(proposal.problem(part, "不能为空", HINTS[part].rstrip("。")))
