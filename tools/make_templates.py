@@ -805,8 +805,8 @@ def _check_tags(text: str, where: str) -> None:
 def _family_builders() -> dict[str, Callable[[], DocxDocument]]:
     """The builders kept in the families' own modules (tools/templates_*.py). Imported here,
     at run time, because they import this module's helpers."""
-    from templates_evaluation import annual_assessment
     from templates_duty import BUILDERS as DUTY
+    from templates_evaluation import annual_assessment
     from templates_meetings import BUILDERS as MEETINGS
     from templates_proposals import BUILDERS as PROPOSALS
 
