@@ -420,3 +420,15 @@ def test_one_rules_option_takes_each_kind_of_rules_file(tmp_path, rules_file):
         workbook=_book(tmp_path), out=tmp_path / "o", rules=(both, duty), only=("score_board",)
     )
     assert build(options).exit_code == 0
+
+
+def test_a_board_in_parts_prints_its_title_and_totals_once(tmp_path, rules_file, monkeypatch):
+    from toolkit.render import pdf
+
+    monkeypatch.setattr(pdf, "PART_ROWS", 2)  # three parts for six deputies
+    result = _build(tmp_path, rules_file)
+    path = result.out / "履职积分汇总及公示表" / "履职积分汇总及公示表_2024年度_全部联络站.pdf"
+    text = "".join(_pdf_text(path).split())
+    assert text.count("人大代表履职积分汇总及公示表") == 1 and text.count("共6名代表") == 1
+    order = [text.index(name) for name in ("王伟", "李娜", "张建国", "刘洋", "买买提·艾力", "陈静")]
+    assert order == sorted(order)

@@ -101,7 +101,7 @@ def _sources(form: FormDef) -> dict[str, list[tuple[str, str]]]:
 
 def known_fields(form: FormDef, sample_context: dict[str, object] | None) -> set[str]:
     """Top-level names a template of this form may use."""
-    names = {"表单名称", "站点", "代表", "行号"}
+    names = {"表单名称", "站点", "代表", "行号", "分段"}  # 分段: parts of a long PDF (render/pdf)
     spec = contract.SHEETS_BY_NAME[form.sheet]
     if form.per == "row":
         names |= {c.field for c in spec.columns}

@@ -148,3 +148,44 @@ def test_rare_name_characters_render_without_notdef(make_book, tmp_path, caplog)
     assert result.exit_code == 0
     assert not [r for r in caplog.records if "notdef" in r.getMessage().lower()]
     assert "陈喆、王堃" in _text(next((tmp_path / "o").rglob("*.pdf")))
+
+
+def test_a_long_register_is_laid_out_in_parts_and_reads_as_one(make_book, tmp_path, monkeypatch):
+    """A register longer than PART_ROWS is rendered part by part (WeasyPrint holds every page
+    of a document): the joined PDF has one cover, every row once and in order, full pages up to
+    the last, and page numbers that run on across the parts."""
+    import datetime as dt
+    import re
+
+    from toolkit.render import pdf
+
+    monkeypatch.setattr(pdf, "PART_ROWS", 15)  # about a page and a half
+    rows = [
+        reception(date=dt.date(2024, 1 + i // 4, 1 + i % 20), code=f"R{i:02d}", route="当场答复")
+        for i in range(40)
+    ]
+    out = tmp_path / "out"
+    result = build(
+        BuildOptions(
+            workbook=make_book(rows),
+            out=out,
+            only=("reception_register",),
+            formats=("pdf",),
+            jobs=1,
+        )
+    )
+    assert result.exit_code == 0
+    path = next((out / "接待选民登记簿").glob("*.pdf"))
+    reader = PdfReader(path)
+    texts = [page.extract_text() for page in reader.pages]
+    assert sum("本 期 接 待 情 况" in t for t in texts) == 1  # the cover, once
+    numbers = [int(m) for t in texts[1:] for m in re.findall(r"—\s*(\d+)\s*—", t)]
+    assert numbers == list(range(1, len(texts)))  # 1, 2, 3 … after the cover, no restart
+    with pdfplumber.open(path) as doc:
+        tables = [page.extract_table() for page in doc.pages[1:]]
+    serials = [int(r[0]) for table in tables for r in table if r[0] and r[0].isdigit()]
+    assert serials == list(range(1, 41))  # every row once, in order
+    per_page = [sum(1 for r in table if r[0] and r[0].isdigit()) for table in tables]
+    # Rows are alike, so every page but the last holds as many: no short page where parts meet.
+    assert len(per_page) > 3 and len(set(per_page[:-1])) == 1 and per_page[-1] <= per_page[0]
+    assert all(table[0][0] == "序号" for table in tables)  # the header on every page

@@ -6,11 +6,20 @@ glyph, and a machine with none prints every character. The URL fetcher serves on
 `forms/` (styles and fonts); anything else a document asks for (http, file:// elsewhere, data:)
 is refused, so no cell can make the renderer read a file. The template and the stylesheets are
 parsed once per process.
+
+WeasyPrint holds every laid-out page of a document until it is written (about 1–4 MB a page), so
+a register of thousands of rows would take gigabytes. A template that declares
+`<meta name="liaison-split" content="记录">` is rendered in parts of `PART_ROWS` rows of that list,
+each written and freed before the next, and the parts are joined into one PDF with pypdf. The
+page numbers run on across parts; each part gets `分段` (首, 末, 序号) so the template prints its
+cover or title in the first part only and its totals in the last.
 """
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlparse
@@ -29,6 +38,10 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 LOGGER = logging.getLogger("weasyprint")
+PART_ROWS = 300  # rows of a split list per part: ~15 pages, tens of MB while laid out
+WHOLE = {"首": True, "末": True, "序号": 1}  # 分段 of a document rendered in one part
+_SPLIT = re.compile(r'<meta\s+name="liaison-split"\s+content="([^"]+)"')
+UNNUMBERED_PAGE = "cover"  # a named page whose CSS does not count it (the register's cover)
 
 
 class RefusedURL(ValueError):
@@ -86,6 +99,8 @@ class PdfRenderer:
             raise TemplateError(f"无法读取 HTML 模板：{exc}", where=name) from None
         except Exception as exc:
             raise describe_error(exc, name) from None
+        found = _SPLIT.search(path.read_text(encoding="utf-8"))
+        self.split_key = found.group(1) if found else ""
         sheets = [STYLES_DIR / "base.css"]
         local = path.parent / "style.css"
         if local.exists():
@@ -94,14 +109,87 @@ class PdfRenderer:
 
     def html(self, context: dict[str, Any]) -> str:
         try:
-            return self.template.render(context)
+            return self.template.render({"分段": WHOLE, **context})
         except Exception as exc:
             raise describe_error(exc, self.name) from None
 
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def _layout(self, context: dict[str, Any], first_page: int | None = None) -> Any:
+        sheets = list(self.stylesheets)
+        if first_page is not None:
+            sheets.append(CSS(string=f"@page:first {{ counter-reset: page {first_page} }}"))
         document = HTML(
             string=self.html(context), base_url=self.base_url, url_fetcher=fetch_package_asset
         )
-        document.write_pdf(
-            stream, stylesheets=self.stylesheets, font_config=font_config(), uncompressed_pdf=False
-        )
+        return document.render(stylesheets=sheets, font_config=font_config())
+
+    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+        rows = context.get(self.split_key) if self.split_key else None
+        if not isinstance(rows, list) or len(rows) <= PART_ROWS:
+            self._layout(context).write_pdf(stream, uncompressed_pdf=False)
+            return
+        self._render_parts(context, rows, stream)
+
+    def _render_parts(self, context: dict[str, Any], rows: list[Any], stream: IO[bytes]) -> None:
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter()
+        next_page: int | None = None
+        start, index = 0, 0
+        while start < len(rows):
+            part = rows[start : start + PART_ROWS]
+            final = start + len(part) >= len(rows)
+            marks = {"首": index == 0, "末": final, "序号": index + 1}
+            laid_out = self._layout(
+                {**context, self.split_key: part, "分段": marks}, first_page=next_page
+            )
+            pages, used = laid_out.pages, len(part)
+            if not final:
+                # The part's last page is only partly filled: drop it and start the next part
+                # with its rows, so only the document's own last page is short.
+                carried = _rows_from_last_page(pages)
+                if carried:
+                    pages, used = pages[:-1], len(part) - carried
+            numbered = sum(1 for page in pages if _page_name(page) != UNNUMBERED_PAGE)
+            next_page = (next_page or 1) + numbered
+            buffer = io.BytesIO()
+            laid_out.copy(pages).write_pdf(buffer, uncompressed_pdf=False)
+            del laid_out, pages  # freed before the next part is laid out
+            writer.append(PdfReader(buffer))
+            if index == 0:
+                writer.add_metadata(dict(PdfReader(buffer).metadata or {}))
+            start, index = start + used, index + 1
+        writer.write(stream)
+
+
+def _body_rows(page: Any) -> list[Any]:
+    """The source <tr> elements of a page's table body rows, in order."""
+    from weasyprint.formatting_structure import boxes
+
+    found: list[Any] = []
+    for box in page._page_box.descendants():
+        if isinstance(box, boxes.TableRowGroupBox) and not (box.is_header or box.is_footer):
+            found.extend(row.element for row in box.children)
+    return found
+
+
+def _rows_from_last_page(pages: list[Any]) -> int:
+    """How many rows the last page holds, when it starts cleanly with a row of its own (not the
+    end of a row split over the page break) and earlier pages hold rows too; else 0."""
+    if len(pages) < 2:
+        return 0
+    try:
+        last = _body_rows(pages[-1])
+        earlier = {id(e) for page in pages[:-1] for e in _body_rows(page)}
+    except AttributeError:  # WeasyPrint's boxes changed: keep the short page
+        return 0
+    if not last or not earlier or id(last[0]) in earlier:
+        return 0
+    return len({id(e) for e in last})
+
+
+def _page_name(page: Any) -> str:
+    """The CSS named page of a laid-out page ("" when unnamed or when WeasyPrint changes)."""
+    try:
+        return str(page._page_box.page_type.name or "")
+    except AttributeError:
+        return ""
