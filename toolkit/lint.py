@@ -155,7 +155,7 @@ def check_form(form: FormDef, sample_context: dict[str, object] | None) -> list[
                     WARNING,
                 )
             )
-        for name in sorted(used["pdf"] - used["docx"]):
+        for name in sorted(used["pdf"] - used["docx"] - {"分段"}):  # 分段: PDF parts only
             findings.append(
                 Finding(
                     form.id, "模板", f"字段“{name}”只在 PDF（HTML）模板中，Word 模板里没有", WARNING
