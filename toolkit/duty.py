@@ -109,24 +109,51 @@ def proposal_date(record: Record) -> dt.date | None:
 # ── figures ──────────────────────────────────────────────────────────────────────────────────
 
 
+_Mentions = dict[str, dict[str, list[Record]]]  # deputy → kind → records of the span
+_MENTIONS: dict[tuple[int, Span], tuple[Dataset, _Mentions]] = {}
+
+
+def _mentions(data: Dataset, span: Span) -> _Mentions:
+    """Each deputy's records of the span, found in one pass over each sheet: asking every sheet
+    for every deputy would grow with deputies × records (3,000 × 50,000 in a city)."""
+    key = (id(data), span)
+    found = _MENTIONS.get(key)
+    if found is not None and found[0] is data:
+        return found[1]
+    index: _Mentions = {}
+
+    def add(name: str, kind: str, record: Record) -> None:
+        lists = index.setdefault(name, {"活动": [], "接待": [], "领衔": [], "附议": []})
+        if not lists[kind] or lists[kind][-1] is not record:
+            lists[kind].append(record)
+
+    for r in data.rows("履职活动"):
+        if span.contains(r["活动日期"]):
+            for name in r["参加代表"] or ():
+                add(name, "活动", r)
+    for r in data.rows("接待登记"):
+        if span.contains(r["接待日期"]):
+            for name in r["接待代表"] or ():
+                add(name, "接待", r)
+    for r in data.rows("代表建议"):
+        if span.contains(proposal_date(r)):
+            if r["领衔代表"]:
+                add(r["领衔代表"], "领衔", r)
+            for name in r["附议代表"] or ():
+                if name != r["领衔代表"]:
+                    add(name, "附议", r)
+    _MENTIONS.clear()
+    _MENTIONS[key] = (data, index)
+    return index
+
+
 def deputy_figures(data: Dataset, display: str, span: Span, handed_on: frozenset[str]) -> dict:
     """The numbers and lists of one deputy's report; every count is there, 0 when none."""
-    activities = sorted(
-        (
-            r
-            for r in data.rows("履职活动")
-            if display in (r["参加代表"] or ()) and span.contains(r["活动日期"])
-        ),
-        key=lambda r: (r["活动日期"], r.row),
-    )
-    receptions = [
-        r
-        for r in data.rows("接待登记")
-        if display in (r["接待代表"] or ()) and span.contains(r["接待日期"])
-    ]
-    proposals = [r for r in data.rows("代表建议") if span.contains(proposal_date(r))]
-    led = [r for r in proposals if r["领衔代表"] == display]
-    cosigned = [r for r in proposals if display in (r["附议代表"] or ()) and r not in led]
+    mine = _mentions(data, span).get(display, {})
+    activities = sorted(mine.get("活动", []), key=lambda r: (r["活动日期"], r.row))
+    receptions = mine.get("接待", [])
+    led = mine.get("领衔", [])
+    cosigned = mine.get("附议", [])
     kinds = {
         t: sum(1 for r in activities if r["活动类型"] == t) for t in (*SESSION_TYPES, *OUTING_TYPES)
     }
