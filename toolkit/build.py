@@ -25,6 +25,7 @@ from .errors import ERROR, Problem, UsageError
 from .paths import SAMPLE_WORKBOOK
 from .plans import PLANNERS, count, plan
 from .read import read_workbook
+from .records import Records
 from .rules import load_rules, pick_rules
 from .scoring import Window, latest_year
 from .scoring_rules import load_scoring
@@ -111,10 +112,9 @@ def check(path: Path | None, rules_path: Path | None = None, *, pdf: bool = True
 
 def check_glyphs(data: Dataset) -> None:
     """A character no shipped font has would print as a box in a PDF: reject its row instead."""
-    for sheet, records in list(data.records.items()):
-        keep = []
-        for record in records:
-            bad = False
+    for sheet in list(data.records):
+        bad_rows: set[int] = set()
+        for record in data.rows(sheet):
             for name, value in [*record.values.items(), *record.extra.items()]:
                 texts = value if isinstance(value, tuple) else (value,)
                 missing = [ch for t in texts if isinstance(t, str) for ch in fonts.uncovered(t)]
@@ -132,12 +132,10 @@ def check_glyphs(data: Dataset) -> None:
                             "请改用常用字形，或只生成 Word（--format docx）",
                         )
                     )
-                    bad = True
-            if bad:
-                data.rejected.setdefault(sheet, []).append(record.row)
-            else:
-                keep.append(record)
-        data.records[sheet] = keep
+                    bad_rows.add(record.row)
+        if bad_rows:
+            data.rejected.setdefault(sheet, []).extend(sorted(bad_rows))
+            data.records[sheet] = Records(r for r in data.rows(sheet) if r.row not in bad_rows)
 
 
 def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:

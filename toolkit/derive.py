@@ -12,15 +12,18 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import chinese, contract
 from .forms import FormDef
+from .records import Records
 from .rules import Rules
 from .validate import Dataset, Record
+
+GROUP_CHUNK = 200  # records of one register kept in memory while the others are planned
 
 
 @dataclass(frozen=True)
@@ -88,13 +91,6 @@ def record_fields(record: Record) -> dict[str, Any]:
     for header, text in record.extra.items():
         fields.setdefault(contract.field_name(header), text)
     return fields
-
-
-def _extra_headers(records: list[Record]) -> list[str]:
-    headers: dict[str, None] = {}
-    for record in records:
-        headers.update(dict.fromkeys(record.extra))
-    return list(headers)
 
 
 def station_fields(data: Dataset, name: str) -> dict[str, Any]:
@@ -207,26 +203,25 @@ def selected(form: FormDef, record: Record, rules: Rules) -> bool:
 
 def count_records(form: FormDef, data: Dataset, env: PlanEnv) -> int:
     """How many documents `plan_records` will yield, without building their contexts."""
-    rules, period = env.rules, env.period
-    records = [
-        r
-        for r in data.rows(form.sheet)
-        if selected(form, r, rules) and period.contains(record_date(r))
-    ]
+    records = _chosen(form, data, env)
     if form.per == "row":
-        return len(records)
+        return sum(1 for _ in records)
+    period = env.period
     return len({(r["联络站"] or "", period_label(period, record_date(r))) for r in records})
+
+
+def _chosen(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Record]:
+    """The form's records in sheet order, streamed: a big sheet is on disk (records.py)."""
+    for r in data.rows(form.sheet):
+        if selected(form, r, env.rules) and env.period.contains(record_date(r)):
+            yield r
 
 
 def plan_records(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]:
     """The documents of a `row` or `station_period` form, in a stable order (sheet row order,
     then station)."""
     rules, period, today = env.rules, env.period, env.today
-    records = [
-        r
-        for r in data.rows(form.sheet)
-        if selected(form, r, rules) and period.contains(record_date(r))
-    ]
+    records = _chosen(form, data, env)
     if form.per == "row":
         for record in records:
             yield _row_document(form, data, record, today)
@@ -252,19 +247,26 @@ def _row_document(form: FormDef, data: Dataset, record: Record, today: dt.date) 
 def _station_period_documents(
     form: FormDef,
     data: Dataset,
-    records: list[Record],
+    records: Iterable[Record],
     period: Period,
     today: dt.date,
     rules: Rules,
 ) -> Iterator[Document]:
-    groups: dict[tuple[str, str], list[Record]] = {}
+    # Each group goes to its own store (small chunks on disk when long), so only the register
+    # being made holds its records in memory, not every station's at once.
+    groups: dict[tuple[str, str], Records] = {}
+    headers: dict[str, None] = {}
     for record in records:
         date = record_date(record)
         label = period_label(period, date)
-        groups.setdefault((record["联络站"] or "", label), []).append(record)
-    extras = _extra_headers(records)
-    for (station, label), rows in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        rows.sort(key=lambda r: (record_date(r) or dt.date.min, r.row))
+        key = (record["联络站"] or "", label)
+        if key not in groups:
+            groups[key] = Records(spill_at=GROUP_CHUNK, chunk=GROUP_CHUNK)
+        groups[key].append(record)
+        headers.update(dict.fromkeys(record.extra))
+    extras = list(headers)
+    for (station, label), stored in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        rows = sorted(stored, key=lambda r: (record_date(r) or dt.date.min, r.row))
         context = _common(form, today)
         context["站点"] = station_fields(data, station)
         context["联络站"] = station

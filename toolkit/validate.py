@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from . import contract, values
 from .errors import ERROR, WARNING, Problem
 from .names import Roster, Stations
 from .read import RawRow, RawSheet, Workbook
+from .records import Records
 from .rules import Rules
 
 
@@ -39,7 +40,8 @@ class Record:
 
 @dataclass
 class Dataset:
-    records: dict[str, list[Record]] = field(default_factory=dict)  # sheet → good rows
+    # sheet → good rows: a list, or Records (records.py) which moves a big sheet to disk
+    records: dict[str, Sequence[Record]] = field(default_factory=dict)
     rejected: dict[str, list[int]] = field(default_factory=dict)  # sheet → rejected row numbers
     read: dict[str, int] = field(default_factory=dict)  # sheet → rows read
     problems: list[Problem] = field(default_factory=list)
@@ -59,8 +61,8 @@ class Dataset:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
 
-    def rows(self, sheet: str) -> list[Record]:
-        return self.records.get(sheet, [])
+    def rows(self, sheet: str) -> Sequence[Record]:
+        return self.records.get(sheet, ())
 
 
 Parser = Callable[[Any], Any]
@@ -200,7 +202,7 @@ def _check_unique(data: Dataset, sheet: str, column: str, key: Callable[[Any], A
     """A value seen on an earlier row — even one rejected for another reason — is a duplicate,
     so fixing that row's other problem does not reveal a new one on the next run."""
     earliest = {key(v): row for v, row in reversed(data.unique_values.get(sheet, []))}
-    keep: list[Record] = []
+    keep = Records()
     for record in data.rows(sheet):
         value = record[column]
         if value in (None, "") or earliest.get(key(value), record.row) >= record.row:
@@ -225,7 +227,7 @@ def _check_unique(data: Dataset, sheet: str, column: str, key: Callable[[Any], A
 
 def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
     spec = sheet.spec
-    good: list[Record] = []
+    good = Records()
     rejected: list[int] = []
     # Without a required column no row can be understood; the reader has said so once already.
     missing = [c for c in spec.required if c not in sheet.columns.values()]

@@ -1,0 +1,114 @@
+"""A sheet's validated records, kept in memory while few and on disk when many.
+
+A district's 接待登记 may hold tens of thousands of rows; keeping every validated `Record` in the
+parent process made a build's memory grow with the workbook. `Records` is a read-only sequence:
+up to `SPILL_AT` records stay in a list; beyond that they are pickled in chunks of `CHUNK` to an
+anonymous temporary file (deleted when the process ends) and read back a chunk at a time, so
+iterating a sheet costs one chunk of memory. Reads use `os.pread`, which does not move a shared
+file position, so forked workers cannot disturb the parent.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    from .validate import Record  # validate stores its records here: no import at run time
+
+SPILL_AT = 2000  # records held in memory before a sheet goes to disk
+CHUNK = 500  # records per pickled chunk
+
+
+class Records(Sequence["Record"]):
+    def __init__(
+        self, records: Iterable[Record] = (), *, spill_at: int = SPILL_AT, chunk: int = CHUNK
+    ) -> None:
+        self._spill_at = spill_at
+        self._chunk = chunk
+        self._tail: list[Record] = []  # not yet written (all of them while few)
+        self._chunks: list[tuple[int, int]] = []  # (offset, size) of each full chunk
+        self._file: IO[bytes] | None = None
+        self._end = 0
+        self._cached: tuple[int, list[Record]] = (-1, [])
+        for record in records:
+            self.append(record)
+
+    def append(self, record: Record) -> None:
+        self._tail.append(record)
+        if self._file is None and len(self._tail) < max(self._spill_at, self._chunk):
+            return
+        while len(self._tail) >= self._chunk:
+            self._write(self._tail[: self._chunk])
+            del self._tail[: self._chunk]
+
+    def _write(self, chunk: list[Record]) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="liaison-records-")
+        data = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+        os.pwrite(self._file.fileno(), data, self._end)
+        self._chunks.append((self._end, len(data)))
+        self._end += len(data)
+
+    def _read(self, index: int) -> list[Record]:
+        if self._cached[0] != index:
+            offset, size = self._chunks[index]
+            assert self._file is not None
+            self._cached = (index, pickle.loads(os.pread(self._file.fileno(), size, offset)))
+        return self._cached[1]
+
+    @property
+    def spilled(self) -> bool:
+        return bool(self._chunks)
+
+    def __len__(self) -> int:
+        return len(self._chunks) * self._chunk + len(self._tail)
+
+    def __iter__(self) -> Iterator[Record]:
+        for index in range(len(self._chunks)):
+            offset, size = self._chunks[index]
+            assert self._file is not None
+            # Not through the cache: a sweep must not pin a chunk other readers then miss.
+            yield from pickle.loads(os.pread(self._file.fileno(), size, offset))
+        yield from list(self._tail)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        written = len(self._chunks) * self._chunk
+        if index >= written:
+            return self._tail[index - written]
+        return self._read(index // self._chunk)[index % self._chunk]
+
+    def keep(self, wanted: Callable[[Record], bool]) -> Records:
+        """The records `wanted` accepts, in order, streamed into a new store."""
+        return Records(
+            (r for r in self if wanted(r)), spill_at=self._spill_at, chunk=self._chunk
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (to a worker, say) as a plain list: the file stays with its process.
+        return (list, (list(self),))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list | tuple | Records):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by content
+
+    def __repr__(self) -> str:
+        return f"Records({len(self)} records{', on disk' if self.spilled else ''})"
