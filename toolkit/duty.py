@@ -109,7 +109,24 @@ def proposal_date(record: Record) -> dt.date | None:
 # ── figures ──────────────────────────────────────────────────────────────────────────────────
 
 
-_Mentions = dict[str, dict[str, list[Record]]]  # deputy → kind → records of the span
+_VISIT_FIELDS = ("接待日期", "联络站", "来访人数", "处理方式", "办理结果")
+
+
+class _Visit:
+    """What a report needs of a reception: a district has tens of thousands, kept small here
+    (the full records stay on disk, see records.py)."""
+
+    __slots__ = ("digest", "row", "title", "values")
+
+    def __init__(self, record: Record) -> None:
+        self.values = {k: record[k] for k in _VISIT_FIELDS}
+        self.title, self.row, self.digest = record.title, record.row, record.digest
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+_Mentions = dict[str, dict[str, list[Any]]]  # deputy → kind → records (or visits) of the span
 _MENTIONS: dict[tuple[int, Span], tuple[Dataset, _Mentions]] = {}
 
 
@@ -122,7 +139,7 @@ def _mentions(data: Dataset, span: Span) -> _Mentions:
         return found[1]
     index: _Mentions = {}
 
-    def add(name: str, kind: str, record: Record) -> None:
+    def add(name: str, kind: str, record: Any) -> None:
         lists = index.setdefault(name, {"活动": [], "接待": [], "领衔": [], "附议": []})
         if not lists[kind] or lists[kind][-1] is not record:
             lists[kind].append(record)
@@ -133,8 +150,9 @@ def _mentions(data: Dataset, span: Span) -> _Mentions:
                 add(name, "活动", r)
     for r in data.rows("接待登记"):
         if span.contains(r["接待日期"]):
+            visit = _Visit(r)
             for name in r["接待代表"] or ():
-                add(name, "接待", r)
+                add(name, "接待", visit)
     for r in data.rows("代表建议"):
         if span.contains(proposal_date(r)):
             if r["领衔代表"]:
