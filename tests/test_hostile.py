@@ -147,3 +147,55 @@ def test_arbitrary_text_through_every_format(text, make_book, tmp_path_factory):
         expected = values.parse_longtext(values.strip_controls(cleaned)[0])
         rows = python_calamine.CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0)
         assert expected in [v for row in rows.to_python() for v in row]
+
+
+# Where each family prints free text a clerk typed: sheet → columns to fill with a payload.
+FREE_TEXT = {
+    "履职活动": ("活动主题", "地点"),
+    "代表建议": ("现状与问题", "具体建议", "案由", "案据", "方案", "建议承办单位"),
+    "会议": ("地点", "议程", "主办单位"),
+    "票决项目": ("项目名称", "项目内容", "责任单位"),
+    "述职材料": ("履职情况补充", "存在不足", "努力方向"),
+    "联络站": ("地址",),
+}
+PAYLOAD = "{{ '攻击' ~ '成功' }}<b>粗体</b>{% raw %}"
+
+
+def test_every_family_prints_template_and_html_text_literally(tmp_path):
+    """The sample workbook with a template expression, HTML and a Jinja block in every free-text
+    column each family prints: every form builds, nothing is evaluated, the text is there."""
+    from pypdf import PdfReader
+
+    from toolkit.paths import SAMPLE_WORKBOOK
+
+    book = openpyxl.load_workbook(SAMPLE_WORKBOOK)
+    for sheet, columns in FREE_TEXT.items():
+        ws = book[sheet]
+        header = [c.value for c in ws[1]]
+        for column in columns:
+            col = header.index(column) + 1
+            for row in range(2, ws.max_row + 1, 3):  # every third row
+                cell = ws.cell(row, col)
+                cell.value = f"{cell.value or ''}{PAYLOAD}"
+                cell.data_type = "s"
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    out = tmp_path / "out"
+    result = build(BuildOptions(workbook=path, out=out, keep_going=True))
+    assert result.rows_rejected == 0, [str(p) for p in result.data.errors][:5]
+    literal = 0
+    for file in out.rglob("*"):
+        if file.suffix == ".docx":
+            text = _docx_text(file)
+        elif file.suffix == ".pdf":
+            text = "".join(page.extract_text() for page in PdfReader(file).pages)
+        elif file.suffix == ".xlsx":
+            wb = openpyxl.load_workbook(file)
+            text = " ".join(str(c.value) for ws in wb for r in ws.iter_rows() for c in r)
+        else:
+            continue
+        assert "攻击成功" not in text, file.name
+        literal += "<b>粗体</b>" in text.replace("\n", "")
+    families = {p.parent.name for p in out.rglob("*") if p.suffix in (".docx", ".pdf", ".xlsx")}
+    assert {"代表述职报告", "会议通知", "会议议程", "代表建议", "民生实事项目票决票"} <= families
+    assert literal > 50  # the payload shows, literally, across the families
