@@ -298,10 +298,13 @@ def _render_all(
 
     def record(rel: str, digest: str, size: int) -> None:
         nonlocal done
-        doc, fmt, input_hash = meta.pop(rel)
+        if rel not in meta:
+            return  # recorded already, before a Ctrl-C made collect() go over its batch again
+        doc, fmt, input_hash = meta[rel]
         manifest.add(
             _entry(rel, doc, fmt, input_hash, digest, size, str(result.workbook.resolve()))
         )
+        del meta[rel]
         result.written[(doc.form.title, fmt)] += 1
         done += 1
         if progress:
@@ -324,10 +327,12 @@ def _render_all(
 
     def collect(futures: set[Future[list[tuple[str, str, int]]]]) -> None:
         for future in futures:
-            pending.pop(future, None)
             if not future.cancelled():
                 for item in future.result():
                     record(*item)
+            # Only now: a Ctrl-C in the middle of a batch leaves it pending, and the handler
+            # records the rest of it, so no file on disk is missing from the manifest.
+            pending.pop(future, None)
 
     def drain(limit: int) -> None:
         while pending and sum(pending.values()) > limit:
