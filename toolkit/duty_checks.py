@@ -10,38 +10,16 @@ it prints ballots and shows as 未录入 in the tally. 述职材料: one row per
 
 from __future__ import annotations
 
-from .errors import ERROR, WARNING, Problem
-from .validate import Dataset, Record
+from .errors import WARNING
+from .validate import Dataset, Record, Rejects
 
 RATINGS = "述职测评"
 TEXTS = "述职材料"
 GRADES = ("满意", "基本满意", "不满意")
 
 
-class _Rejects:
-    def __init__(self, data: Dataset) -> None:
-        self.data = data
-        self.rows: dict[str, set[int]] = {}
-
-    def add(
-        self, record: Record, column: str, message: str, hint: str = "", severity: str = ERROR
-    ) -> None:
-        col = record.cols.get(column, 0)
-        self.data.problems.append(
-            Problem(record.title, record.row, message, column if col else "", col, severity, hint)
-        )
-        if severity == ERROR:
-            self.rows.setdefault(record.sheet, set()).add(record.row)
-
-    def apply(self) -> None:
-        for sheet, rows in self.rows.items():
-            self.data.records[sheet] = [r for r in self.data.rows(sheet) if r.row not in rows]
-            rejected = self.data.rejected.setdefault(sheet, [])
-            rejected.extend(sorted(rows - set(rejected)))
-
-
 def check_duty(data: Dataset) -> None:
-    rejects = _Rejects(data)
+    rejects = Rejects(data)
     meetings = {r["会议编号"].upper() for r in data.rows("会议") if r["会议编号"]}
     for record in data.rows(RATINGS):
         _check_counts(record, rejects)
@@ -60,7 +38,7 @@ def cell(record: Record, column: str) -> str:
     return f"{column_letter(col)}{record.row}"
 
 
-def _check_counts(record: Record, rejects: _Rejects) -> None:
+def _check_counts(record: Record, rejects: Rejects) -> None:
     issued, returned, valid = record["发出票数"], record["收回票数"], record["有效票数"]
     if issued is not None and returned is not None and returned > issued:
         rejects.add(
@@ -97,7 +75,7 @@ def _check_counts(record: Record, rejects: _Rejects) -> None:
         )
 
 
-def _check_meeting(record: Record, rejects: _Rejects, meetings: set[str], has_sheet: bool) -> None:
+def _check_meeting(record: Record, rejects: Rejects, meetings: set[str], has_sheet: bool) -> None:
     code = record["会议编号"]
     if not code and record["日期"] is None:
         rejects.add(
@@ -117,7 +95,7 @@ def _check_meeting(record: Record, rejects: _Rejects, meetings: set[str], has_sh
         )
 
 
-def _check_texts(data: Dataset, rejects: _Rejects) -> None:
+def _check_texts(data: Dataset, rejects: Rejects) -> None:
     seen: dict[tuple[str, int], int] = {}
     for record in data.rows(TEXTS):
         key = (record["姓名"], record["年度"])

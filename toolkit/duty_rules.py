@@ -17,8 +17,9 @@ from typing import Any
 
 import yaml
 
-from .errors import ToolkitError, os_reason
+from .errors import ToolkitError
 from .paths import FORMS_DIR
+from .rules import read_rules_file
 
 DEFAULT_DUTY_RULES = FORMS_DIR / "rules" / "duty.yaml"
 DUTY_KEYS = ("述职评议等次",)
@@ -66,21 +67,7 @@ def _line(node: yaml.Node | None) -> str:
 
 def load_duty_rules(path: Path | None = None) -> DutyRules:
     path = Path(path) if path else DEFAULT_DUTY_RULES
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ToolkitError(f"无法读取规则文件“{path}”：{os_reason(exc)}") from None
-    try:
-        node = yaml.compose(text)
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path.name} 第{mark.line + 1}行" if mark else path.name
-        raise ToolkitError(
-            "规则文件格式有误", where=where, hint="请检查缩进和冒号（YAML 格式）"
-        ) from None
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise ToolkitError("规则文件应为“键: 值”的形式", where=path.name)
+    data, node = read_rules_file(path)
     nodes = {k.value: (k, v) for k, v in node.value}
     if "述职评议等次" not in data:
         if path != DEFAULT_DUTY_RULES:

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import contract, values
-from .errors import ERROR, WARNING, Problem
+from .errors import WARNING
 from .names import Deputy
-from .validate import Dataset, Record
+from .validate import Dataset, Record, Rejects
 
 VOTE = "民生实事票决会"
 RATED = ("政府部门进站", "代表议事会")
@@ -94,45 +94,9 @@ def _group(data: Dataset, station: str | None, place: str, level_word: str) -> l
 # ── the checks ───────────────────────────────────────────────────────────────────────────────
 
 
-class _Rejects:
-    """Problems of the meeting sheets, rows to drop collected per sheet."""
-
-    def __init__(self, data: Dataset) -> None:
-        self.data = data
-        self.rows: dict[str, set[int]] = {}
-
-    def add(
-        self,
-        record: Record,
-        column: str,
-        message: str,
-        hint: str = "",
-        severity: str = ERROR,
-    ) -> None:
-        self.data.problems.append(
-            Problem(
-                record.title,
-                record.row,
-                message,
-                column,
-                record.cols.get(column, 0),
-                severity,
-                hint,
-            )
-        )
-        if severity == ERROR:
-            self.rows.setdefault(record.sheet, set()).add(record.row)
-
-    def apply(self) -> None:
-        for sheet, rows in self.rows.items():
-            self.data.records[sheet] = [r for r in self.data.rows(sheet) if r.row not in rows]
-            rejected = self.data.rejected.setdefault(sheet, [])
-            rejected.extend(sorted(rows - set(rejected)))
-
-
 def check_meetings(data: Dataset) -> None:
     """Every cross-row rule of the meeting sheets; bad rows are rejected, warnings kept."""
-    rejects = _Rejects(data)
+    rejects = Rejects(data)
     meetings = _check_meeting_rows(data, rejects)
     items = _check_items(data, rejects, meetings)
     _check_results(data, rejects, meetings, items)
@@ -140,7 +104,7 @@ def check_meetings(data: Dataset) -> None:
     rejects.apply()
 
 
-def _unique(records: Iterable[Record], key: str, rejects: _Rejects) -> dict[str, Record]:
+def _unique(records: Iterable[Record], key: str, rejects: Rejects) -> dict[str, Record]:
     seen: dict[str, Record] = {}
     for record in records:
         code = record[key]
@@ -154,7 +118,7 @@ def _unique(records: Iterable[Record], key: str, rejects: _Rejects) -> dict[str,
     return seen
 
 
-def _check_meeting_rows(data: Dataset, rejects: _Rejects) -> dict[str, Record]:
+def _check_meeting_rows(data: Dataset, rejects: Rejects) -> dict[str, Record]:
     for meeting in data.rows("会议"):
         for problem in attendees(data, meeting).problems:
             rejects.add(meeting, "参会人员", problem.message, problem.hint)
@@ -184,7 +148,7 @@ def _meeting_of(
     meetings: dict[str, Record],
     kinds: tuple[str, ...],
     what: str,
-    rejects: _Rejects,
+    rejects: Rejects,
 ) -> Record | None:
     code = record["会议编号"]
     meeting = meetings.get(str(code).upper())
@@ -215,7 +179,7 @@ def _close(code: object, known: list[str]) -> str:
 
 
 def _check_items(
-    data: Dataset, rejects: _Rejects, meetings: dict[str, Record]
+    data: Dataset, rejects: Rejects, meetings: dict[str, Record]
 ) -> dict[tuple[str, str], Record]:
     items: dict[tuple[str, str], Record] = {}
     for item in data.rows("票决项目"):
@@ -235,7 +199,7 @@ def _check_items(
 
 def _check_results(
     data: Dataset,
-    rejects: _Rejects,
+    rejects: Rejects,
     meetings: dict[str, Record],
     items: dict[tuple[str, str], Record],
 ) -> None:
@@ -280,7 +244,7 @@ def _check_results(
             )
 
 
-def _check_ratings(data: Dataset, rejects: _Rejects, meetings: dict[str, Record]) -> None:
+def _check_ratings(data: Dataset, rejects: Rejects, meetings: dict[str, Record]) -> None:
     seen: dict[str, Record] = {}
     for rating in data.rows("满意度测评"):
         if _meeting_of(rating, meetings, RATED, "满意度测评", rejects) is None:
@@ -295,7 +259,7 @@ def _check_ratings(data: Dataset, rejects: _Rejects, meetings: dict[str, Record]
         _check_counts(rating, contract.SATISFACTION, rejects)
 
 
-def _check_counts(record: Record, options: tuple[str, ...], rejects: _Rejects) -> None:
+def _check_counts(record: Record, options: tuple[str, ...], rejects: Rejects) -> None:
     """收回 ≤ 发出, and the marks of every option together ≤ the ballots returned."""
     issued, returned = record["发出票数"], record["收回票数"]
     if issued is not None and returned is not None and returned > issued:

@@ -17,8 +17,9 @@ from typing import Any
 
 import yaml
 
-from .errors import ToolkitError, os_reason
+from .errors import ToolkitError
 from .paths import FORMS_DIR
+from .rules import read_rules_file
 
 DEFAULT_PROPOSAL_RULES = FORMS_DIR / "rules" / "proposals.yaml"
 PROPOSAL_KEYS = ("议案联名人数", "答复期限月数", "内容过于简单字数", "一事一议领域")
@@ -53,21 +54,7 @@ def _positive(value: Any, label: str, where: str) -> int:
 
 def load_proposal_rules(path: Path | None = None) -> ProposalRules:
     path = Path(path) if path else DEFAULT_PROPOSAL_RULES
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ToolkitError(f"无法读取规则文件“{path}”：{os_reason(exc)}") from None
-    try:
-        node = yaml.compose(text)
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path.name} 第{mark.line + 1}行" if mark else path.name
-        raise ToolkitError(
-            "规则文件格式有误", where=where, hint="请检查缩进和冒号（YAML 格式）"
-        ) from None
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise ToolkitError("规则文件应为“键: 值”的形式", where=path.name)
+    data, node = read_rules_file(path)
     if not any(key in data for key in PROPOSAL_KEYS):
         if path != DEFAULT_PROPOSAL_RULES:
             return load_proposal_rules()  # a file of other rules: keep the defaults

@@ -28,12 +28,9 @@ class Rules:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def _line_of(node: yaml.Node | None) -> str:
-    return f"第{node.start_mark.line + 1}行" if node is not None else ""
-
-
-def load_rules(path: Path | None = None) -> Rules:
-    path = Path(path) if path else DEFAULT_RULES
+def read_rules_file(path: Path) -> tuple[dict[str, Any], yaml.MappingNode]:
+    """A rules file's mapping and its node tree (for the line of each key). A file that cannot be
+    read, is not YAML, or is not “键: 值” is a ToolkitError naming the file (and the line)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -49,6 +46,16 @@ def load_rules(path: Path | None = None) -> Rules:
         ) from None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise ToolkitError("规则文件应为“键: 值”的形式", where=path.name)
+    return data, node
+
+
+def _line_of(node: yaml.Node | None) -> str:
+    return f"第{node.start_mark.line + 1}行" if node is not None else ""
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    path = Path(path) if path else DEFAULT_RULES
+    data, node = read_rules_file(path)
     keys = {k.value: v for k, v in node.value}
     for key in data:
         if key not in all_rule_keys():  # one file may hold several kinds of rules

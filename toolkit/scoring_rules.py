@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from . import contract
-from .errors import ToolkitError, os_reason
+from .errors import ToolkitError
 from .paths import FORMS_DIR
 
 DEFAULT_SCORING = FORMS_DIR / "rules" / "scoring.yaml"
@@ -81,20 +81,10 @@ class _File:
     """The YAML text with its node tree, so every message can give the line of a key."""
 
     def __init__(self, path: Path) -> None:
+        from .rules import read_rules_file
+
         self.path = path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ToolkitError(f"无法读取规则文件“{path}”：{os_reason(exc)}") from None
-        try:
-            self.node = yaml.compose(text)
-            self.data: Any = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{path.name} 第{mark.line + 1}行" if mark else path.name
-            raise ToolkitError(
-                "规则文件格式有误", where=where, hint="请检查缩进和冒号（YAML 格式）"
-            ) from None
+        self.data, self.node = read_rules_file(path)
 
     def fail(self, node: yaml.Node | None, message: str, hint: str = "") -> ToolkitError:
         line = f" 第{node.start_mark.line + 1}行" if node is not None else ""

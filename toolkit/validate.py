@@ -65,6 +65,33 @@ class Dataset:
         return self.records.get(sheet, ())
 
 
+class Rejects:
+    """Cross-row checks of one family (meetings, duty ratings …): each problem is reported with
+    its cell, and the rows with errors leave the good records once all checks have run."""
+
+    def __init__(self, data: Dataset) -> None:
+        self.data = data
+        self.rows: dict[str, set[int]] = {}
+
+    def add(
+        self, record: Record, column: str, message: str, hint: str = "", severity: str = ERROR
+    ) -> None:
+        col = record.cols.get(column, 0)
+        self.data.problems.append(
+            Problem(record.title, record.row, message, column if col else "", col, severity, hint)
+        )
+        if severity == ERROR:
+            self.rows.setdefault(record.sheet, set()).add(record.row)
+
+    def apply(self) -> None:
+        for sheet, rows in self.rows.items():
+            self.data.records[sheet] = Records(
+                r for r in self.data.rows(sheet) if r.row not in rows
+            )
+            rejected = self.data.rejected.setdefault(sheet, [])
+            rejected.extend(sorted(rows - set(rejected)))
+
+
 Parser = Callable[[Any], Any]
 _SIMPLE: dict[str, Parser] = {
     contract.TEXT: values.parse_text,
