@@ -189,3 +189,35 @@ def test_a_long_register_is_laid_out_in_parts_and_reads_as_one(make_book, tmp_pa
     # Rows are alike, so every page but the last holds as many: no short page where parts meet.
     assert len(per_page) > 3 and len(set(per_page[:-1])) == 1 and per_page[-1] <= per_page[0]
     assert all(table[0][0] == "序号" for table in tables)  # the header on every page
+
+
+def test_font_subsets_reused_across_documents_give_the_same_bytes(make_book):
+    """A form's labels and title are subset once and reused (render/pdf.py): a record rendered
+    after others, from the cache, is byte for byte what a cold cache makes."""
+    import io
+
+    from weasyprint.pdf.fonts import Font
+
+    from toolkit.build import check, renderer_for
+    from toolkit.derive import PlanEnv
+    from toolkit.forms import load_forms
+    from toolkit.plans import plan
+    from toolkit.rules import load_rules
+
+    data = check(make_book([reception(code=f"S{i}", visitor=f"访客{i}") for i in range(3)]))
+    form = load_forms()["reception_form"]
+    docs = list(plan(form, data, PlanEnv(load_rules())))
+    renderer = renderer_for(str(form.folder.parent), "reception_form", "pdf")
+
+    def render(index: int) -> bytes:
+        stream = io.BytesIO()
+        renderer.render(docs[index].context, stream)
+        return stream.getvalue()
+
+    cache = Font.subset.cache  # type: ignore[attr-defined]
+    cache.clear()
+    cold = render(0)
+    render(1), render(2)
+    reused = len(cache)
+    assert reused < 3 * 3  # labels and title came from the cache for the later records
+    assert render(0) == cold
