@@ -120,13 +120,16 @@ def _date(value: str | None, option: str) -> dt.date | None:
 @click.group(cls=LiaisonGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="liaison")
 def cli() -> None:
-    """人大代表联络站文书工具：从台账工作簿生成登记表、登记簿、交办单等 Word/PDF/Excel 文书。
+    """人大代表联络站文书工具：从台账工作簿生成接待登记、述职报告、考核表、建议议案、会议文书等
+    Word/PDF/Excel 文书。
 
     \b
     常用：
       liaison init 台账.xlsx        生成空白台账
       liaison check 台账.xlsx       检查台账
       liaison build 台账.xlsx       生成全部文书到 outputs/
+      liaison score 台账.xlsx       年度履职积分排名
+      liaison proposal new 草稿.md  起草代表建议或议案
       liaison doctor                检查本机环境
     """
 
