@@ -414,12 +414,22 @@ def test_one_rules_option_takes_each_kind_of_rules_file(tmp_path, rules_file):
     both.write_text(RULES + "处理方式:\n  - {名称: 当场答复, 交办: false}\n", "utf-8")
     assert pick_rules([rules_file, duty]) == {"scoring": rules_file, "duty": duty}
     assert pick_rules([both]) == {"scoring": both, "reception": both}
-    result = _build(tmp_path, rules_file, out="merged")
-    assert result.exit_code == 0
     options = BuildOptions(
-        workbook=_book(tmp_path), out=tmp_path / "o", rules=(both, duty), only=("score_board",)
+        workbook=_book(tmp_path),
+        out=tmp_path / "o",
+        rules=(both, duty),
+        only=("score_board",),
+        formats=("xlsx",),
+        jobs=1,
     )
     assert build(options).exit_code == 0
+    board = (
+        tmp_path / "o" / "履职积分汇总及公示表" / "履职积分汇总及公示表_2024年度_全部联络站.xlsx"
+    )
+    rows = openpyxl.load_workbook(board).active.iter_rows(min_row=4, values_only=True)
+    totals = {r[2]: r[6] for r in rows if r[2]}
+    # The scoring half of the merged file was used (the default rules give other totals).
+    assert totals == {name: expected[0] for name, expected in EXPECTED.items()}
 
 
 def test_a_board_in_parts_prints_its_title_and_totals_once(tmp_path, rules_file, monkeypatch):

@@ -21,6 +21,7 @@ from typing import Any
 
 from . import fonts, forms, render, templating
 from .derive import Document, Period, PlanEnv
+from .duty_rules import load_duty_rules
 from .errors import ERROR, Problem, UsageError
 from .paths import SAMPLE_WORKBOOK
 from .plans import PLANNERS, count, plan
@@ -150,13 +151,9 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             raise UsageError("--pdf-from docx 需要 LibreOffice，本机未安装", hint=INSTALL_HINT)
     picked = pick_rules(_paths(options.rules))
     rules = load_rules(picked.get("reception"))
-    scoring = None
-    if "scoring" in picked or any(f.per in SCORED for f in chosen):
-        scoring = load_scoring(picked.get("scoring"))  # before reading: a bad file fails fast
-    if "duty" in picked:
-        from .duty_rules import load_duty_rules
-
-        load_duty_rules(picked["duty"])  # checked before reading, like the others
+    # Every kind of rules is read once, before the workbook: a bad file fails fast.
+    scoring = load_scoring(picked.get("scoring"))
+    duty_rules = load_duty_rules(picked.get("duty"))
     _year_period(options, None)  # a usage error before the workbook is read
     data = validate(read_workbook(workbook), rules)
     from .proposals_checks import check_proposals  # the sheet's and the drafts', before writing
@@ -185,7 +182,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         period,
         options.today or dt.date.today(),
         scoring=scoring,
-        duty_rules=picked.get("duty"),
+        duty_rules=duty_rules,
         year=year,
         quarter=options.quarter,
         copies=options.copies,
@@ -212,9 +209,6 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     finally:
         manifest.save()  # what was written stays recorded, even if the run stopped midway
     return result
-
-
-SCORED = ("deputy_year", "station_score")  # planners that need the scoring rules
 
 
 def _paths(rules: Path | tuple[Path, ...] | None) -> tuple[Path, ...]:

@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from . import chinese
@@ -418,16 +419,15 @@ def plan_ballots(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Documen
 
 # ── 述职评议测评结果 (the tally) ─────────────────────────────────────────────────────────────
 
-_DUTY_RULES: dict[str, DutyRules] = {}
-
 
 def duty_rules(env: PlanEnv) -> DutyRules:
-    """The grade thresholds: a --rules file holding 述职评议等次, else forms/rules/duty.yaml."""
-    path = env.duty_rules
-    key = str(path or "")
-    if key not in _DUTY_RULES:
-        _DUTY_RULES[key] = load_duty_rules(path)
-    return _DUTY_RULES[key]
+    """The grade thresholds: those build read from --rules, else forms/rules/duty.yaml."""
+    return env.duty_rules if env.duty_rules is not None else _default_duty_rules()
+
+
+@lru_cache(maxsize=1)
+def _default_duty_rules() -> DutyRules:
+    return load_duty_rules()
 
 
 def _tally_groups(data: Dataset, env: PlanEnv) -> dict[str, list[Sitting]]:
@@ -440,7 +440,6 @@ def _tally_groups(data: Dataset, env: PlanEnv) -> dict[str, list[Sitting]]:
 
 
 def count_tallies(form: FormDef, data: Dataset, env: PlanEnv) -> int:
-    duty_rules(env)  # a broken rules file stops the run before anything is written
     return len(_tally_groups(data, env))
 
 

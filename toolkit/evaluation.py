@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,16 @@ from .validate import Dataset
 ALL_STATIONS = "全部联络站"
 SHORT_LEVELS = {"全国": "全国", "省": "省级", "市": "市级", "县": "县（区）", "乡镇": "乡镇"}
 
-_BOARDS: dict[tuple[int, str, Window], tuple[Dataset, Scoreboard]] = {}
+_BOARDS: dict[tuple[int, ScoringRules, Window], tuple[Dataset, Scoreboard]] = {}
 
 
 def scoring_rules(env: PlanEnv) -> ScoringRules:
-    return env.scoring if env.scoring is not None else load_scoring()
+    return env.scoring if env.scoring is not None else _default_scoring()
+
+
+@lru_cache(maxsize=1)
+def _default_scoring() -> ScoringRules:
+    return load_scoring()
 
 
 def windows(data: Dataset, env: PlanEnv) -> list[Window]:
@@ -56,7 +62,7 @@ def scoreboard(data: Dataset, env: PlanEnv, window: Window) -> Scoreboard:
     """Scored once per dataset, rules and window; a warning (a record without a date) is
     reported once, however many forms and formats use the scores."""
     rules = scoring_rules(env)
-    key = (id(data), rules.source + repr(rules), window)
+    key = (id(data), rules, window)
     found = _BOARDS.get(key)
     if found is not None and found[0] is data:
         return found[1]

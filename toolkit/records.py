@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
@@ -92,12 +92,6 @@ class Records(Sequence["Record"]):
         if index >= written:
             return self._tail[index - written]
         return self._read(index // self._chunk)[index % self._chunk]
-
-    def keep(self, wanted: Callable[[Record], bool]) -> Records:
-        """The records `wanted` accepts, in order, streamed into a new store."""
-        return Records(
-            (r for r in self if wanted(r)), spill_at=self._spill_at, chunk=self._chunk
-        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled (to a worker, say) as a plain list: the file stays with its process.

@@ -748,7 +748,12 @@ def page_number_footer(section: Section) -> None:
     """— 1 —, by a PAGE field (no Jinja in the footer)."""
     section.footer.is_linked_to_previous = False
     par = set_paragraph(section.footer.paragraphs[0], align="center", style="Footer")
-    add_run(par, "— ", "song", WU)
+    add_page_number(par, WU)
+
+
+def add_page_number(par: Paragraph, size: float) -> None:
+    """“— n —” in the 宋体 role: the page number as a PAGE field between two dashes."""
+    add_run(par, "— ", "song", size)
     for xml in (
         '<w:fldChar w:fldCharType="begin"/>',
         '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
@@ -756,9 +761,9 @@ def page_number_footer(section: Section) -> None:
         "<w:t>1</w:t>",
         '<w:fldChar w:fldCharType="end"/>',
     ):
-        add_run(par, "", "song", WU)
+        add_run(par, "", "song", size)
         par.runs[-1]._r.append(w(xml))
-    add_run(par, " —", "song", WU)
+    add_run(par, " —", "song", size)
 
 
 def register_table(doc: DocxDocument) -> None:

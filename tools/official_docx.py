@@ -52,7 +52,7 @@ from make_templates import (
     XIAO_SI,
     _paragraph_style,
     _size_xml,
-    add_run,
+    add_page_number,
     add_text,
     new_document,
     rfonts_xml,
@@ -167,17 +167,7 @@ def _page_number(par: Paragraph, side: str) -> None:
     indent = f'w:{side}Chars="100" w:{side}="{round(SI * 20)}"'
     ppr = par._p.get_or_add_pPr()
     ppr.insert(list(ppr).index(ppr.find(qn("w:jc"))), w(f"<w:ind {indent}/>"))
-    add_run(par, "— ", "song", SI)
-    for xml in (
-        '<w:fldChar w:fldCharType="begin"/>',
-        '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
-        '<w:fldChar w:fldCharType="separate"/>',
-        "<w:t>1</w:t>",
-        '<w:fldChar w:fldCharType="end"/>',
-    ):
-        add_run(par, "", "song", SI)
-        par.runs[-1]._r.append(w(xml))
-    add_run(par, " —", "song", SI)
+    add_page_number(par, SI)
 
 
 # ── paragraphs ───────────────────────────────────────────────────────────────────────────────

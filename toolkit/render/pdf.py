@@ -206,9 +206,10 @@ class PdfRenderer:
             buffer = io.BytesIO()
             laid_out.copy(pages).write_pdf(buffer, uncompressed_pdf=False)
             del laid_out, pages  # freed before the next part is laid out
-            writer.append(PdfReader(buffer))
+            part_pdf = PdfReader(buffer)
+            writer.append(part_pdf)
             if index == 0:
-                writer.add_metadata(dict(PdfReader(buffer).metadata or {}))
+                writer.add_metadata(dict(part_pdf.metadata or {}))
             start, index = start + used, index + 1
         writer.write(stream)
 
