@@ -169,3 +169,22 @@ def no_missing_glyphs():
     finally:
         logger.removeHandler(handler)
     assert not seen, seen
+
+
+def pdf_lines(page: Any) -> dict[float, list[dict]]:
+    """A pdfplumber page's characters by line (rounded top), each line left to right."""
+    lines: dict[float, list[dict]] = {}
+    for char in page.chars:
+        if char["text"].strip():
+            lines.setdefault(round(char["top"], 1), []).append(char)
+    return {top: sorted(cs, key=lambda c: c["x0"]) for top, cs in sorted(lines.items())}
+
+
+def pdf_text(path: Path) -> str:
+    """Every line's characters, lines run together: a sentence wraps anywhere."""
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        return "".join(
+            c["text"] for page in pdf.pages for cs in pdf_lines(page).values() for c in cs
+        )

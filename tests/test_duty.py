@@ -17,7 +17,15 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import DEPUTIES, RECEPTION_HEADER, STATIONS, reception, write_workbook
+from conftest import (
+    DEPUTIES,
+    RECEPTION_HEADER,
+    STATIONS,
+    pdf_lines,
+    pdf_text,
+    reception,
+    write_workbook,
+)
 from toolkit.build import BuildOptions, build
 from toolkit.duty_rules import load_duty_rules
 from toolkit.errors import ToolkitError
@@ -138,7 +146,7 @@ def test_report_figures_match_the_hand_count(built: tuple[Path, object]) -> None
     assert rows[0] == ["序号", "日期", "类型", "活动主题"]
     assert rows[1] == ["1", "2024年1月10日", "出席人代会", "出席区第十八届人民代表大会第四次会议"]
     assert len(rows) == 1 + 6  # six 2024 activities, the述职 included
-    pdf = _pdf_text(_report(out, "王伟", "pdf"))
+    pdf = pdf_text(_report(out, "王伟", "pdf"))
     assert "接待选民6人次" in pdf and "已办结1件" in pdf
 
 
@@ -155,7 +163,7 @@ def test_own_words_from_the_sheet_and_prompts_where_missing(built: tuple[Path, o
     runs = [r for p in doc.paragraphs for r in p.runs if r.text == prompt]
     assert runs and runs[0]._r.find(f"{W}rPr/{W}highlight") is not None
     assert runs[0]._r.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "楷体_GB2312"
-    assert prompt in _pdf_text(_report(out, "王伟", "pdf"))
+    assert prompt in pdf_text(_report(out, "王伟", "pdf"))
 
 
 def test_own_words_from_a_markdown_file_kept_literally(built: tuple[Path, object]) -> None:
@@ -165,7 +173,7 @@ def test_own_words_from_a_markdown_file_kept_literally(built: tuple[Path, object
     assert "深入调研 {{ 养老 }} <b>服务</b>。" in text
     assert "【待代表本人填写：今后的努力方向" not in text
     assert "【待代表本人填写：对照代表职责" in text  # 存在不足: neither sheet nor file
-    pdf = _pdf_text(_report(out, "李娜", "pdf"))  # spaces are not characters in a PDF
+    pdf = pdf_text(_report(out, "李娜", "pdf"))  # spaces are not characters in a PDF
     assert "深入调研{{养老}}<b>服务</b>。" in pdf
 
 
@@ -243,14 +251,6 @@ def test_report_docx_layout(built: tuple[Path, object]) -> None:
         assert 'w:sz w:val="28"' in xml  # 4号
 
 
-def _lines(page: pdfplumber.page.Page) -> dict[float, list[dict]]:
-    lines: dict[float, list[dict]] = {}
-    for char in page.chars:
-        if char["text"].strip():
-            lines.setdefault(round(char["top"], 1), []).append(char)
-    return {top: sorted(cs, key=lambda c: c["x0"]) for top, cs in sorted(lines.items())}
-
-
 def test_report_pdf_layout(built: tuple[Path, object]) -> None:
     path = _report(built[0], "王伟", "pdf")
     reader = PdfReader(str(path))
@@ -258,7 +258,7 @@ def test_report_pdf_layout(built: tuple[Path, object]) -> None:
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     with pdfplumber.open(str(path)) as pdf:
-        first = _lines(pdf.pages[0])
+        first = pdf_lines(pdf.pages[0])
         title = next(iter(first.values()))
         assert "".join(c["text"] for c in title) == "2024年履职情况述职报告"
         assert "Serif-CJK-SC-Bold" in title[0]["fontname"] and round(title[0]["size"]) == 22
@@ -275,14 +275,14 @@ def test_report_pdf_layout(built: tuple[Path, object]) -> None:
         # text block: left edge 28 mm, nothing past 28 + 156 mm
         assert min(cs[0]["x0"] for cs in body) == pytest.approx(28 * MM, abs=0.5)
         assert max(cs[-1]["x1"] for cs in body) <= (28 + 156) * MM + 0.5
-        running = [cs for page in pdf.pages for cs in _lines(page).values()]
+        running = [cs for page in pdf.pages for cs in pdf_lines(page).values()]
         cjk = [cs for cs in running if all(ord(c["text"]) > 0x2E80 for c in cs)]
         assert all(cs[-1]["x1"] <= (28 + 156) * MM + 0.5 for cs in cjk)
         assert max(len(cs) for cs in cjk) == 28  # a full line holds 28 characters
         # a page of running text holds 22 lines, 28.95pt apart, from 37 mm down
         page2 = [
             t
-            for t, cs in _lines(pdf.pages[1]).items()
+            for t, cs in pdf_lines(pdf.pages[1]).items()
             if "FandolFang" in cs[0]["fontname"] and round(cs[0]["size"]) == 16
         ]
         assert page2[0] >= 37 * MM and page2[-1] <= (297 - 35) * MM
@@ -300,12 +300,6 @@ def test_report_pdf_layout(built: tuple[Path, object]) -> None:
                 assert number[-1]["x1"] == pytest.approx((210 - 26) * MM - 14, abs=1.5)
             else:
                 assert number[0]["x0"] == pytest.approx(28 * MM + 14, abs=1.5)
-
-
-def _pdf_text(path: Path) -> str:
-    """Every line's characters, lines run together: a sentence wraps anywhere."""
-    with pdfplumber.open(str(path)) as pdf:
-        return "".join(c["text"] for page in pdf.pages for cs in _lines(page).values() for c in cs)
 
 
 # ── ballots ──────────────────────────────────────────────────────────────────────────────────
@@ -374,7 +368,7 @@ def test_tally_arithmetic_and_grade_edges(built: tuple[Path, object]) -> None:
     assert rows[1]["满意及基本满意比例"] == "50.00%"
     assert rows[2]["满意及基本满意比例"] == "46.67%"
     assert "称职≥80%，基本称职≥50%，其余为不称职" in ws["A2"].value
-    text = _pdf_text(out / "述职评议测评结果" / "述职评议测评结果_2024年.pdf")
+    text = pdf_text(out / "述职评议测评结果" / "述职评议测评结果_2024年.pdf")
     assert "80.00%" in text and "46.67%" in text and "基本称职" in text
 
 

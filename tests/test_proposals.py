@@ -16,7 +16,16 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import RECEPTION_HEADER, STATION, STATION2, STATIONS, reception, write_workbook
+from conftest import (
+    RECEPTION_HEADER,
+    STATION,
+    STATION2,
+    STATIONS,
+    pdf_lines,
+    pdf_text,
+    reception,
+    write_workbook,
+)
 from toolkit.build import BuildOptions, build
 from toolkit.cli import cli
 from toolkit.errors import ToolkitError
@@ -150,7 +159,7 @@ def test_draft_round_trip_from_a_reception(tmp_path: Path) -> None:
     assert header[0] == ["编　　号", "第0001号", "类　　别", "建议"]
     assert header[1] == ["领衔代表", "王伟", "代表证号", "DB-001"]
     assert header[2][1] == "李娜、张建国（2名）"
-    pdf = _pdf_text(out / "代表建议" / f"{name}.pdf")
+    pdf = pdf_text(out / "代表建议" / f"{name}.pdf")
     assert "第0001号" in pdf and "{{x}}<b>" in pdf
     assert built.data.read["建议草稿"] == 1
 
@@ -386,7 +395,7 @@ def test_register_flags_overdue_as_of_the_given_date(tmp_path: Path) -> None:
     assert (
         "截至2024年4月16日：共4件（建议4件、议案0件），已答复1件，逾期未答复1件" in ws["A2"].value
     )
-    pdf = _pdf_text(tmp_path / "out" / "代表建议汇总表" / "代表建议汇总表_2024年.pdf")
+    pdf = pdf_text(tmp_path / "out" / "代表建议汇总表" / "代表建议汇总表_2024年.pdf")
     assert "截至2024年4月16日" in pdf and "逾期未答复" in pdf and "超期1" in pdf
     # only the replied one gets a feedback form
     feedback = sorted(p.name for p in (tmp_path / "out" / "代表建议办理情况意见反馈表").iterdir())
@@ -479,19 +488,6 @@ def test_docx_official_layout(official: Path) -> None:
     assert motion_doc.tables[0].rows[2].cells[1].text.endswith("（9名）")
 
 
-def _lines(page: pdfplumber.page.Page) -> dict[float, list[dict]]:
-    lines: dict[float, list[dict]] = {}
-    for char in page.chars:
-        if char["text"].strip():
-            lines.setdefault(round(char["top"], 1), []).append(char)
-    return {top: sorted(cs, key=lambda c: c["x0"]) for top, cs in sorted(lines.items())}
-
-
-def _pdf_text(path: Path) -> str:
-    with pdfplumber.open(str(path)) as pdf:
-        return "".join(c["text"] for page in pdf.pages for cs in _lines(page).values() for c in cs)
-
-
 def test_pdf_official_layout(official: Path) -> None:
     path = official / "代表建议" / "代表建议_JY-2024-009_关于修复建设路破损路面的建议.pdf"
     reader = PdfReader(str(path))
@@ -499,7 +495,7 @@ def test_pdf_official_layout(official: Path) -> None:
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     with pdfplumber.open(str(path)) as pdf:
-        first = _lines(pdf.pages[0])
+        first = pdf_lines(pdf.pages[0])
         by_text = {"".join(c["text"] for c in cs): cs for cs in first.values()}
         title = by_text["关于修复建设路破损路面的建议"]
         assert "Serif-CJK-SC-Bold" in title[0]["fontname"] and round(title[0]["size"]) == 22
@@ -513,7 +509,7 @@ def test_pdf_official_layout(official: Path) -> None:
         header_cells = [cs for cs in first.values() if cs[0]["top"] < title[0]["top"]]
         assert header_cells and all(round(cs[0]["size"]) == 14 for cs in header_cells)
         assert min(cs[0]["top"] for cs in first.values()) >= 37 * MM - 1
-        all_lines = [cs for page in pdf.pages for cs in _lines(page).values()]
+        all_lines = [cs for page in pdf.pages for cs in pdf_lines(page).values()]
         sub = next(cs for cs in all_lines if "".join(c["text"] for c in cs) == "（一）路面破损情况")
         assert "Kai" in sub[0]["fontname"]
         for index, page in enumerate(pdf.pages[:2], start=1):
