@@ -619,6 +619,17 @@ def test_bundled_sample_makes_meeting_documents(tmp_path: Path) -> None:
     written = {title: n for (title, _), n in result.written.items()}
     meetings = result.data.read["会议"]
     assert written == {"签到表": meetings, "民生实事项目票决计票结果": 2, "满意度测评结果": 9}
+    roster = {r["姓名"] for r in result.data.rows("代表名册")}
+    for path in (tmp_path / "out" / "签到表").glob("*.xlsx"):
+        cells = {
+            c for r in openpyxl.load_workbook(path).active.iter_rows(values_only=True) for c in r
+        }
+        assert cells & roster, path.name  # every sign-in sheet lists deputies of the roster
+    for path in (tmp_path / "out" / "民生实事项目票决计票结果").glob("*.xlsx"):
+        cells = [
+            c for r in openpyxl.load_workbook(path).active.iter_rows(values_only=True) for c in r
+        ]
+        assert "通过" in cells, path.name  # the sample's projects carry their verdicts
 
 
 def test_long_titles_break_into_balanced_lines() -> None:
