@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from pathlib import Path
 
@@ -221,3 +222,42 @@ def test_font_subsets_reused_across_documents_give_the_same_bytes(make_book):
     reused = len(cache)
     assert reused < 3 * 3  # labels and title came from the cache for the later records
     assert render(0) == cold
+
+
+def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
+    """render/weasy_cache.py shares computed styles, font subsets and compressed font files
+    between documents. Every PDF form of the bundled sample, rendered after other copies of it
+    (from warm caches), is byte for byte what WeasyPrint makes without the caches."""
+    import datetime as dt
+    import io
+
+    from toolkit.build import check, renderer_for
+    from toolkit.derive import PlanEnv
+    from toolkit.forms import load_forms
+    from toolkit.plans import plan
+    from toolkit.render import weasy_cache
+    from toolkit.rules import load_rules
+
+    data = check(None)
+    env = PlanEnv(load_rules(), today=dt.date(2024, 12, 31))
+    compared = []
+    for form in load_forms().values():
+        if "pdf" not in form.formats:
+            continue
+        docs = list(itertools.islice(plan(form, data, env), 3))
+        renderer = renderer_for(str(form.folder.parent), form.id, "pdf")
+
+        def render(context: dict, renderer: object = renderer) -> bytes:
+            stream = io.BytesIO()
+            renderer.render(context, stream)  # type: ignore[attr-defined]
+            return stream.getvalue()
+
+        warm = [render(doc.context) for doc in docs + docs][len(docs) :]
+        with weasy_cache.disabled():
+            plain = [render(doc.context) for doc in docs]
+        assert warm == plain, form.id
+        compared.append(form.id)
+    assert {"reception_form", "reception_register", "annual_assessment", "duty_report"} <= set(
+        compared
+    )
+    assert weasy_cache._STYLES  # the style cache was in use, not silently off

@@ -30,6 +30,7 @@ from .. import fonts
 from ..errors import TemplateError
 from ..paths import FORMS_DIR, STYLES_DIR
 from ..templating import describe_error, normalise_tags
+from . import weasy_cache
 
 fonts.use_shipped_fonts()
 
@@ -38,58 +39,7 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 LOGGER = logging.getLogger("weasyprint")
-SUBSET_CACHE = 32  # font subsets kept per process (each tens of KB)
-
-
-def _cache_font_subsets() -> None:
-    """Subset each font once per glyph set, not once per document.
-
-    Every document embeds a subset of each font it uses, and HarfBuzz subsetting of these CJK
-    fonts is a tenth of a one-page form's time. A form's labels and title use the same glyphs in
-    every copy, so their subsets repeat exactly: they are kept (keyed by the font, its size in
-    bytes and the glyph ids, the only inputs of the subset) and reused. The body text differs
-    from record to record and is subset as before. A WeasyPrint without this method is left as
-    it is."""
-    from collections import OrderedDict
-
-    try:
-        from weasyprint.pdf.fonts import Font
-    except ImportError:
-        return
-    original = getattr(Font, "subset", None)
-    if original is None or getattr(original, "cached_by_liaison", False):
-        return
-    cache: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-
-    def subset(self: Any, to_unicode: Any, hinting: Any) -> None:
-        try:
-            key = (
-                self.hash,
-                self.index,
-                len(self.file_content),
-                frozenset(to_unicode),
-                bool(hinting),
-                bool(self.missing),
-            )
-        except (AttributeError, TypeError):
-            original(self, to_unicode, hinting)
-            return
-        found = cache.get(key)
-        if found is not None:
-            cache.move_to_end(key)
-            self.file_content = found
-            return
-        original(self, to_unicode, hinting)
-        cache[key] = self.file_content
-        if len(cache) > SUBSET_CACHE:
-            cache.popitem(last=False)
-
-    subset.cached_by_liaison = True  # type: ignore[attr-defined]
-    subset.cache = cache  # type: ignore[attr-defined]
-    Font.subset = subset
-
-
-_cache_font_subsets()
+weasy_cache.install()
 PART_ROWS = 300  # rows of a split list per part: ~15 pages, tens of MB while laid out
 WHOLE = {"首": True, "末": True, "序号": 1}  # 分段 of a document rendered in one part
 _SPLIT = re.compile(r'<meta\s+name="liaison-split"\s+content="([^"]+)"')
