@@ -20,6 +20,7 @@ from typing import Any
 
 from . import contract
 from .errors import WARNING, Problem, WorkbookError, os_reason
+from .xlsx_stream import XlsxBook
 
 MAX_UNCOMPRESSED = 1_000_000_000  # 1 GB of XML is far past any station's records
 MAX_RATIO = 200  # deflate tops out near 1000:1 only for crafted or degenerate data
@@ -155,11 +156,8 @@ def read_workbook(path: Path | str) -> Workbook:
     kind = sniff(path)
     if kind == "zip":
         check_zip(path)
-    import python_calamine
-
     try:
-        # By content, not by extension: an .xls renamed .xlsx (or the reverse) still opens.
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        book = _open(path, kind)
     except Exception:  # calamine raises its own and plain errors for bad files
         raise WorkbookError(
             f"无法读取“{path.name}”：文件已损坏或格式不受支持",
@@ -230,6 +228,20 @@ def read_workbook(path: Path | str) -> Workbook:
 _OWN_SHEETS = {"说明", "填表说明", "填写说明"}
 
 
+def _open(path: Path, kind: str) -> Any:
+    """An .xlsx is streamed row by row (xlsx_stream); .xls and .ods go to python-calamine,
+    which holds a sheet whole. By content, not by extension: an .xls renamed .xlsx (or the
+    reverse) still opens."""
+    if kind == "zip":
+        with zipfile.ZipFile(path) as archive:
+            is_xlsx = "xl/workbook.xml" in archive.namelist()
+        if is_xlsx:
+            return XlsxBook(path)
+    import python_calamine
+
+    return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+
+
 def _sheet_from_headers(sheet: Any) -> contract.Sheet | None:
     """A tab with an unknown name (Sheet1) whose header row has all of one sheet's required
     columns is that sheet."""
@@ -281,6 +293,8 @@ class _Merges:
                 index = c0 - col0
                 self.values[(r0, c0)] = cells[index] if 0 <= index < len(cells) else None
             value = self.values.get((r0, c0))
+            if c1 - col0 >= len(cells):  # a streamed row ends at its last written cell
+                cells.extend([""] * (c1 - col0 + 1 - len(cells)))
             for c in range(c0, c1 + 1):
                 index = c - col0
                 if 0 <= index < len(cells) and _blank(cells[index]):
@@ -295,8 +309,10 @@ def _read_sheet(
     col0 = sheet.start[1]
     rows = iter(sheet.iter_rows())
     head = [list(row) for row in itertools.islice(rows, HEADER_SCAN_ROWS)]
-    if not any(not _blank(v) for row in head for v in row) and sheet.height <= HEADER_SCAN_ROWS:
-        return None
+    if not any(not _blank(v) for row in head for v in row):
+        if not any(not _blank(v) for row in rows for v in row):
+            return None  # only blank cells (spaces, formatting): an empty sheet
+        # Values below the rows a header may be in: "找不到表头行" below, never silence.
     header_index, columns = _find_header(spec, head, col0)
     if header_index < 0:
         names = "、".join(c.name for c in spec.required)
@@ -324,20 +340,27 @@ def _read_sheet(
     wanted = set(columns) | set(extras)
 
     def stream() -> Iterator[RawRow]:
-        for r, cells in enumerate(itertools.chain(head, rows)):
-            if r <= header_index:
-                continue
-            cells = list(cells)
-            if merges.ranges:
-                merges.fill(r, cells, col0)
-            found = {
-                c + col0 + 1: v
-                for c, v in enumerate(cells)
-                if c + col0 + 1 in wanted and not _blank(v)
-            }
-            # A row with only extra columns filled (a pre-numbered 序号) is a blank row.
-            if any(c in columns for c in found):
-                yield RawRow(r + 1, found)
+        r = header_index
+        try:
+            for r, cells in enumerate(itertools.chain(head, rows)):
+                if r <= header_index:
+                    continue
+                cells = list(cells)
+                if merges.ranges:
+                    merges.fill(r, cells, col0)
+                found = {
+                    c + col0 + 1: v
+                    for c, v in enumerate(cells)
+                    if c + col0 + 1 in wanted and not _blank(v)
+                }
+                # A row with only extra columns filled (a pre-numbered 序号) is a blank row.
+                if any(c in columns for c in found):
+                    yield RawRow(r + 1, found)
+        except Exception:  # rows are read as validation goes: damage may lie far down the file
+            raise WorkbookError(
+                f"读取工作表“{title}”第 {r + 2} 行时出错：文件已损坏",
+                hint="请在 Excel/WPS 中打开并重新保存",
+            ) from None
 
     raw.rows = stream()
     return raw

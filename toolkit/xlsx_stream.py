@@ -1,0 +1,506 @@
+"""Reading an .xlsx sheet row by row, in memory that does not grow with the rows.
+
+python-calamine loads a whole sheet into memory before the first row can be read: for 20,000
+receptions that is about 35 MB, and it grows with every row. This reader parses the sheet's
+XML with expat as it is inflated from the zip and hands over one row at a time. The shared
+string table (where Excel keeps every distinct text) is kept in a temporary file beyond
+`STRINGS_IN_MEMORY` entries, with only an offset per string in memory.
+
+It gives the values python-calamine gives (the tests compare the two on the same files): text
+as str, numbers as float, booleans, dates as date, datetime or time by the cell's number
+format (a duration format gives timedelta), an empty cell or a formula without a stored result
+as "". Rows are lists from column A; merged ranges are found before the rows are read (they sit
+after the rows in the file), so a value merged down can be filled in as the rows stream past.
+.xls and .ods files are still read by python-calamine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from array import array
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+CHUNK = 1 << 16
+STRINGS_IN_MEMORY = 20_000  # beyond this many distinct texts the table goes to a temp file
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CELL = re.compile(r"([A-Za-z]{1,3})(\d+)")
+_REF = re.compile(rb'ref="([A-Za-z]{1,3}\d+)(?::([A-Za-z]{1,3}\d+))?"')
+
+OTHER, DATETIME, DURATION = 0, 1, 2
+# The built-in formats that show dates or times, the East Asian ones (27–36, 50–58) included:
+# WPS and Chinese Excel store 年月日 dates with those ids and no format text.
+_BUILTIN_DATES = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 47, *range(27, 37), *range(50, 59)}
+_BUILTIN_DURATIONS = {46}
+
+
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape(text: str) -> str:
+    """Excel writes characters XML cannot hold (a vertical tab from Alt+Enter in WPS) as
+    _x000B_, and a literal "_x" as _x005F_x."""
+    if "_x" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _local(name: str) -> str:
+    return name[name.find(":") + 1 :]
+
+
+def _column(letters: str) -> int:
+    """0-based column of "A", "AB", … ."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _cell(ref: str) -> tuple[int, int] | None:
+    found = _CELL.fullmatch(ref)
+    if not found:
+        return None
+    return int(found.group(2)) - 1, _column(found.group(1))
+
+
+def format_kind(code: str) -> int:
+    """Whether a custom number format shows a date/time, a duration, or anything else; the
+    rule python-calamine applies (the first section only, quoted and escaped text and
+    bracketed colours ignored)."""
+    escaped = quoted = ampm = hms = False
+    brackets = 0
+    prev = " "
+    for ch in code:
+        if escaped:
+            escaped = False
+        elif ch in "_\\":
+            escaped = True
+        elif quoted:
+            if ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == ";":
+            return OTHER
+        elif ch == "[":
+            brackets += 1
+        elif ch == "]":
+            if brackets == 1 and hms:
+                return DURATION
+            brackets = max(brackets - 1, 0)
+        elif brackets == 0 and not ampm and ch in "aA":
+            ampm = True
+        elif brackets == 0 and ampm and ch in "pm/PM":
+            return DATETIME
+        elif brackets == 0 and not ampm and ch in "dmhysDMHYS":
+            return DATETIME
+        elif not (hms and ch.lower() == prev.lower()):
+            hms = prev == "[" and ch in "mhsMHS"
+        prev = ch
+    return OTHER
+
+
+def excel_datetime(serial: float, kind: int, date1904: bool) -> Any:
+    """A number under a date or duration format as Python values, as python-calamine makes
+    them; a number no date can hold stays a number."""
+    if serial < 0 and kind == DATETIME:
+        return serial  # no date: validation says so, naming the cell
+    try:
+        if kind == DURATION:
+            return dt.timedelta(milliseconds=round(serial * 86_400_000))
+        if date1904:
+            base = dt.datetime(1904, 1, 1)
+        elif serial < 60:  # Excel counts a 29 February 1900 that never was
+            base = dt.datetime(1899, 12, 31)
+        else:
+            base = dt.datetime(1899, 12, 30)
+        moment = base + dt.timedelta(milliseconds=round(serial * 86_400_000))
+    except (OverflowError, ValueError):
+        return serial
+    if serial < 1:
+        return moment.time()
+    if moment.time() == dt.time(0):
+        return moment.date()
+    return moment
+
+
+class _Strings:
+    """The shared string table: a list while small, then a temp file and one offset each."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.file: Any = None
+        self.offsets = array("q", [0])
+
+    def add(self, text: str) -> None:
+        if self.file is None:
+            self.items.append(text)
+            if len(self.items) >= STRINGS_IN_MEMORY:
+                self.file = tempfile.TemporaryFile()
+                for item in self.items:
+                    self._write(item)
+                self.items = []
+        else:
+            self._write(text)
+
+    def _write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.file.write(data)
+        self.offsets.append(self.offsets[-1] + len(data))
+
+    def done(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+    def __len__(self) -> int:
+        return len(self.items) if self.file is None else len(self.offsets) - 1
+
+    def get(self, index: int) -> str:
+        """The text at `index`; IndexError for a cell pointing past the table (a damaged file)."""
+        if not 0 <= index < len(self):
+            raise IndexError(f"shared string {index} of {len(self)}")
+        if self.file is None:
+            return self.items[index]
+        start = self.offsets[index]
+        return os.pread(self.file.fileno(), self.offsets[index + 1] - start, start).decode("utf-8")
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+def _parse(stream: Any, parser: Any) -> None:
+    while chunk := stream.read(CHUNK):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+class XlsxBook:
+    """The parts of python-calamine's CalamineWorkbook that reading uses."""
+
+    def __init__(self, path: Path) -> None:
+        self.zip = zipfile.ZipFile(path)
+        self.names = set(self.zip.namelist())
+        self.date1904 = False
+        self.sheets: dict[str, str] = {}  # title → part name in the zip ("" when none)
+        self._read_workbook()
+        self.kinds = self._read_styles()
+        self.strings = _Strings()
+        self._read_strings()
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+    def get_sheet_by_name(self, name: str) -> XlsxSheet:
+        return XlsxSheet(self, self.sheets[name])
+
+    def close(self) -> None:
+        self.strings.close()
+        self.zip.close()
+
+    def _part(self, name: str) -> Any:
+        return self.zip.open(name) if name in self.names else None
+
+    def _read_workbook(self) -> None:
+        targets: dict[str, str] = {}
+        rels = self._part("xl/_rels/workbook.xml.rels")
+        if rels is not None:
+
+            def relation(name: str, attrs: dict[str, str]) -> None:
+                if _local(name) == "Relationship" and "Id" in attrs:
+                    target = attrs.get("Target", "")
+                    if target.startswith("/"):
+                        target = target[1:]
+                    else:
+                        target = posixpath.normpath(posixpath.join("xl", target))
+                    targets[attrs["Id"]] = target
+
+            parser = expat.ParserCreate()
+            parser.StartElementHandler = relation
+            with rels:
+                _parse(rels, parser)
+
+        order: list[tuple[str, str]] = []
+
+        def element(name: str, attrs: dict[str, str]) -> None:
+            local = _local(name)
+            if local == "sheet" and "name" in attrs:
+                rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+                order.append((attrs["name"], targets.get(rid, "")))
+            elif local == "workbookPr":
+                self.date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
+
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = element
+        with self.zip.open("xl/workbook.xml") as handle:
+            _parse(handle, parser)
+        for title, target in order:
+            self.sheets[title] = target if "worksheets/" in target else ""
+
+    def _read_styles(self) -> list[int]:
+        """The date kind of each cell style (the `s` attribute of a cell)."""
+        handle = self._part("xl/styles.xml")
+        if handle is None:
+            return []
+        custom: dict[int, int] = {}
+        kinds: list[int] = []
+        depth = {"cellXfs": False}
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            local = _local(name)
+            if local == "numFmt" and "numFmtId" in attrs:
+                try:
+                    custom[int(attrs["numFmtId"])] = format_kind(attrs.get("formatCode", ""))
+                except ValueError:
+                    pass
+            elif local == "cellXfs":
+                depth["cellXfs"] = True
+            elif local == "xf" and depth["cellXfs"]:
+                try:
+                    number = int(attrs.get("numFmtId", "0"))
+                except ValueError:
+                    number = 0
+                if number in custom:
+                    kinds.append(custom[number])
+                elif number in _BUILTIN_DATES:
+                    kinds.append(DATETIME)
+                elif number in _BUILTIN_DURATIONS:
+                    kinds.append(DURATION)
+                else:
+                    kinds.append(OTHER)
+
+        def end(name: str) -> None:
+            if _local(name) == "cellXfs":
+                depth["cellXfs"] = False
+
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        with handle:
+            _parse(handle, parser)
+        return kinds
+
+    def _read_strings(self) -> None:
+        name = next(
+            (n for n in ("xl/sharedStrings.xml", "xl/SharedStrings.xml") if n in self.names), ""
+        )
+        if not name:
+            return
+        parts: list[str] = []
+        state = {"t": False, "skip": 0}
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            local = _local(tag)
+            if local == "si":
+                parts.clear()
+            elif local == "t" and not state["skip"]:
+                state["t"] = True
+            elif local == "rPh":  # phonetic guide text is not part of the value
+                state["skip"] += 1
+
+        def end(tag: str) -> None:
+            local = _local(tag)
+            if local == "t":
+                state["t"] = False
+            elif local == "rPh":
+                state["skip"] -= 1
+            elif local == "si":
+                self.strings.add(unescape("".join(parts)))
+
+        def text(data: str) -> None:
+            if state["t"]:
+                parts.append(data)
+
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = text
+        with self.zip.open(name) as handle:
+            _parse(handle, parser)
+        self.strings.done()
+
+
+class XlsxSheet:
+    """The parts of python-calamine's CalamineSheet that reading uses: `start`, `iter_rows()`
+    (rows from the first, lists from column A) and `merged_cell_ranges`."""
+
+    def __init__(self, book: XlsxBook, part: str) -> None:
+        self.book = book
+        self.part = part
+        self._merges: list[tuple[tuple[int, int], tuple[int, int]]] | None = None
+
+    @property
+    def start(self) -> tuple[int, int] | None:
+        """Where the first value is (row, 0), or None for a sheet without any."""
+        for r, row in enumerate(self.iter_rows()):
+            if any(v != "" for v in row):
+                return r, 0
+        return None
+
+    @property
+    def merged_cell_ranges(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        if self._merges is None:
+            self._merges = self._find_merges()
+        return self._merges
+
+    def _find_merges(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The merged ranges, listed after the rows: found by a byte search, not by parsing."""
+        if not self.part or self.part not in self.book.names:
+            return []
+        found: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        tail = b""
+        inside = False
+        with self.book.zip.open(self.part) as handle:
+            while chunk := handle.read(CHUNK * 4):
+                data = tail + chunk
+                if not inside:
+                    at = data.find(b"mergeCells")
+                    if at < 0:
+                        tail = data[-16:]
+                        continue
+                    inside, data = True, data[at:]
+                end = data.find(b"/mergeCells")
+                segment = data if end < 0 else data[:end]
+                cut = segment.rfind(b"/>") + 2 if end < 0 else len(segment)
+                for first, last in _REF.findall(segment[:cut]):
+                    a = _cell(first.decode())
+                    b = _cell((last or first).decode())
+                    if a and b:
+                        found.append((a, b))
+                if end >= 0:
+                    break
+                tail = segment[cut:]
+        return found
+
+    def iter_rows(self) -> Iterator[list[Any]]:
+        if not self.part or self.part not in self.book.names:
+            return iter(())
+        return self._rows()
+
+    def _rows(self) -> Iterator[list[Any]]:
+        book = self.book
+        strings, kinds, date1904 = book.strings, book.kinds, book.date1904
+        done: list[tuple[int, list[Any]]] = []
+        row: list[Any] = []
+        state: dict[str, Any] = {"row": -1, "col": -1, "t": "n", "s": 0, "text": None}
+        parts: list[str] = []
+        skip: list[bool] = []
+
+        locals_: dict[str, str] = {}
+        columns: dict[str, int] = {}
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            local = locals_.get(name)
+            if local is None:
+                local = locals_[name] = _local(name)
+            if local == "c":
+                ref = attrs.get("r")
+                letters = ref.rstrip("0123456789") if ref else ""
+                col = columns.get(letters)
+                if col is None and letters:
+                    col = columns[letters] = (
+                        _column(letters) if letters.isascii() and letters.isalpha() else -1
+                    )
+                state["col"] = col if col is not None and col >= 0 else state["col"] + 1
+                state["t"] = attrs.get("t", "n")
+                try:
+                    state["s"] = int(attrs.get("s", "0"))
+                except ValueError:
+                    state["s"] = 0
+                parts.clear()
+                state["text"] = None
+            elif local == "v" or (local == "t" and state["t"] == "inlineStr" and not skip):
+                state["text"] = True
+            elif local == "row":
+                try:
+                    state["row"] = int(attrs["r"]) - 1
+                except (KeyError, ValueError):
+                    state["row"] += 1
+                state["col"] = -1
+                row.clear()
+            elif local == "rPh":  # phonetic guide text is not part of the value
+                skip.append(True)
+
+        def end(name: str) -> None:
+            local = locals_.get(name) or _local(name)
+            if local == "c":
+                value = _value(state["t"], "".join(parts), state["s"])
+                col = state["col"]
+                if value != "" and col >= 0:
+                    if col >= len(row):
+                        row.extend([""] * (col + 1 - len(row)))
+                    row[col] = value
+            elif local in ("v", "t"):
+                state["text"] = None
+            elif local == "rPh" and skip:
+                skip.pop()
+            elif local == "row":
+                done.append((state["row"], list(row)))
+
+        def text(data: str) -> None:
+            if state["text"]:
+                parts.append(data)
+
+        def _value(kind: str, raw: str, style: int) -> Any:
+            if kind == "s":
+                return strings.get(int(raw))
+            if kind in ("inlineStr", "str"):
+                return unescape(raw)
+            if kind == "b":
+                return raw.strip() in ("1", "true") if raw else ""
+            if kind == "e":
+                return ""
+            if kind == "d":
+                return _iso(raw)
+            if not raw:
+                return ""
+            try:
+                number = float(raw)
+            except ValueError:
+                return ""
+            shown = kinds[style] if 0 <= style < len(kinds) else OTHER
+            return excel_datetime(number, shown, date1904) if shown else number
+
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = text
+        emitted = 0
+        with book.zip.open(self.part) as handle:
+            while True:
+                chunk = handle.read(CHUNK)
+                parser.Parse(chunk, not chunk)
+                for index, cells in done:
+                    if index < emitted:  # a row out of order or repeated: kept, not lost
+                        index = emitted
+                    while emitted < index:
+                        yield []
+                        emitted += 1
+                    yield cells
+                    emitted += 1
+                done.clear()
+                if not chunk:
+                    break
+
+
+def _iso(raw: str) -> Any:
+    """A cell of type "d" (an ISO 8601 date, written by some tools instead of a number)."""
+    text = raw.strip()
+    for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat, dt.time.fromisoformat):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return text
