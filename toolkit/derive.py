@@ -19,7 +19,7 @@ from typing import Any
 
 from . import chinese, contract
 from .forms import FormDef
-from .records import Records
+from .records import Records, RowStore
 from .rules import Rules
 from .validate import Dataset, Record
 
@@ -266,18 +266,27 @@ def _station_period_documents(
         headers.update(dict.fromkeys(record.extra))
     extras = list(headers)
     for (station, label), stored in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        rows = sorted(stored, key=lambda r: (record_date(r) or dt.date.min, r.row))
+        # Sorted by key, then read in that order (a chunk at a time when the sheet is in date
+        # order, as it nearly always is): the register's records are never all in memory.
+        order = sorted((record_date(r) or dt.date.min, r.row, i) for i, r in enumerate(stored))
+        rows = RowStore(spill_at=GROUP_CHUNK, chunk=GROUP_CHUNK)
+        figures = ReceptionFigures(rules)
+        sources = []
+        for number, (_, _, index) in enumerate(order, start=1):
+            record = stored[index]
+            rows.append(dict(record_fields(record), 序号=number, 行号=record.row))
+            figures.add(record)
+            sources.append((record.title, record.row, record.digest))
+        del groups[(station, label)], stored, order
         context = _common(form, today)
         context["站点"] = station_fields(data, station)
         context["联络站"] = station
         context["期间"] = label
-        context["记录"] = [
-            dict(record_fields(r), 序号=i, 行号=r.row) for i, r in enumerate(rows, start=1)
-        ]
-        context["统计"] = reception_figures(rows, data, rules)
+        context["记录"] = rows if rows.spilled else list(rows)
+        context["统计"] = figures.counts
         context["附加列"] = [contract.field_name(h) for h in extras]
         parts = fill_pattern(form.filename, {"联络站": station, "期间": label})
-        yield Document(form, parts, context, [(r.title, r.row, r.digest) for r in rows])
+        yield Document(form, parts, context, sources)
 
 
 def period_label(period: Period, date: dt.date | None) -> str:
@@ -290,12 +299,18 @@ def period_label(period: Period, date: dt.date | None) -> str:
     return f"{date.year}年" if date else "未注明日期"
 
 
-def reception_figures(rows: list[Record], data: Dataset, rules: Rules) -> dict[str, int]:
-    handed = [r for r in rows if r["处理方式"] in rules.handed_on]
-    return {
-        "接待次数": len(rows),
-        "来访人数": sum(1 if r["来访人数"] is None else r["来访人数"] for r in rows),
-        "交办件数": len(handed),
-        "办结件数": sum(1 for r in handed if r["办理结果"]),
-        "满意件数": sum(1 for r in rows if r["群众满意度"] == "满意"),
-    }
+class ReceptionFigures:
+    """A register's totals, counted as its rows go past."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.counts = dict.fromkeys(("接待次数", "来访人数", "交办件数", "办结件数", "满意件数"), 0)
+
+    def add(self, r: Record) -> None:
+        counts = self.counts
+        counts["接待次数"] += 1
+        counts["来访人数"] += 1 if r["来访人数"] is None else r["来访人数"]
+        if r["处理方式"] in self.rules.handed_on:
+            counts["交办件数"] += 1
+            counts["办结件数"] += 1 if r["办理结果"] else 0
+        counts["满意件数"] += 1 if r["群众满意度"] == "满意" else 0

@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -203,7 +204,7 @@ def describe_fields(context: dict[str, object], prefix: str = "") -> list[tuple[
         path = f"{prefix}{name}"
         if isinstance(value, dict):
             rows.extend(describe_fields(value, path + "."))
-        elif isinstance(value, list):
+        elif isinstance(value, Sequence) and not isinstance(value, str | bytes | tuple):
             rows.append((path, "列表", f"{len(value)} 项"))
             if value and isinstance(value[0], dict):
                 rows.extend(describe_fields(value[0], path + "[]."))

@@ -10,9 +10,11 @@ file position, so forked workers cannot disturb the parent.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import tempfile
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, overload
 
@@ -48,6 +50,7 @@ class Records(Sequence["Record"]):
     def _write(self, chunk: list[Record]) -> None:
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="liaison-records-")
+            weakref.finalize(self, self._file.close)
         data = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
         os.pwrite(self._file.fileno(), data, self._end)
         self._chunks.append((self._end, len(data)))
@@ -106,3 +109,48 @@ class Records(Sequence["Record"]):
 
     def __repr__(self) -> str:
         return f"Records({len(self)} records{', on disk' if self.spilled else ''})"
+
+
+class RowStore(Records):
+    """A long list handed to a worker by reference: the rows of one register.
+
+    A register holds every reception of a station for a year; its rows went to the worker
+    pickled whole, so the parent held them all, and their pickle, while it was made. Here
+    they are written in chunks to a named temporary file as they are made, and a worker given
+    the store opens that file and reads a chunk at a time. The file is removed when the
+    store that made it is freed (or when the process ends)."""
+
+    def __init__(self, *, spill_at: int = SPILL_AT, chunk: int = CHUNK) -> None:
+        super().__init__(spill_at=spill_at, chunk=chunk)
+        self._path = ""
+
+    def append(self, row: Any) -> None:  # rows are plain dicts, not records
+        super().append(row)
+
+    def _write(self, chunk: list[Any]) -> None:
+        if self._file is None:
+            handle, self._path = tempfile.mkstemp(prefix="liaison-rows-")
+            self._file = os.fdopen(handle, "w+b")
+            weakref.finalize(self, _remove, self._file, self._path)
+        super()._write(chunk)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if not self._chunks:
+            return (list, (list(self),))
+        return (_reopen, (self._path, list(self._chunks), self._chunk, list(self._tail)))
+
+
+def _remove(handle: IO[bytes], path: str) -> None:
+    handle.close()
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _reopen(path: str, chunks: list[tuple[int, int]], chunk: int, tail: list[Any]) -> Records:
+    """The store in the process it was sent to: the same file, read only, left in place."""
+    store = Records(spill_at=0, chunk=chunk)
+    store._file = open(path, "rb")  # closed with the store
+    store._chunks, store._tail = chunks, tail
+    store._end = chunks[-1][0] + chunks[-1][1]
+    weakref.finalize(store, store._file.close)
+    return store

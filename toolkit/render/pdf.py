@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlparse
@@ -126,12 +127,14 @@ class PdfRenderer:
 
     def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
         rows = context.get(self.split_key) if self.split_key else None
-        if not isinstance(rows, list) or len(rows) <= PART_ROWS:
+        if not isinstance(rows, Sequence) or isinstance(rows, str) or len(rows) <= PART_ROWS:
             self._layout(context).write_pdf(stream, uncompressed_pdf=False)
             return
         self._render_parts(context, rows, stream)
 
-    def _render_parts(self, context: dict[str, Any], rows: list[Any], stream: IO[bytes]) -> None:
+    def _render_parts(
+        self, context: dict[str, Any], rows: Sequence[Any], stream: IO[bytes]
+    ) -> None:
         from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter()
