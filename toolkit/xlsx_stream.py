@@ -17,6 +17,7 @@ after the rows in the file), so a value merged down can be filled in as the rows
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import posixpath
 import re
@@ -29,12 +30,15 @@ from typing import Any
 from xml.parsers import expat
 
 CHUNK = 1 << 16
+FIRST_CHUNK = 1 << 12
 STRINGS_IN_MEMORY = 20_000  # beyond this many distinct texts the table goes to a temp file
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CELL = re.compile(r"([A-Za-z]{1,3})(\d+)")
 _REF = re.compile(rb'ref="([A-Za-z]{1,3}\d+)(?::([A-Za-z]{1,3}\d+))?"')
 
 OTHER, DATETIME, DURATION = 0, 1, 2
+_C, _V, _T, _ROW, _RPH = 1, 2, 3, 4, 5  # the sheet elements the row parser acts on
+_CODES = {"c": _C, "v": _V, "t": _T, "row": _ROW, "rPh": _RPH}
 # The built-in formats that show dates or times, the East Asian ones (27–36, 50–58) included:
 # WPS and Chinese Excel store 年月日 dates with those ids and no format text.
 _BUILTIN_DATES = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 47, *range(27, 37), *range(50, 59)}
@@ -340,7 +344,7 @@ class XlsxSheet:
         self.part = part
         self._merges: list[tuple[tuple[int, int], tuple[int, int]]] | None = None
 
-    @property
+    @functools.cached_property
     def start(self) -> tuple[int, int] | None:
         """Where the first value is (row, 0), or None for a sheet without any."""
         for r, row in enumerate(self.iter_rows()):
@@ -393,63 +397,68 @@ class XlsxSheet:
         strings, kinds, date1904 = book.strings, book.kinds, book.date1904
         done: list[tuple[int, list[Any]]] = []
         row: list[Any] = []
-        state: dict[str, Any] = {"row": -1, "col": -1, "t": "n", "s": 0, "text": None}
         parts: list[str] = []
-        skip: list[bool] = []
-
-        locals_: dict[str, str] = {}
+        # The parser's position, kept in locals of the closures (not a dict: this runs for
+        # every element of the sheet).
+        row_at = col = -1
+        kind, style = "n", 0
+        collect = False  # inside <v>, or a <t> of an inline string outside a phonetic guide
+        phonetic = 0
+        codes: dict[str, int] = {}  # element name, prefixed or not → one of the codes below
         columns: dict[str, int] = {}
 
+        def code_of(name: str) -> int:
+            found = codes[name] = _CODES.get(_local(name), 0)
+            return found
+
         def start(name: str, attrs: dict[str, str]) -> None:
-            local = locals_.get(name)
-            if local is None:
-                local = locals_[name] = _local(name)
-            if local == "c":
+            nonlocal row_at, col, kind, style, collect, phonetic
+            code = codes.get(name)
+            if code is None:
+                code = code_of(name)
+            if code == _C:
                 ref = attrs.get("r")
                 letters = ref.rstrip("0123456789") if ref else ""
-                col = columns.get(letters)
-                if col is None and letters:
-                    col = columns[letters] = (
-                        _column(letters) if letters.isascii() and letters.isalpha() else -1
-                    )
-                state["col"] = col if col is not None and col >= 0 else state["col"] + 1
-                state["t"] = attrs.get("t", "n")
-                try:
-                    state["s"] = int(attrs.get("s", "0"))
-                except ValueError:
-                    state["s"] = 0
+                found = columns.get(letters)
+                if found is None and letters:
+                    valid = letters.isascii() and letters.isalpha()
+                    found = columns[letters] = _column(letters) if valid else -1
+                col = found if found is not None and found >= 0 else col + 1
+                kind = attrs.get("t", "n")
+                s = attrs.get("s")
+                style = int(s) if s and s.isdigit() else 0
                 parts.clear()
-                state["text"] = None
-            elif local == "v" or (local == "t" and state["t"] == "inlineStr" and not skip):
-                state["text"] = True
-            elif local == "row":
-                try:
-                    state["row"] = int(attrs["r"]) - 1
-                except (KeyError, ValueError):
-                    state["row"] += 1
-                state["col"] = -1
+                collect = False
+            elif code == _V or (code == _T and kind == "inlineStr" and not phonetic):
+                collect = True
+            elif code == _ROW:
+                r = attrs.get("r")
+                row_at = int(r) - 1 if r and r.isdigit() else row_at + 1
+                col = -1
                 row.clear()
-            elif local == "rPh":  # phonetic guide text is not part of the value
-                skip.append(True)
+            elif code == _RPH:  # phonetic guide text is not part of the value
+                phonetic += 1
 
         def end(name: str) -> None:
-            local = locals_.get(name) or _local(name)
-            if local == "c":
-                value = _value(state["t"], "".join(parts), state["s"])
-                col = state["col"]
+            nonlocal collect, phonetic
+            code = codes.get(name)
+            if code is None:
+                code = code_of(name)
+            if code == _C:
+                value = _value(kind, "".join(parts), style)
                 if value != "" and col >= 0:
                     if col >= len(row):
                         row.extend([""] * (col + 1 - len(row)))
                     row[col] = value
-            elif local in ("v", "t"):
-                state["text"] = None
-            elif local == "rPh" and skip:
-                skip.pop()
-            elif local == "row":
-                done.append((state["row"], list(row)))
+            elif code == _V or code == _T:
+                collect = False
+            elif code == _RPH:
+                phonetic = max(phonetic - 1, 0)
+            elif code == _ROW:
+                done.append((row_at, list(row)))
 
         def text(data: str) -> None:
-            if state["text"]:
+            if collect:
                 parts.append(data)
 
         def _value(kind: str, raw: str, style: int) -> Any:
@@ -478,9 +487,11 @@ class XlsxSheet:
         parser.EndElementHandler = end
         parser.CharacterDataHandler = text
         emitted = 0
+        size = FIRST_CHUNK  # the first rows come quickly: `start` needs only those
         with book.zip.open(self.part) as handle:
             while True:
-                chunk = handle.read(CHUNK)
+                chunk = handle.read(size)
+                size = CHUNK
                 parser.Parse(chunk, not chunk)
                 for index, cells in done:
                     if index < emitted:  # a row out of order or repeated: kept, not lost
