@@ -2,10 +2,12 @@
 
 `read_workbook(path)` checks what the file really is before opening it (a zip bomb, a CSV or a
 Word file renamed .xlsx, an encrypted workbook, an empty file each get a one-line Chinese
-`WorkbookError`), reads .xlsx/.xlsm/.xls/.ods with python-calamine (whole sheets whatever their
-stored dimension says, merges included), finds each sheet's header row below any merged title
-rows, and fills merged cells down so a date merged over several rows applies to each. It knows
-nothing about value types: that is validation's job.
+`WorkbookError`), reads .xlsx/.xlsm row by row with `xlsx_stream` (memory that does not grow
+with the rows) and .xls/.ods with python-calamine (whole sheets whatever their stored dimension
+says, merges included), finds each sheet's header row below any merged title rows, and fills
+merged cells down so a date merged over several rows applies to each. It knows nothing about
+value types: that is validation's job. Rows are read as validation asks for them, so damage far
+down a sheet is reported then, naming the sheet and the row.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ class Workbook:
     sheets: dict[str, RawSheet]  # contract sheet name → sheet
     problems: list[Problem]
     ignored: list[str]  # sheet titles that are not part of the contract
-    book: Any = None  # the open calamine workbook, until validation has read every row
+    book: Any = None  # the open workbook, until validation has read every row
 
     def close(self) -> None:
         if self.book is not None:
@@ -158,7 +160,7 @@ def read_workbook(path: Path | str) -> Workbook:
         check_zip(path)
     try:
         book = _open(path, kind)
-    except Exception:  # calamine raises its own and plain errors for bad files
+    except Exception:  # both readers raise their own and plain errors for bad files
         raise WorkbookError(
             f"无法读取“{path.name}”：文件已损坏或格式不受支持",
             hint="请在 Excel/WPS 中打开并另存为 .xlsx",

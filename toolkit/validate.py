@@ -138,7 +138,7 @@ class _RowCheck:
     def clean(self, col: int, header: str, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        # calamine has already decoded Excel's _xHHHH_ escapes; decoding again would turn a
+        # The reader has already decoded Excel's _xHHHH_ escapes; decoding again would turn a
         # literal "_x000B_" the clerk typed (stored as _x005F_x000B_) into a control character.
         text, removed = values.strip_controls(value)
         if removed:
