@@ -31,7 +31,11 @@ STYLE_VERSIONS = ("70.",)
 _ORIGINALS: dict[str, tuple[Any, str, Any]] = {}  # name → (owner, attribute, original)
 
 
+FILE_MIN = 1 << 20  # a face this large is a shipped font file, not a subset of one
+
+
 def install() -> None:
+    _cache_font_files()
     _cache_font_subsets()
     _cache_font_streams()
     _cache_computed_styles()
@@ -55,6 +59,52 @@ def _replace(name: str, owner: Any, attr: str, new: Any) -> None:
         return
     _ORIGINALS[name] = (owner, attr, owner.__dict__[attr])
     setattr(owner, attr, new)
+
+
+def _cache_font_files() -> None:
+    """Copy each font file out of HarfBuzz once, not once per document.
+
+    Every font a document uses starts as a Python copy of its whole file (2–5 MB for these
+    CJK fonts): a tenth of a one-page form's time. The file is the blob Pango loaded and keeps
+    for the process, so its address and length name it; the first and last 4 KB are compared
+    as well before the copy is reused. Subsets (small, made and freed per document) are copied
+    as before."""
+    try:
+        from weasyprint.pdf import fonts as pdf_fonts
+        from weasyprint.text.ffi import ffi, harfbuzz
+    except ImportError:
+        return
+    original = pdf_fonts.__dict__.get("get_hb_object_data")
+    if original is None:
+        return
+    cache: dict[tuple[int, int], bytes] = {}
+
+    def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
+        if ot_color is not None:
+            return original(hb_object, ot_color, glyph)
+        blob = harfbuzz.hb_face_reference_blob(hb_object)
+        try:
+            with ffi.new("unsigned int *") as length:
+                pointer = harfbuzz.hb_blob_get_data(blob, length)
+                size = int(length[0])
+            if pointer == ffi.NULL or size < FILE_MIN:
+                return original(hb_object)
+            key = (int(ffi.cast("uintptr_t", pointer)), size)
+            found = cache.get(key)
+            if (
+                found is not None
+                and found[:4096] == ffi.unpack(pointer, 4096)
+                and found[-4096:] == ffi.unpack(pointer + (size - 4096), 4096)
+            ):
+                return found
+            data = ffi.unpack(pointer, size)
+            cache[key] = data
+            return data
+        finally:
+            harfbuzz.hb_blob_destroy(blob)
+
+    get_hb_object_data.cache = cache  # type: ignore[attr-defined]
+    _replace("get_hb_object_data", pdf_fonts, "get_hb_object_data", get_hb_object_data)
 
 
 def _cache_font_subsets() -> None:
