@@ -289,15 +289,14 @@ def _render_all(
 ) -> None:
     meta: dict[str, tuple[Document, str, str]] = {}
     done = 0
+    workbook = str(result.workbook.resolve())
 
     def record(rel: str, digest: str, size: int) -> None:
         nonlocal done
         if rel not in meta:
             return  # recorded already, before a Ctrl-C made collect() go over its batch again
         doc, fmt, input_hash = meta[rel]
-        manifest.add(
-            _entry(rel, doc, fmt, input_hash, digest, size, str(result.workbook.resolve()))
-        )
+        manifest.add(_entry(rel, doc, fmt, input_hash, digest, size, workbook))
         del meta[rel]
         result.written[(doc.form.title, fmt)] += 1
         done += 1

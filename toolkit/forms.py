@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from . import contract
+from . import contract, yamltext
 from .errors import TemplateError, UsageError
 from .paths import FORMS_DIR
 
@@ -67,7 +67,7 @@ def _fail(path: Path, message: str) -> TemplateError:
 def load_form(folder: Path) -> FormDef:
     path = folder / "form.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamltext.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise _fail(path, f"无法读取表单定义：{exc}") from None
     if not isinstance(data, dict):

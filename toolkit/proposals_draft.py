@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from . import chinese
+from . import chinese, yamltext
 
 SECTIONS = {"建议": ("现状与问题", "具体建议"), "议案": ("案由", "案据", "方案")}
 ALL_SECTIONS = ("现状与问题", "具体建议", "案由", "案据", "方案")
@@ -173,8 +173,8 @@ def parse_draft(text: str) -> Draft:
 
 def _front(draft: Draft, text: str) -> None:
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yamltext.compose(text)
+        data = yamltext.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         draft.issues.append(

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from . import yamltext
 from .errors import ToolkitError, os_reason
 from .paths import FORMS_DIR
 
@@ -36,8 +37,8 @@ def read_rules_file(path: Path) -> tuple[dict[str, Any], yaml.MappingNode]:
     except OSError as exc:
         raise ToolkitError(f"无法读取规则文件“{path}”：{os_reason(exc)}") from None
     try:
-        node = yaml.compose(text)
-        data: Any = yaml.safe_load(text)
+        node = yamltext.compose(text)
+        data: Any = yamltext.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path.name} 第{mark.line + 1}行" if mark else path.name
@@ -121,7 +122,7 @@ def all_rule_keys() -> tuple[str, ...]:
 def rule_kinds(path: Path) -> set[str]:
     """Which rules a file holds: reception, scoring, duty, or several (by its top-level keys)."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yamltext.load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return {"reception"}  # let load_rules give the exact message
     if not isinstance(data, dict):

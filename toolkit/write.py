@@ -15,7 +15,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -70,6 +70,9 @@ class Entry:
     sha256: str
     size: int
     workbook: str = ""  # the input it came from (absolute path): cleanup never crosses inputs
+
+
+ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 
 
 class Manifest:
@@ -173,7 +176,9 @@ class Manifest:
     def add(self, entry: Entry) -> None:
         if self._journal is None:
             self._journal = self._journal_path.open("w", encoding="utf-8")
-        self._journal.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+        # Not dataclasses.asdict: it deep-copies every list, a third of this per-file cost.
+        item = {name: getattr(entry, name) for name in ENTRY_FIELDS}
+        self._journal.write(json.dumps(item, ensure_ascii=False) + "\n")
         self.old.pop(entry.path, None)  # the journal's line supersedes it
 
     def save(self) -> None:

@@ -19,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .. import values
+from .. import values, yamltext
 from ..errors import TemplateError
 from ..templating import describe_error, normalise_tags
 from ..xlsx_bytes import write_reproducibly
@@ -82,7 +82,7 @@ class XlsxRenderer:
     def __init__(self, path: Path, env: Environment, name: str) -> None:
         self.name = name
         try:
-            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+            spec = yamltext.load(path.read_text(encoding="utf-8"))
             specs = spec["sheets"] if "sheets" in spec else [spec]
             self.sheets = [_SheetLayout(s, env) for s in specs]
         except TemplateError:
