@@ -166,7 +166,8 @@ class _SheetLayout:
         kinds = ["liaison-center" if c.align == "center" else "liaison-left" for c in self.columns]
         keys = [c.value for c in self.columns]
         widths = [c.width for c in self.columns]
-        rows = [row for key in self.rows_keys for row in context.get(key, ())]
+        # Streamed, never listed: a register's rows may be on disk (records.RowStore).
+        rows = (row for key in self.rows_keys for row in context.get(key, ()))
         index = 3
         for index, row in enumerate(rows, start=4):
             values = [row.get(k, "") for k in keys]
