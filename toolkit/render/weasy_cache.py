@@ -233,12 +233,11 @@ class _Watch(logging.Handler):
 
 def _cached_style(key: tuple[Any, ...], make: Any) -> Any:
     """The shared style for `key`, made (and filled) by `make()`; None when it cannot be shared."""
-    from weasyprint.css.properties import INITIAL_VALUES
-    from weasyprint.logger import LOGGER
-
     found = _STYLES.get(key)
     if found is not None:
         return None if found is _UNCACHEABLE else found
+    from weasyprint.css.properties import INITIAL_VALUES
+    from weasyprint.logger import LOGGER
     style = make()
     watch = _Watch()
     # Only the watch hears WeasyPrint while the style is filled: what it would say is said
