@@ -92,3 +92,71 @@ def test_a_register_whose_rows_went_to_disk_is_the_same_from_workers_and_in_proc
 
     gc.collect()  # Jinja and WeasyPrint leave reference cycles that hold the last context
     assert list(rows_dir.iterdir()) == []  # the registers' row files are gone
+
+
+def test_a_long_register_is_rebuilt_when_one_of_its_rows_is_corrected(tmp_path, monkeypatch):
+    """Its rows are on disk, yet the input hash covers their content, not only their count."""
+    from conftest import DEPUTIES, RECEPTION_HEADER, STATIONS, write_workbook
+
+    monkeypatch.setattr(derive, "GROUP_CHUNK", 7)
+    rows = [reception(code=f"R{i:02d}", route="当场答复") for i in range(40)]
+
+    def run(content: str) -> tuple[int, int, bytes]:
+        rows[25][3] = content
+        book = write_workbook(
+            tmp_path / "台账.xlsx",
+            {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": [RECEPTION_HEADER, *rows]},
+        )
+        result = build(
+            BuildOptions(
+                workbook=book,
+                out=tmp_path / "out",
+                only=("reception_register",),
+                formats=("xlsx",),
+                jobs=1,
+            )
+        )
+        made = next((tmp_path / "out" / "接待选民登记簿").glob("*.xlsx")).read_bytes()
+        return sum(result.written.values()), result.unchanged, made
+
+    first = run("路灯不亮")
+    again = run("路灯不亮")
+    fixed = run("路灯不亮，已更正")
+    assert (first[0], again[:2], fixed[:2]) == (1, (0, 1), (1, 0))
+    assert fixed[2] != first[2]
+
+
+def test_a_register_of_a_sheet_out_of_date_order_reads_each_chunk_once(make_book, monkeypatch):
+    """Sorted by date from a sheet kept in another order (by 登记编号, say), the register reads
+    its records a window at a time, each chunk of the window once."""
+    from toolkit import records
+
+    monkeypatch.setattr(derive, "GROUP_CHUNK", 5)
+    rows = [
+        reception(date=dt.date(2024, 1 + (i * 7) % 12, 1 + (i * 11) % 28), code=f"R{i:02d}")
+        for i in range(60)
+    ]
+    book = make_book(rows)
+    reads = []
+    original = records.Records._read
+
+    def counting(self, index):
+        reads.append(index)
+        return original(self, index)
+
+    monkeypatch.setattr(records.Records, "_read", counting)
+    from toolkit.build import check
+    from toolkit.forms import load_forms
+    from toolkit.plans import plan
+    from toolkit.rules import load_rules
+
+    data = check(book)
+    form = load_forms()["reception_register"]
+    docs = list(plan(form, data, derive.PlanEnv(load_rules(), today=dt.date(2024, 12, 31))))
+    dates = [r["接待日期"] for r in docs[0].context["记录"]]
+    assert len(dates) == 60 and dates == sorted(dates, key=_date_key)
+    assert len(reads) <= 60 // 5 + 1  # once per chunk, not once per row
+
+
+def _date_key(text: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", text))

@@ -24,6 +24,7 @@ from .rules import Rules
 from .validate import Dataset, Record
 
 GROUP_CHUNK = 200  # records of one register kept in memory while the others are planned
+ORDER_WINDOW = 2000  # records of a register held at once while they are put in date order
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,17 @@ class Document:
 
     def input_hash(self, fmt: str, form_digest: str = "") -> str:
         h = hashlib.sha256((form_digest or self.form.digest(fmt)).encode())
-        h.update(json.dumps(self.context, ensure_ascii=False, sort_keys=True, default=str).encode())
+        text = json.dumps(self.context, ensure_ascii=False, sort_keys=True, default=_hashable)
+        h.update(text.encode())
         return h.hexdigest()
+
+
+def _hashable(value: Any) -> Any:
+    """What stands for a value JSON cannot hold in a document's input hash: a register's rows on
+    disk by the hash of their content (never their repr, which names only the count)."""
+    if isinstance(value, RowStore):
+        return {"rows": len(value), "sha256": value.content_hash()}
+    return str(value)
 
 
 def record_date(record: Record) -> dt.date | None:
@@ -272,11 +282,15 @@ def _station_period_documents(
         rows = RowStore(spill_at=GROUP_CHUNK, chunk=GROUP_CHUNK)
         figures = ReceptionFigures(rules)
         sources = []
-        for number, (_, _, index) in enumerate(order, start=1):
-            record = stored[index]
-            rows.append(dict(record_fields(record), 序号=number, 行号=record.row))
-            figures.add(record)
-            sources.append((record.title, record.row, record.digest))
+        number = 0
+        for start in range(0, len(order), ORDER_WINDOW):
+            # A window of the sorted order at a time, each chunk it touches read once: a sheet
+            # kept in another order (by 登记编号) costs a few reads per window, not one per row.
+            for record in stored.take([index for *_, index in order[start : start + ORDER_WINDOW]]):
+                number += 1
+                rows.append(dict(record_fields(record), 序号=number, 行号=record.row))
+                figures.add(record)
+                sources.append((record.title, record.row, record.digest))
         del groups[(station, label)], stored, order
         context = _common(form, today)
         context["站点"] = station_fields(data, station)

@@ -11,6 +11,8 @@ file position, so forked workers cannot disturb the parent.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import pickle
 import tempfile
@@ -62,6 +64,17 @@ class Records(Sequence["Record"]):
             assert self._file is not None
             self._cached = (index, pickle.loads(os.pread(self._file.fileno(), size, offset)))
         return self._cached[1]
+
+    def take(self, indices: list[int]) -> list[Record]:
+        """The records at `indices`, in that order, reading each chunk they fall in once."""
+        written = len(self._chunks) * self._chunk
+        chunks = {
+            c: self._read(c) for c in sorted({i // self._chunk for i in indices if i < written})
+        }
+        return [
+            chunks[i // self._chunk][i % self._chunk] if i < written else self._tail[i - written]
+            for i in indices
+        ]
 
     @property
     def spilled(self) -> bool:
@@ -123,9 +136,17 @@ class RowStore(Records):
     def __init__(self, *, spill_at: int = SPILL_AT, chunk: int = CHUNK) -> None:
         super().__init__(spill_at=spill_at, chunk=chunk)
         self._path = ""
+        self._digest = hashlib.sha256()
 
     def append(self, row: Any) -> None:  # rows are plain dicts, not records
+        # Hashed as they come: a document's input hash (derive.Document.input_hash) must change
+        # when any row does, without reading the rows back.
+        text = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
+        self._digest.update(text.encode("utf-8") + b"\n")
         super().append(row)
+
+    def content_hash(self) -> str:
+        return self._digest.hexdigest()
 
     def _write(self, chunk: list[Any]) -> None:
         if self._file is None:
