@@ -153,3 +153,62 @@ def test_a_cell_pointing_past_the_shared_strings_is_damage_not_a_blank(tmp_path)
     with pytest.raises(IndexError):
         list(book.get_sheet_by_name("接待登记").iter_rows())
     book.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+@pytest.mark.parametrize("chunk", [7, 1 << 16])
+def test_merged_ranges_are_the_merge_cells_only(tmp_path, monkeypatch, prefix, chunk):
+    """Not the ranges of drop-downs, hyperlinks or shared formulas, not text that reads
+    "mergeCells", with either quote, in any prefix, across any read boundary."""
+    monkeypatch.setattr(xlsx_stream, "CHUNK", chunk)
+    p = prefix
+    ns = f'xmlns{":" + p[:-1] if p else ""}="{parts.MAIN}"'
+    sheet = (
+        f"<{p}worksheet {ns}><{p}sheetData>"
+        f'<{p}row r="1"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>mergeCells ref="B1:B9"</{p}t>'
+        f'</{p}is></{p}c><{p}c r="B1"><{p}f t="shared" ref="B1:B5" si="0">A1</{p}f>'
+        f"<{p}v>1</{p}v></{p}c></{p}row></{p}sheetData>"
+        f'<{p}mergeCells count="2"><{p}mergeCell ref="A2:A4"/><{p}mergeCell ref=\'C1:D1\'>'
+        f"</{p}mergeCell></{p}mergeCells>"
+        f'<{p}dataValidations count="1"><{p}dataValidation type="list" sqref="N2:N200">'
+        f'<{p}formula1>"已办结"</{p}formula1></{p}dataValidation></{p}dataValidations>'
+        f'<{p}hyperlinks><{p}hyperlink ref="E1" display="x"/></{p}hyperlinks>'
+        f"</{p}worksheet>"
+    )
+    path = parts.write_book(tmp_path / "m.xlsx", {"接待登记": sheet})
+    book = XlsxBook(path)
+    assert book.get_sheet_by_name("接待登记").merged_cell_ranges == [
+        ((1, 0), (3, 0)),
+        ((0, 2), (0, 3)),
+    ]
+    book.close()
+    calamine = python_calamine.CalamineWorkbook.from_path(str(path))
+    assert sorted(calamine.get_sheet_by_name("接待登记").merged_cell_ranges) == [
+        ((0, 2), (0, 3)),
+        ((1, 0), (3, 0)),
+    ]
+
+
+def test_cells_other_tools_write_read_as_python_calamine_reads_them(tmp_path):
+    """TRUE as a boolean, text left in a number cell, a shared-string cell with no index, a
+    time zone on an ISO date (kept as written), a fraction of a second past midnight (a moment,
+    not a date), and a relationship naming the sheet in another case."""
+    sheet = (
+        f'<worksheet xmlns="{parts.MAIN}"><sheetData><row r="1">'
+        '<c r="A1" t="b"><v>TRUE</v></c><c r="B1"><v>1,234</v></c><c r="C1" t="s"/>'
+        '<c r="D1" t="s"><v></v></c><c r="E1" t="d"><v>2024-03-05T10:30:00Z</v></c>'
+        '<c r="F1" s="18"><v>45356.0000000001</v></c><c r="G1"><v> 12 </v></c>'
+        "</row></sheetData></worksheet>"
+    )
+    path = parts.write_book(tmp_path / "odd.xlsx", {"接待登记": sheet}, styles=parts.styles_xml())
+    renamed = tmp_path / "renamed.xlsx"
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(renamed, "w") as new:
+        for info in old.infolist():
+            name = info.filename.replace("sheet1.xml", "Sheet1.xml")
+            new.writestr(name, old.read(info.filename))
+    for book_path in (path, renamed):
+        calamine, ours = _both(book_path)
+        assert _typed(ours) == _typed(calamine)
+        row = ours["接待登记"][1][0]
+        assert row[:3] == [True, "1,234", ""] and row[4] == "2024-03-05T10:30:00Z"
+        assert row[5] == dt.datetime(2024, 3, 5) and row[6] == " 12 "

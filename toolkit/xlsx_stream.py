@@ -34,7 +34,8 @@ FIRST_CHUNK = 1 << 12
 STRINGS_IN_MEMORY = 20_000  # beyond this many distinct texts the table goes to a temp file
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CELL = re.compile(r"([A-Za-z]{1,3})(\d+)")
-_REF = re.compile(rb'ref="([A-Za-z]{1,3}\d+)(?::([A-Za-z]{1,3}\d+))?"')
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_MERGES = re.compile(rb"<([A-Za-z_][\w.-]*:)?mergeCells[\s/>]")
 
 OTHER, DATETIME, DURATION = 0, 1, 2
 _C, _V, _T, _ROW, _RPH = 1, 2, 3, 4, 5  # the sheet elements the row parser acts on
@@ -131,7 +132,7 @@ def excel_datetime(serial: float, kind: int, date1904: bool) -> Any:
         return serial
     if serial < 1:
         return moment.time()
-    if moment.time() == dt.time(0):
+    if float(serial).is_integer():  # a whole number is a date; a fraction a moment, even 00:00
         return moment.date()
     return moment
 
@@ -248,8 +249,11 @@ class XlsxBook:
         parser.StartElementHandler = element
         with self.zip.open("xl/workbook.xml") as handle:
             _parse(handle, parser)
+        # Zip names are case-sensitive and some tools write the relationship in another case.
+        by_case = {name.lower(): name for name in self.names}
         for title, target in order:
-            self.sheets[title] = target if "worksheets/" in target else ""
+            part = target if target in self.names else by_case.get(target.lower(), "")
+            self.sheets[title] = part if "worksheets/" in part.lower() else ""
 
     def _read_styles(self) -> list[int]:
         """The date kind of each cell style (the `s` attribute of a cell)."""
@@ -359,33 +363,50 @@ class XlsxSheet:
         return self._merges
 
     def _find_merges(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-        """The merged ranges, listed after the rows: found by a byte search, not by parsing."""
-        if not self.part or self.part not in self.book.names:
+        """The merged ranges. They are listed after the rows, so the sheet is inflated once
+        to find the <mergeCells> element (text cannot hold a "<", so only markup matches), and
+        that element alone is parsed."""
+        if not self.part:
             return []
-        found: list[tuple[tuple[int, int], tuple[int, int]]] = []
-        tail = b""
-        inside = False
+        segment = b""
         with self.book.zip.open(self.part) as handle:
-            while chunk := handle.read(CHUNK * 4):
-                data = tail + chunk
-                if not inside:
-                    at = data.find(b"mergeCells")
-                    if at < 0:
-                        tail = data[-16:]
-                        continue
-                    inside, data = True, data[at:]
-                end = data.find(b"/mergeCells")
-                segment = data if end < 0 else data[:end]
-                cut = segment.rfind(b"/>") + 2 if end < 0 else len(segment)
-                for first, last in _REF.findall(segment[:cut]):
-                    a = _cell(first.decode())
-                    b = _cell((last or first).decode())
-                    if a and b:
-                        found.append((a, b))
-                if end >= 0:
+            buffer = b""
+            while True:
+                chunk = handle.read(CHUNK * 4)
+                if not chunk:
+                    return []
+                buffer += chunk
+                found = _MERGES.search(buffer)
+                if found:
                     break
-                tail = segment[cut:]
-        return found
+                buffer = buffer[-64:]  # a start tag may straddle two reads
+            buffer = buffer[found.start() :]
+            end_tag = b"</" + (found.group(1) or b"") + b"mergeCells"
+            while True:
+                close = buffer.find(b">")
+                if close >= 0 and buffer[close - 1 : close] == b"/":
+                    return []  # <mergeCells/>: none
+                end = buffer.find(end_tag) if close >= 0 else -1
+                if end >= 0 and buffer.find(b">", end) >= 0:
+                    segment = buffer[: buffer.find(b">", end) + 1]
+                    break
+                chunk = handle.read(CHUNK * 4)
+                if not chunk:
+                    raise ValueError("the sheet ends inside <mergeCells>")
+                buffer += chunk
+        ranges: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            if _local(name) == "mergeCell" and attrs.get("ref"):
+                first, _, last = attrs["ref"].partition(":")
+                a, b = _cell(first.strip()), _cell((last or first).strip())
+                if a and b:
+                    ranges.append((a, b))
+
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = start
+        parser.Parse(segment, True)
+        return ranges
 
     def iter_rows(self) -> Iterator[list[Any]]:
         if not self.part or self.part not in self.book.names:
@@ -463,21 +484,20 @@ class XlsxSheet:
 
         def _value(kind: str, raw: str, style: int) -> Any:
             if kind == "s":
-                return strings.get(int(raw))
+                return strings.get(int(raw)) if raw.strip() else ""
             if kind in ("inlineStr", "str"):
                 return unescape(raw)
             if kind == "b":
-                return raw.strip() in ("1", "true") if raw else ""
+                return raw.strip().lower() in ("1", "true") if raw else ""
             if kind == "e":
                 return ""
             if kind == "d":
                 return _iso(raw)
             if not raw:
                 return ""
-            try:
-                number = float(raw)
-            except ValueError:
-                return ""
+            if not _NUMBER.fullmatch(raw):
+                return unescape(raw)  # text in a number cell, as a tool wrote it: kept as text
+            number = float(raw)
             shown = kinds[style] if 0 <= style < len(kinds) else OTHER
             return excel_datetime(number, shown, date1904) if shown else number
 
@@ -511,7 +531,8 @@ def _iso(raw: str) -> Any:
     text = raw.strip()
     for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat, dt.time.fromisoformat):
         try:
-            return parse(text)
+            value = parse(text)
         except ValueError:
             continue
+        return text if getattr(value, "tzinfo", None) else value  # a zone: left as written
     return text
