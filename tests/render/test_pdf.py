@@ -261,3 +261,45 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
         compared
     )
     assert weasy_cache._STYLES  # the style cache was in use, not silently off
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a style attribute beside lang or id: all of the element's declarations are its key
+        '<p lang="en" style="color:{c}">a</p><p id="x{n}" style="width:{w}px">b</p>',
+        # inherit from a property WeasyPrint writes during layout (a collapsed table's padding)
+        '<table style="border-collapse:collapse;padding:30px"><caption style="padding-left:'
+        'inherit">c</caption><tr><td style="margin:40px"><div style="margin-left:inherit">'
+        "{n}</div></td></tr></table>",
+        # a style attribute WeasyPrint warns about and drops
+        '<p style="123; color:{c}">d</p>',
+        # a <style> element: new stylesheets in every document
+        "<style>p {{ color: {c} }}</style><p>e{n}</p>",
+    ],
+)
+def test_templates_the_style_cache_must_not_change(body, caplog):
+    """Review cases for render/weasy_cache.py's computed-style cache, each rendered as three
+    documents (the cache is used from the second) and compared with WeasyPrint as it ships."""
+    import io
+
+    from weasyprint import HTML
+
+    from toolkit.render import weasy_cache
+    from toolkit.render.pdf import PdfRenderer, font_config, stylesheet
+
+    sheets = [stylesheet(Path(__file__).parents[2] / "forms" / "styles" / "base.css")]
+    del PdfRenderer  # the renderer's own sheets; here only the shared base.css
+
+    def render(n: int) -> bytes:
+        html = body.format(c=("red", "blue", "green")[n], n=n, w=100 + 200 * n)
+        out = io.BytesIO()
+        HTML(string=f"<html><body>{html}</body></html>").render(
+            stylesheets=sheets, font_config=font_config()
+        ).write_pdf(out)
+        return out.getvalue()
+
+    cached = [render(n) for n in range(3)]
+    with weasy_cache.disabled():
+        plain = [render(n) for n in range(3)]
+    assert cached == plain

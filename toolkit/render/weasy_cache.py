@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ _ORIGINALS: dict[str, tuple[Any, str, Any]] = {}  # name → (owner, attribute, 
 
 
 FILE_MIN = 1 << 20  # a face this large is a shipped font file, not a subset of one
+FILE_CACHE = 8  # font files kept per process (the shipped ones are five)
 
 
 def install() -> None:
@@ -65,21 +67,22 @@ def _cache_font_files() -> None:
     """Copy each font file out of HarfBuzz once, not once per document.
 
     Every font a document uses starts as a Python copy of its whole file (2–5 MB for these
-    CJK fonts): a tenth of a one-page form's time. The file is the blob Pango loaded and keeps
-    for the process, so its address and length name it; the first and last 4 KB are compared
-    as well before the copy is reused. Subsets (small, made and freed per document) are copied
-    as before."""
+    CJK fonts): a tenth of a one-page form's time. Only that copy, made in `Font.__init__` from
+    the face Pango loaded and keeps for the process, is remembered: by the blob's address and
+    length, with its first and last 4 KB compared before it is reused. Subsets, made and freed
+    per document, are copied as before, and at most `FILE_CACHE` files are kept."""
     try:
         from weasyprint.pdf import fonts as pdf_fonts
         from weasyprint.text.ffi import ffi, harfbuzz
     except ImportError:
         return
     original = pdf_fonts.__dict__.get("get_hb_object_data")
-    if original is None:
+    init = pdf_fonts.Font.__dict__.get("__init__")
+    if original is None or init is None:
         return
-    cache: dict[tuple[int, int], bytes] = {}
+    cache: OrderedDict[tuple[int, int], bytes] = OrderedDict()
 
-    def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
+    def file_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
         if ot_color is not None:
             return original(hb_object, ot_color, glyph)
         blob = harfbuzz.hb_face_reference_blob(hb_object)
@@ -96,15 +99,25 @@ def _cache_font_files() -> None:
                 and found[:4096] == ffi.unpack(pointer, 4096)
                 and found[-4096:] == ffi.unpack(pointer + (size - 4096), 4096)
             ):
+                cache.move_to_end(key)
                 return found
             data = ffi.unpack(pointer, size)
             cache[key] = data
+            if len(cache) > FILE_CACHE:
+                cache.popitem(last=False)
             return data
         finally:
             harfbuzz.hb_blob_destroy(blob)
 
-    get_hb_object_data.cache = cache  # type: ignore[attr-defined]
-    _replace("get_hb_object_data", pdf_fonts, "get_hb_object_data", get_hb_object_data)
+    def font_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        pdf_fonts.get_hb_object_data = file_data  # for this constructor only
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            pdf_fonts.get_hb_object_data = original
+
+    font_init.cache = cache  # type: ignore[attr-defined]
+    _replace("Font.__init__", pdf_fonts.Font, "__init__", font_init)
 
 
 def _cache_font_subsets() -> None:
@@ -218,6 +231,34 @@ def _cache_computed_styles() -> None:
 
 _STYLES: dict[tuple[Any, ...], Any] = {}
 _UNCACHEABLE = object()
+_SEEN_SHEETS: weakref.WeakSet[Any] = weakref.WeakSet()
+_SIDES = ("top", "right", "bottom", "left")
+
+
+def _written(style: Any) -> frozenset[str]:
+    """The properties WeasyPrint overwrites in this element's computed style during layout:
+    a table's wrapper properties (build.py moves them to the wrapper), a collapsed table's
+    padding and the margins of table parts (StyleFor.__call__)."""
+    from weasyprint.css.properties import TABLE_WRAPPER_BOX_PROPERTIES
+
+    display = style["display"]
+    names: set[str] = set()
+    if "table" in display:
+        names |= TABLE_WRAPPER_BOX_PROPERTIES
+        if style["border_collapse"] == "collapse":
+            names |= {f"padding_{side}" for side in _SIDES}
+    if len(display) == 1 and display[0].startswith("table-") and display[0] != "table-caption":
+        names |= {f"margin_{side}" for side in _SIDES}
+    return frozenset(names)
+
+
+def _declaration_key(declaration: Any) -> Any:
+    """A declaration of a style attribute as text; one WeasyPrint will warn about and drop
+    (it cannot be serialised) by its kind and message."""
+    try:
+        return declaration.serialize()
+    except (TypeError, AttributeError):
+        return (type(declaration).__name__, str(getattr(declaration, "message", "")))
 
 
 class _Watch(logging.Handler):
@@ -274,6 +315,15 @@ def _style_for_init(
         preprocess_declarations,
     )
 
+    # Stylesheets made per document (a <style> element) would never match a key: such a
+    # document is left to WeasyPrint, as is the first document of any new set of sheets.
+    known = all(sheet in _SEEN_SHEETS for sheet, _origin, _specificity in sheets)
+    _SEEN_SHEETS.update(sheet for sheet, _origin, _specificity in sheets)
+    if not known:
+        _ORIGINALS["StyleFor"][2](
+            self, html, sheets, presentational_hints, font_config, target_collector
+        )
+        return
     if len(_STYLES) > STYLE_CACHE:
         # Emptied whole, never entry by entry: keys hold the id() of a parent style that only
         # the cache keeps alive.
@@ -291,8 +341,11 @@ def _style_for_init(
         html.etree_element, presentational_hints, html.base_url
     ):
         style = cascaded_styles.setdefault((element, None), {})
-        # Serialised: the parsed declarations are new objects in every document.
-        elements_declarations[element] = tuple(d.serialize() for d in declarations)
+        # Serialised (the parsed declarations are new objects in every document), and all of
+        # them: an element yields its style attribute, its lang and its id separately.
+        elements_declarations[element] = elements_declarations.get(element, ()) + tuple(
+            _declaration_key(d) for d in declarations
+        )
         for name, values, importance in preprocess_declarations(base_url, declarations):
             precedence = declaration_precedence("author", importance)
             weight = (precedence, layer_order, specificity)
@@ -301,6 +354,7 @@ def _style_for_init(
                 style[name] = values, weight
 
     shared: dict[Any, Any] = {}  # element → the cached style its children's keys refer to
+    copies: dict[int, Any] = {}  # id(cached style) → this document's copy of it
     root = html.etree_element
     for element in html.wrapper_element.iter_subtree():
         etree_element = element.etree_element
@@ -323,7 +377,14 @@ def _style_for_init(
 
         parent_shared = shared.get(parent) if parent is not None else None
         original = None
-        if parent is None or parent_shared is not None:
+        # 'inherit' of a property WeasyPrint writes into the parent's style during layout
+        # reads the written value; a style computed ahead would not.
+        written = _written(parent_shared) if parent_shared is not None else ()
+        inherits = bool(written) and any(
+            value == "inherit" and name in written
+            for name, (value, _weight) in cascaded_styles.get((etree_element, None), {}).items()
+        )
+        if (parent is None or parent_shared is not None) and not inherits:
             key = (
                 html.base_url,
                 font_config,
@@ -346,7 +407,12 @@ def _style_for_init(
             original = _cached_style(key, make)
         if original is not None:
             shared[etree_element] = original
-            computed = computed_styles[etree_element, None] = original.copy()
+            # One copy per document, shared by its elements of the same key, as WeasyPrint
+            # shares one style between them: layout writes into it, never into the cache.
+            computed = copies.get(id(original))
+            if computed is None:
+                computed = copies[id(original)] = original.copy()
+            computed_styles[etree_element, None] = computed
             if target_collector and computed["anchor"]:
                 target_collector.collect_anchor(computed["anchor"])
         else:
