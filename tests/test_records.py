@@ -6,12 +6,13 @@ import datetime as dt
 import pickle
 import re
 import tempfile
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from conftest import reception
-from toolkit import derive
+from toolkit import derive, records
 from toolkit.build import BuildOptions, build
 from toolkit.records import Records, RowStore
 
@@ -25,7 +26,7 @@ def test_records_beyond_the_threshold_live_on_disk_and_read_back_whole():
 
 
 def test_a_row_store_pickles_as_a_reference_and_removes_its_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(records, "ROWS_DIR", str(tmp_path))
     rows = [{"序号": i, "反映内容": "路灯不亮" * 20} for i in range(1000)]
     store = RowStore(spill_at=50, chunk=50)
     for row in rows:
@@ -34,13 +35,13 @@ def test_a_row_store_pickles_as_a_reference_and_removes_its_file(tmp_path, monke
     assert len(sent) < len(pickle.dumps(rows)) // 20  # offsets and the tail, not the rows
     received = pickle.loads(sent)
     assert list(received) == rows and len(received) == 1000 and received[999] == rows[999]
-    assert [p.name[:13] for p in tmp_path.iterdir()] == ["liaison-rows-"]
+    assert [p.name[:15] for p in tmp_path.iterdir()] == [".~liaison-rows-"]
     del store, received
     assert list(tmp_path.iterdir()) == []  # removed with the store that made it
 
 
 def test_small_row_stores_stay_in_memory_and_pickle_as_lists(tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(records, "ROWS_DIR", str(tmp_path))
     store = RowStore(spill_at=50, chunk=50)
     store.append({"a": 1})
     assert pickle.loads(pickle.dumps(store)) == [{"a": 1}]
@@ -60,9 +61,15 @@ def long_register(make_book, monkeypatch):
 def test_a_register_whose_rows_went_to_disk_is_the_same_from_workers_and_in_process(
     long_register, tmp_path, monkeypatch
 ):
-    rows_dir = tmp_path / "rows"
-    rows_dir.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(rows_dir))
+    made_files: list[Path] = []
+    mkstemp = tempfile.mkstemp
+
+    def recording(*args, **kwargs):
+        handle, path = mkstemp(*args, **kwargs)
+        made_files.append(Path(path))
+        return handle, path
+
+    monkeypatch.setattr(tempfile, "mkstemp", recording)
     made = {}
     for jobs in (1, 2):
         out = tmp_path / f"jobs{jobs}"
@@ -91,7 +98,9 @@ def test_a_register_whose_rows_went_to_disk_is_the_same_from_workers_and_in_proc
     import gc
 
     gc.collect()  # Jinja and WeasyPrint leave reference cycles that hold the last context
-    assert list(rows_dir.iterdir()) == []  # the registers' row files are gone
+    rows = [p for p in made_files if p.name.startswith(".~liaison-rows-")]
+    assert rows and all(p.parent.name in ("jobs1", "jobs2") for p in rows)  # in the output
+    assert not any(p.exists() for p in rows)  # and gone
 
 
 def test_a_long_register_is_rebuilt_when_one_of_its_rows_is_corrected(tmp_path, monkeypatch):

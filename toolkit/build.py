@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts, forms, render, templating
+from . import records as record_files
 from .derive import Document, Period, PlanEnv
 from .duty_rules import load_duty_rules
 from .errors import ERROR, Problem, UsageError
@@ -197,6 +198,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             yield from plan(form, data, env)
 
     total = sum(len(formats[f.id]) * count(f, data, env) for f in chosen)
+    record_files.ROWS_DIR = str(out)  # registers' rows on disk: beside the documents, swept
     try:
         folders = {f.id: str(f.folder.parent) for f in chosen}
         _render_all(documents(), formats, folders, options, manifest, result, total, progress)
@@ -207,6 +209,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             kinds = {(f.id, fmt) for f in chosen for fmt in formats[f.id] if data.read.get(f.sheet)}
             result.removed = manifest.remove_stale(kinds, str(workbook.resolve()))
     finally:
+        record_files.ROWS_DIR = None
         manifest.save()  # what was written stays recorded, even if the run stopped midway
     return result
 

@@ -205,8 +205,10 @@ def read_workbook(path: Path | str) -> Workbook:
             if raw is not None:
                 sheets[spec.name] = raw
     except WorkbookError:
+        book.close()
         raise
     except Exception:
+        book.close()
         raise WorkbookError(
             f"读取“{path.name}”时出错：文件可能已损坏",
             hint="请在 Excel/WPS 中打开并重新保存",

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from .validate import Record  # validate stores its records here: no import at run time
 
 SPILL_AT = 2000  # records held in memory before a sheet goes to disk
+ROWS_PREFIX = ".~liaison-rows-"  # write.TEMP_PREFIX: swept from an output folder
+ROWS_DIR: str | None = None  # where RowStore files go (build sets its output folder)
 CHUNK = 500  # records per pickled chunk
 
 
@@ -150,7 +152,10 @@ class RowStore(Records):
 
     def _write(self, chunk: list[Any]) -> None:
         if self._file is None:
-            handle, self._path = tempfile.mkstemp(prefix="liaison-rows-")
+            # In the output folder when a build names one: a file left by a killed run is
+            # swept by the next (write.sweep_temporaries), and the rows stay where the clerk's
+            # documents are, not in a shared /tmp.
+            handle, self._path = tempfile.mkstemp(prefix=ROWS_PREFIX, dir=ROWS_DIR)
             self._file = os.fdopen(handle, "w+b")
             weakref.finalize(self, _remove, self._file, self._path)
         super()._write(chunk)

@@ -147,6 +147,15 @@ class _RowCheck:
 
 
 def validate(book: Workbook, rules: Rules) -> Dataset:
+    """Every sheet's rows typed and checked; the workbook is closed after, even when a sheet
+    turns out damaged halfway through (its rows are read as they are checked)."""
+    try:
+        return _validate(book, rules)
+    finally:
+        book.close()
+
+
+def _validate(book: Workbook, rules: Rules) -> Dataset:
     data = Dataset(problems=list(book.problems))
     station_sheet = book.sheets.get("联络站")
     if station_sheet is not None:
@@ -218,7 +227,6 @@ def validate(book: Workbook, rules: Rules) -> Dataset:
     from .duty_checks import check_duty
 
     check_duty(data)
-    book.close()
     return data
 
 

@@ -194,13 +194,17 @@ class XlsxBook:
 
     def __init__(self, path: Path) -> None:
         self.zip = zipfile.ZipFile(path)
-        self.names = set(self.zip.namelist())
-        self.date1904 = False
-        self.sheets: dict[str, str] = {}  # title → part name in the zip ("" when none)
-        self._read_workbook()
-        self.kinds = self._read_styles()
         self.strings = _Strings()
-        self._read_strings()
+        try:
+            self.names = set(self.zip.namelist())
+            self.date1904 = False
+            self.sheets: dict[str, str] = {}  # title → part name in the zip ("" when none)
+            self._read_workbook()
+            self.kinds = self._read_styles()
+            self._read_strings()
+        except BaseException:
+            self.close()  # a damaged file: nothing left open behind the error
+            raise
 
     @property
     def sheet_names(self) -> list[str]:

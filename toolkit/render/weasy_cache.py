@@ -279,6 +279,7 @@ def _cached_style(key: tuple[Any, ...], make: Any) -> Any:
         return None if found is _UNCACHEABLE else found
     from weasyprint.css.properties import INITIAL_VALUES
     from weasyprint.logger import LOGGER
+
     style = make()
     watch = _Watch()
     # Only the watch hears WeasyPrint while the style is filled: what it would say is said
