@@ -169,3 +169,19 @@ def test_a_register_of_a_sheet_out_of_date_order_reads_each_chunk_once(make_book
 
 def _date_key(text: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", text))
+
+
+def test_a_register_on_disk_behaves_as_a_list_in_a_template(tmp_path, monkeypatch):
+    from toolkit.templating import make_env
+
+    monkeypatch.setattr(records, "ROWS_DIR", str(tmp_path))
+    store = RowStore(spill_at=2, chunk=2)
+    for i in range(5):
+        store.append({"序号": i + 1, "来访人": f"访客{i}"})
+    template = make_env(autoescape=False).from_string(
+        "{{ 记录|length }} {{ 记录[4].来访人 }} {{ (记录 + [{'序号': 6}])|length }} "
+        "{{ 记录[1:3]|map(attribute='序号')|join(',') }} {{ 记录|tojson }}"
+    )
+    text = template.render(记录=store)
+    assert text.startswith("5 访客4 6 2,3 [")
+    assert text.count('"\\u5e8f\\u53f7"') == 5  # every row in the JSON

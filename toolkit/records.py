@@ -111,6 +111,12 @@ class Records(Sequence["Record"]):
             return self._tail[index - written]
         return self._read(index // self._chunk)[index % self._chunk]
 
+    def __add__(self, other: Any) -> list[Any]:  # 记录 + [...] in a template, as for a list
+        return [*self, *other]
+
+    def __radd__(self, other: Any) -> list[Any]:
+        return [*other, *self]
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled (to a worker, say) as a plain list: the file stays with its process.
         return (list, (list(self),))

@@ -80,7 +80,17 @@ def make_env(autoescape: bool = True) -> ImmutableSandboxedEnvironment:
         trim_blocks=False,
     )
     env.filters.update(FILTERS)
+    # |tojson of a register's rows kept on disk (records.RowStore) lists them, like a list's.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": _json_default}
     return env
+
+
+def _json_default(value: Any) -> Any:
+    from .records import Records
+
+    if isinstance(value, Records):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def describe_error(exc: Exception, template: str) -> FormTemplateError:
