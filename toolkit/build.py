@@ -145,7 +145,8 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     catalogue = forms.catalogue(forms.user_forms_dir(options.forms_dir, workbook))
     chosen = forms.select_forms(catalogue, options.only)
     formats = _formats(chosen, options.formats)
-    if options.pdf_from == "docx" and any("pdf" in f for f in formats.values()):
+    wants_pdf = any("pdf" in fmts for fmts in formats.values())
+    if options.pdf_from == "docx" and wants_pdf:
         from .render.docx_pdf import INSTALL_HINT, soffice_path
 
         if soffice_path() is None:
@@ -159,15 +160,14 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     data = validate(read_workbook(workbook), rules)
     from .proposals_checks import check_proposals  # the sheet's and the drafts', before writing
 
-    wants_pdf = any("pdf" in fmts for fmts in formats.values())
     check_proposals(
         data, options.proposals, options.level, picked.get("proposals"), glyphs=wants_pdf
     )
     year = options.year
     if options.quarter and not year:
-        year = latest_year(data, scoring or load_scoring(), options.today or dt.date.today())
+        year = latest_year(data, scoring, options.today or dt.date.today())
     date_from, date_to = _year_period(options, year)
-    if any("pdf" in fmts for fmts in formats.values()):
+    if wants_pdf:
         check_glyphs(data)
     result = BuildResult(workbook, Path(options.out).resolve(), data)
     result.strict_failed = options.strict and bool(data.warnings)

@@ -121,6 +121,11 @@ def station_fields(data: Dataset, name: str) -> dict[str, Any]:
     return dict(fields)
 
 
+def roster_row(data: Dataset, row: int) -> Record | None:
+    """The 代表名册 record of a roster row number, from the dataset's index."""
+    return _index(data).roster_rows.get(row)
+
+
 def deputy_fields(data: Dataset, display: str) -> dict[str, Any]:
     index = _index(data)
     cached = index.deputies.get(display)

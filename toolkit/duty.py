@@ -25,12 +25,13 @@ from functools import lru_cache
 from typing import Any
 
 from . import chinese
-from .derive import Document, PlanEnv, deputy_fields, fill_pattern, period_label
+from .derive import Document, PlanEnv, deputy_fields, fill_pattern, period_label, roster_row
 from .duty_rules import DutyRules, load_duty_rules
 from .duty_texts import PARTS, TextFiles, deputy_texts, read_text_files
 from .errors import WARNING, Problem
 from .forms import FormDef
 from .names import Deputy
+from .proposals import RESULT_TEXT  # 办理结果类别 A–D, as the proposal forms print them
 from .validate import Dataset, Record
 
 RATING_ITEMS = (
@@ -49,12 +50,6 @@ PROMPTS = {
 }
 SESSION_TYPES = ("出席人代会", "列席常委会")
 OUTING_TYPES = ("视察", "调研", "执法检查", "学习培训", "走访选民", "代表议事会")
-RESULT_TEXT = {
-    "A": "已解决或基本解决",
-    "B": "正在解决或列入计划解决",
-    "C": "因条件限制以后解决",
-    "D": "留作参考",
-}
 
 
 @dataclass(frozen=True)
@@ -303,17 +298,17 @@ def _report(
 ) -> Document:
     fields = deputy_fields(data, deputy.display)
     found = deputy_figures(data, deputy.display, span, env.rules.handed_on)
-    roster_row = next((r for r in data.rows("代表名册") if r.row == deputy.row), None)
+    roster_record = roster_row(data, deputy.row)
     if not found["有记录"]:
         _warn_once(
             data,
             Problem(
-                roster_row.title if roster_row else "代表名册",
+                roster_record.title if roster_record else "代表名册",
                 deputy.row,
                 f"{deputy.display}在{span.label}没有任何履职记录（履职活动、接待登记、代表建议），"
                 "述职报告中的数字均为 0",
                 "姓名",
-                roster_row.cols.get("姓名", 0) if roster_row else 0,
+                roster_record.cols.get("姓名", 0) if roster_record else 0,
                 WARNING,
                 "请核对是否漏登",
             ),
@@ -335,8 +330,8 @@ def _report(
         **{part: texts.parts.get(part, []) for part in PARTS},
     }
     sources = list(found["来源"])
-    if roster_row is not None:
-        sources.insert(0, (roster_row.title, roster_row.row, roster_row.digest))
+    if roster_record is not None:
+        sources.insert(0, (roster_record.title, roster_record.row, roster_record.digest))
     for record in data.rows("述职材料"):
         if record["姓名"] == deputy.display and record["年度"] == span.year:
             sources.append((record.title, record.row, record.digest))

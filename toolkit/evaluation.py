@@ -9,6 +9,7 @@ once per window and dataset and shared by both forms and every format, so they c
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -90,12 +91,15 @@ def plan_sheets(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document
     for window in windows(data, env):
         board = scoreboard(data, env, window)
         people = len(board.scores)
+        per_station = Counter(s.deputy.station for s in board.scores)
         for entry in sorted(board.scores, key=lambda s: s.deputy.row):
-            yield _sheet_document(form, data, board, entry, people)
+            yield _sheet_document(
+                form, data, board, entry, people, per_station[entry.deputy.station]
+            )
 
 
 def _sheet_document(
-    form: FormDef, data: Dataset, board: Scoreboard, entry: Any, people: int
+    form: FormDef, data: Dataset, board: Scoreboard, entry: Any, people: int, station_size: int
 ) -> Document:
     rules = board.rules
     deputy = entry.deputy
@@ -132,7 +136,6 @@ def _sheet_document(
     added = sum(i.points for i in entry.items if not i.item.deduction)
     taken = -sum(i.points for i in entry.items if i.item.deduction)
     cap = rules.total_cap
-    station_size = sum(1 for s in board.scores if s.deputy.station == deputy.station)
     context: dict[str, Any] = {
         "表单名称": form.title,
         "年度": board.window.label,

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import contract, values
+from .chinese import cn_date
 from .errors import WARNING
 from .names import Deputy
 from .validate import Dataset, Record, Rejects
@@ -128,8 +129,8 @@ def _check_meeting_rows(data: Dataset, rejects: Rejects) -> dict[str, Record]:
             rejects.add(
                 meeting,
                 "通知日期",
-                f"{_date(notice)} 距会议（{_date(day)}）不足{NOTICE_DAYS}天",
-                f"通知应至少提前{NOTICE_DAYS}天发出，即不晚于{_date(latest)}",
+                f"{cn_date(notice)} 距会议（{cn_date(day)}）不足{NOTICE_DAYS}天",
+                f"通知应至少提前{NOTICE_DAYS}天发出，即不晚于{cn_date(latest)}",
                 WARNING,
             )
         if not meeting["联络站"] and not meeting["参会人员"] and data.has_roster:
@@ -277,7 +278,3 @@ def _check_counts(record: Record, options: tuple[str, ...], rejects: Rejects) ->
         sums = "＋".join(f"{o}{n}" for o, n in counts.items())
         last = next(o for o in reversed(options) if counts[o]) if total else options[0]
         rejects.add(record, last, f"{sums}＝{total}，多于{name}{ballots}", "请核对票数")
-
-
-def _date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import contract, fonts, values
+from .chinese import cn_date
 from .errors import ERROR, WARNING, Problem, ToolkitError, UsageError, os_reason
 from .names import Deputy
 from .proposals_draft import HINTS, SECTIONS, Block, Draft, blocks, parse_draft
@@ -246,8 +247,17 @@ def _typed(data: Dataset, column: contract.Column, raw: Any) -> Any:
 # ── the checks ───────────────────────────────────────────────────────────────────────────────
 
 
+def reception_codes(data: Dataset) -> set[str]:
+    """Every 登记编号 of 接待登记, upper-cased: what a proposal's 来源接待 may name."""
+    return {(r["登记编号"] or "").upper() for r in data.rows("接待登记")}
+
+
 def check_one(
-    data: Dataset, proposal: Proposal, rules: ProposalRules, level: str | None
+    data: Dataset,
+    proposal: Proposal,
+    rules: ProposalRules,
+    level: str | None,
+    codes: set[str] | None = None,  # reception_codes(data), made once by a caller of many
 ) -> list[Problem]:
     found: list[Problem] = []
     lead = _resolve_people(data, proposal, found)
@@ -261,7 +271,8 @@ def check_one(
     if kind == "议案":
         found += _signers(proposal, rules, lead, level)
     if proposal.reception:
-        codes = {(r["登记编号"] or "").upper() for r in data.rows("接待登记")}
+        if codes is None:
+            codes = reception_codes(data)
         if proposal.reception.upper() not in codes:
             found.append(
                 proposal.problem(
@@ -276,7 +287,7 @@ def check_one(
         found.append(
             proposal.problem(
                 "答复日期",
-                f"{replied.year}年{replied.month}月{replied.day}日 早于交办日期",
+                f"{cn_date(replied)} 早于交办日期",
                 "请核对日期",
                 WARNING,
             )
@@ -561,11 +572,12 @@ def check_proposals(
     rest. Called once per dataset; `proposal_set` gives the planners the result."""
     rules = load_proposal_rules(rules_path)
     chosen_level = parse_level_option(level)
+    codes = reception_codes(data)
     proposals: list[Proposal] = []
     rejected_rows: set[int] = set()
     for record in data.rows(SHEET):
         proposal = from_record(record)
-        problems = check_one(data, proposal, rules, chosen_level)
+        problems = check_one(data, proposal, rules, chosen_level, codes)
         data.problems.extend(problems)
         if any(p.is_error for p in problems):
             rejected_rows.add(record.row)
@@ -583,7 +595,7 @@ def check_proposals(
         bad = data.rejected.setdefault(name, [])
         for index, (file, text, digest) in enumerate(drafts, start=1):
             proposal, problems = from_draft(data, f"{name}/{file}", file, text, digest)
-            problems += check_one(data, proposal, rules, chosen_level)
+            problems += check_one(data, proposal, rules, chosen_level, codes)
             if glyphs:
                 problems += _glyphs(proposal)
             data.problems.extend(problems)

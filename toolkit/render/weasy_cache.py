@@ -1,15 +1,16 @@
 """Work WeasyPrint repeats for every copy of a form, done once per process instead.
 
-A one-page form costs about 40 ms, and much of it is the same in every copy: the computed style
-of each element (the same template, the same stylesheets), the font subset of the labels and the
-title (the same glyphs), and the compression of that subset. Each cache below keys its result by
-every input it is computed from, so a cached result is what WeasyPrint would compute; the tests
-render every PDF form of the sample with and without them and compare the bytes.
+A one-page form cost about 42 ms, and much of it was the same in every copy: the computed
+style of each element (the same template, the same stylesheets), the copy of each font file out
+of HarfBuzz, the font subset of the labels and the title (the same glyphs), and the compression
+of that subset. Each cache below keys its result by every input it is computed from, so a cached
+result is what WeasyPrint would compute; the tests render every PDF form of the sample with and
+without them and compare the bytes.
 
 The computed-style cache replaces `StyleFor.__init__`, which is WeasyPrint's own code, so it is
 installed only on the WeasyPrint versions it was written against (`STYLE_VERSIONS`); on any other
-version WeasyPrint runs unchanged, only slower. The other two wrap one method each and check the
-attributes they rely on.
+version WeasyPrint runs unchanged, only slower. The other three wrap one function each and check
+the attributes they rely on.
 """
 
 from __future__ import annotations
@@ -28,12 +29,10 @@ STREAM_CACHE = 32  # compressed font files kept per process
 STREAM_MIN = 8192  # a single-part stream this long (a font file) is worth remembering
 STYLE_CACHE = 4000  # computed styles kept before the cache is emptied (a form uses ~100)
 STYLE_VERSIONS = ("70.",)
-
-_ORIGINALS: dict[str, tuple[Any, str, Any]] = {}  # name → (owner, attribute, original)
-
-
 FILE_MIN = 1 << 20  # a face this large is a shipped font file, not a subset of one
 FILE_CACHE = 8  # font files kept per process (the shipped ones are five)
+
+_ORIGINALS: dict[str, tuple[Any, str, Any]] = {}  # name → (owner, attribute, original)
 
 
 def install() -> None:
