@@ -480,6 +480,7 @@ def test_bundled_sample_produces_the_duty_documents(tmp_path: Path) -> None:
     tally = openpyxl.load_workbook(next((tmp_path / "述职评议测评结果").glob("*.xlsx"))).active
     grades = [row[-1].value for row in tally.iter_rows(min_row=4) if row[1].value]
     assert grades and set(grades) <= {"称职", "基本称职", "不称职", "未录入"}
+    assert set(grades) & {"称职", "基本称职", "不称职"}  # the sample's ballots are tallied
     assert re.search(r"\d+\.\d\d%", str([c.value for c in tally[4]]))
 
 
