@@ -155,18 +155,38 @@ def _code(value: object) -> str:
 
 
 def vote_items(data: Dataset, meeting: Record) -> list[Record]:
-    code = _code(meeting["会议编号"])
-    return [r for r in data.rows("票决项目") if code and _code(r["会议编号"]) == code]
+    return _of_meeting(data, "票决项目", meeting)
 
 
 def vote_results(data: Dataset, meeting: Record) -> list[Record]:
-    code = _code(meeting["会议编号"])
-    return [r for r in data.rows("票决结果") if code and _code(r["会议编号"]) == code]
+    return _of_meeting(data, "票决结果", meeting)
 
 
 def rating(data: Dataset, meeting: Record) -> Record | None:
+    return next(iter(_of_meeting(data, "满意度测评", meeting)), None)
+
+
+# sheet → (the record list it was built from, 会议编号 → its rows), for the newest dataset
+_BY_MEETING: dict[str, tuple[Any, dict[str, list[Record]]]] = {}
+
+
+def _of_meeting(data: Dataset, sheet: str, meeting: Record) -> list[Record]:
+    """A meeting's rows of `sheet`, from an index built once per sheet: each meeting's forms
+    asked for them two or three times, and each time the whole sheet was scanned. Rebuilt
+    when the sheet's records are another list (a new dataset, or rows rejected since)."""
     code = _code(meeting["会议编号"])
-    return next((r for r in data.rows("满意度测评") if code and _code(r["会议编号"]) == code), None)
+    if not code:
+        return []
+    rows = data.rows(sheet)
+    found = _BY_MEETING.get(sheet)
+    if found is None or found[0] is not rows:
+        index: dict[str, list[Record]] = {}
+        for r in rows:
+            key = _code(r["会议编号"])
+            if key:
+                index.setdefault(key, []).append(r)
+        found = _BY_MEETING[sheet] = (rows, index)
+    return list(found[1].get(code, ()))
 
 
 def passes(yes: int, entitled: int) -> bool:
