@@ -188,3 +188,15 @@ def pdf_text(path: Path) -> str:
         return "".join(
             c["text"] for page in pdf.pages for cs in pdf_lines(page).values() for c in cs
         )
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Each page's text as pypdf extracts it (line breaks and spaces kept)."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def flat(text: str) -> str:
+    """Text without any whitespace: a title set in spaced characters reads as written."""
+    return "".join(text.split())

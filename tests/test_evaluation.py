@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from docx import Document
 from pypdf import PdfReader
 
-from conftest import STATION, STATION2, STATIONS, reception, write_workbook
+from conftest import STATION, STATION2, STATIONS, pdf_pages, reception, write_workbook
 from toolkit.build import BuildOptions, build, check
 from toolkit.cli import cli
 from toolkit.errors import ToolkitError
@@ -158,7 +158,7 @@ def _build(tmp_path: Path, rules_file: Path, *args: str, out: str = "out", jobs:
 
 
 def _pdf_text(path: Path) -> str:
-    return "".join(page.extract_text() for page in PdfReader(path).pages)
+    return "".join(pdf_pages(path))
 
 
 def test_assessment_sheets_in_every_format_show_the_items_and_the_appendix(tmp_path, rules_file):

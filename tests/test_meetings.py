@@ -15,7 +15,7 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import DEPUTIES, STATION, STATION2, STATIONS, write_workbook
+from conftest import DEPUTIES, STATION, STATION2, STATIONS, flat, pdf_pages, write_workbook
 from toolkit.build import BuildOptions, build, check
 from toolkit.cli import cli
 from toolkit.meetings import agenda_items, balanced, passes
@@ -173,14 +173,6 @@ def docx_text(path: Path) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return "\n".join(parts)
-
-
-def pdf_pages(path: Path) -> list[str]:
-    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
-
-
-def flat(text: str) -> str:
-    return "".join(text.split())
 
 
 # ── which documents, for which meetings ─────────────────────────────────────────────────────
