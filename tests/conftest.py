@@ -200,3 +200,45 @@ def pdf_pages(path: Path) -> list[str]:
 def flat(text: str) -> str:
     """Text without any whitespace: a title set in spaced characters reads as written."""
     return "".join(text.split())
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MM = 72 / 25.4  # PDF points a millimetre
+
+
+def docx_part(path: Path, name: str) -> Any:
+    """One XML part of a .docx, parsed."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read(name))
+
+
+def assert_official_docx_layout(path: Path) -> None:
+    """GB/T 9704 in Word: A4, margins 37/28/26/35 mm (a 156 x 225 mm block), a line grid of
+    22 lines and no character grid (LibreOffice would spread the text), 28 condensed 16 pt
+    characters a line, and each official style in its East Asian font."""
+    sect = docx_part(path, "word/document.xml").find(f"{W}body/{W}sectPr")
+    size, margins, grid = (sect.find(f"{W}{n}") for n in ("pgSz", "pgMar", "docGrid"))
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")
+    top, left, right, bottom = (
+        int(margins.get(f"{W}{k}")) for k in ("top", "left", "right", "bottom")
+    )
+    assert [round(v / 56.7) for v in (top, left, right, bottom)] == [37, 28, 26, 35]
+    width, height = 11906 - left - right, 16838 - top - bottom
+    assert round(width / 56.7) == 156 and round(height / 56.7) == 225
+    assert grid.get(f"{W}type") == "lines" and grid.get(f"{W}charSpace") is None
+    assert height // int(grid.get(f"{W}linePitch")) == 22
+    styles = docx_part(path, "word/styles.xml")
+    condensed = styles.find(f"{W}style[@{W}styleId='OfficialBody']/{W}rPr/{W}spacing")
+    assert int(width / 20 / (16 + int(condensed.get(f"{W}val")) / 20)) == 28
+
+    def east_asia(sid: str) -> str:
+        node = styles.find(f"{W}style[@{W}styleId='{sid}']")
+        return str(node.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia"))
+
+    assert [east_asia(s) for s in ("OfficialBody", "Title", "Heading1", "Heading2")] == [
+        "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312",
+    ]  # fmt: skip

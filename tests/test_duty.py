@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -19,8 +18,12 @@ from pypdf import PdfReader
 
 from conftest import (
     DEPUTIES,
+    MM,
     RECEPTION_HEADER,
     STATIONS,
+    W,
+    assert_official_docx_layout,
+    docx_part,
     pdf_lines,
     pdf_text,
     reception,
@@ -30,8 +33,6 @@ from toolkit.build import BuildOptions, build
 from toolkit.duty_rules import load_duty_rules
 from toolkit.errors import ToolkitError
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MM = 72 / 25.4
 D = dt.date
 
 ACTIVITY = [
@@ -194,34 +195,11 @@ def test_deputy_without_records_gets_zeros_and_a_warning(built: tuple[Path, obje
 # ── the official layout, measured ────────────────────────────────────────────────────────────
 
 
-def _part(path: Path, name: str) -> etree._Element:
-    with zipfile.ZipFile(path) as z:
-        return etree.fromstring(z.read(name))
-
-
 def test_report_docx_layout(built: tuple[Path, object]) -> None:
     path = _report(built[0], "王伟", "docx")
-    body = _part(path, "word/document.xml")
-    sect = body.find(f"{W}body/{W}sectPr")
-    size, margins, grid = (sect.find(f"{W}{n}") for n in ("pgSz", "pgMar", "docGrid"))
-    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")
-    top, left, right, bottom = (
-        int(margins.get(f"{W}{k}")) for k in ("top", "left", "right", "bottom")
-    )
-    assert (round(top / 56.7), round(left / 56.7), round(right / 56.7), round(bottom / 56.7)) == (
-        37, 28, 26, 35
-    )  # fmt: skip
-    width, height = 11906 - left - right, 16838 - top - bottom
-    assert round(width / 56.7) == 156 and round(height / 56.7) == 225
-    # A line grid only: a character grid spreads 16pt text in LibreOffice (see official_docx).
-    assert grid.get(f"{W}type") == "lines" and grid.get(f"{W}charSpace") is None
-    pitch = int(grid.get(f"{W}linePitch"))
-    assert height // pitch == 22
-
-    styles = _part(path, "word/styles.xml")
-    normal = styles.find(f"{W}style[@{W}styleId='OfficialBody']/{W}rPr")
-    cell = 16 + int(normal.find(f"{W}spacing").get(f"{W}val")) / 20  # condensed 16pt characters
-    assert int(width / 20 / cell) == 28
+    assert_official_docx_layout(path)
+    sect = docx_part(path, "word/document.xml").find(f"{W}body/{W}sectPr")
+    styles = docx_part(path, "word/styles.xml")
 
     def style(sid: str) -> tuple[str, str]:
         node = styles.find(f"{W}style[@{W}styleId='{sid}']")
@@ -239,7 +217,7 @@ def test_report_docx_layout(built: tuple[Path, object]) -> None:
     assert by_text["（一）出席会议"].style.style_id == "Heading2"
     assert by_text["2024年履职情况述职报告"].style.style_id == "Title"
 
-    assert _part(path, "word/settings.xml").find(f"{W}evenAndOddHeaders") is not None
+    assert docx_part(path, "word/settings.xml").find(f"{W}evenAndOddHeaders") is not None
     refs = {r.get(f"{W}type"): r for r in sect.findall(f"{W}footerReference")}
     assert set(refs) == {"default", "even"}
     section = doc.sections[0]

@@ -5,7 +5,6 @@ dates, the register and the feedback form, and the bundled sample."""
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -17,10 +16,12 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import (
+    MM,
     RECEPTION_HEADER,
     STATION,
     STATION2,
     STATIONS,
+    assert_official_docx_layout,
     pdf_lines,
     pdf_text,
     reception,
@@ -33,8 +34,6 @@ from toolkit.proposals import Tracking, add_months, tracking
 from toolkit.proposals_checks import Proposal
 from toolkit.proposals_rules import load_proposal_rules
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MM = 72 / 25.4
 D = dt.date
 FORMS = ("proposal", "motion", "proposal_register", "proposal_feedback")
 
@@ -439,27 +438,9 @@ def official(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "out"
 
 
-def _part(path: Path, name: str) -> etree._Element:
-    with zipfile.ZipFile(path) as z:
-        return etree.fromstring(z.read(name))
-
-
 def test_docx_official_layout(official: Path) -> None:
     path = official / "代表建议" / "代表建议_JY-2024-009_关于修复建设路破损路面的建议.docx"
-    body = _part(path, "word/document.xml")
-    sect = body.find(f"{W}body/{W}sectPr")
-    size, margins, grid = (sect.find(f"{W}{n}") for n in ("pgSz", "pgMar", "docGrid"))
-    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")
-    mm = [round(int(margins.get(f"{W}{k}")) / 56.7) for k in ("top", "left", "right", "bottom")]
-    assert mm == [37, 28, 26, 35]
-    # a line grid (no character grid: LibreOffice would spread the text), 22 lines a page,
-    # and 28 condensed 16pt characters a line of the 156 mm block
-    assert grid.get(f"{W}type") == "lines" and grid.get(f"{W}charSpace") is None
-    assert (16838 - 2098 - 1984) // int(grid.get(f"{W}linePitch")) == 22
-    condensed = _part(path, "word/styles.xml").find(
-        f"{W}style[@{W}styleId='OfficialBody']/{W}rPr/{W}spacing"
-    )
-    assert int(8844 / 20 / (16 + int(condensed.get(f"{W}val")) / 20)) == 28
+    assert_official_docx_layout(path)
     doc = Document(str(path))
     styles = {p.text: p.style.style_id for p in doc.paragraphs if p.text}
     assert styles["关于修复建设路破损路面的建议"] == "Title"
@@ -467,15 +448,6 @@ def test_docx_official_layout(official: Path) -> None:
     assert styles["（一）路面破损情况"] == "Heading2"
     assert styles["一是尽快修复破损路面；"] == "OfficialBody"
     assert styles["领衔代表：王伟"] == "Signature"
-    fonts = _part(path, "word/styles.xml")
-
-    def east_asia(sid: str) -> str:
-        node = fonts.find(f"{W}style[@{W}styleId='{sid}']")
-        return node.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia")
-
-    assert [east_asia(s) for s in ("OfficialBody", "Title", "Heading1", "Heading2")] == [
-        "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312",
-    ]  # fmt: skip
     cells = [[c.text for c in r.cells] for r in doc.tables[0].rows]
     assert cells[0] == ["编　　号", "JY-2024-009", "类　　别", "建议"]
     assert cells[4][0] == "建议承办单位" and cells[4][1] == "区交通运输局"
