@@ -19,7 +19,7 @@ import yaml
 
 from .errors import ToolkitError
 from .paths import FORMS_DIR
-from .rules import read_rules_file
+from .rules import line_of, read_rules_file
 
 DEFAULT_DUTY_RULES = FORMS_DIR / "rules" / "duty.yaml"
 DUTY_KEYS = ("述职评议等次",)
@@ -61,10 +61,6 @@ def _percent(value: Fraction) -> str:
     return str(int(value)) if value.denominator == 1 else f"{float(value):g}"
 
 
-def _line(node: yaml.Node | None) -> str:
-    return f" 第{node.start_mark.line + 1}行" if node is not None else ""
-
-
 def load_duty_rules(path: Path | None = None) -> DutyRules:
     path = Path(path) if path else DEFAULT_DUTY_RULES
     data, node = read_rules_file(path)
@@ -82,7 +78,7 @@ def load_duty_rules(path: Path | None = None) -> DutyRules:
     ):
         raise ToolkitError(
             "“述职评议等次”应为列表，至少两项",
-            where=f"{path.name}{_line(key_node)}",
+            where=f"{path.name}{line_of(key_node)}",
             hint="如：- 名称: 称职 / 不低于: 80",
         )
     grades: list[DutyGrade] = []
@@ -95,7 +91,7 @@ def _grade(
     item: Any, node: yaml.Node, index: int, count: int, file: str, above: list[DutyGrade]
 ) -> DutyGrade:
     label = f"述职评议等次第{index}项"
-    where = f"{file}{_line(node)}"
+    where = f"{file}{line_of(node)}"
     if not isinstance(item, dict) or not isinstance(node, yaml.MappingNode):
         raise ToolkitError(f"{label}：应写“名称”和“不低于”", where=where)
     keys = {k.value: k for k, _ in node.value}
@@ -103,7 +99,7 @@ def _grade(
         if key not in GRADE_KEYS:
             raise ToolkitError(
                 f"{label}：未知的键“{key}”",
-                where=f"{file}{_line(keys.get(key))}",
+                where=f"{file}{line_of(keys.get(key))}",
                 hint="可用的键：名称、不低于",
             )
     name = item.get("名称")
@@ -112,7 +108,7 @@ def _grade(
     if name.strip() in {g.name for g in above}:
         raise ToolkitError(f"{label}“名称”：“{name.strip()}”重复", where=where)
     floor = item.get("不低于")
-    floor_where = f"{file}{_line(keys.get('不低于'))}"
+    floor_where = f"{file}{line_of(keys.get('不低于'))}"
     if index == count:
         if floor is not None:
             raise ToolkitError(

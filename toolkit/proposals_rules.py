@@ -19,7 +19,7 @@ import yaml
 
 from .errors import ToolkitError
 from .paths import FORMS_DIR
-from .rules import read_rules_file
+from .rules import line_of, read_rules_file
 
 DEFAULT_PROPOSAL_RULES = FORMS_DIR / "rules" / "proposals.yaml"
 PROPOSAL_KEYS = ("议案联名人数", "答复期限月数", "内容过于简单字数", "一事一议领域")
@@ -34,10 +34,6 @@ class ProposalRules:
     short_chars: int  # a one-sentence section under this many characters is too simple
     areas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # area → key words
     source: str = ""
-
-
-def _line(node: yaml.Node | None) -> str:
-    return f" 第{node.start_mark.line + 1}行" if node is not None else ""
 
 
 def _mapping(node: yaml.Node | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -67,14 +63,14 @@ def load_proposal_rules(path: Path | None = None) -> ProposalRules:
         value = data.get(key)
         key_node, value_node = nodes[key]
         if not isinstance(value, dict):
-            raise ToolkitError(f"“{key}”应为“名称: 数值”的列表", where=f"{name}{_line(key_node)}")
+            raise ToolkitError(f"“{key}”应为“名称: 数值”的列表", where=f"{name}{line_of(key_node)}")
         return value, _mapping(value_node)
 
     thresholds = dict(defaults.thresholds) if defaults else {}
     if "议案联名人数" in data:
         items, item_nodes = section("议案联名人数")
         for level, count in items.items():
-            where = f"{name}{_line(item_nodes[str(level)][0])}"
+            where = f"{name}{line_of(item_nodes[str(level)][0])}"
             if level not in LOCAL_LEVELS:
                 raise ToolkitError(
                     f"议案联名人数：未知的层级“{level}”",
@@ -86,7 +82,7 @@ def load_proposal_rules(path: Path | None = None) -> ProposalRules:
     if "答复期限月数" in data:
         items, item_nodes = section("答复期限月数")
         for term, count in items.items():
-            where = f"{name}{_line(item_nodes[str(term)][0])}"
+            where = f"{name}{line_of(item_nodes[str(term)][0])}"
             if term not in TERMS:
                 raise ToolkitError(
                     f"答复期限月数：未知的键“{term}”", where=where, hint="可用的键：一般、复杂件"
@@ -94,14 +90,14 @@ def load_proposal_rules(path: Path | None = None) -> ProposalRules:
             months[term] = _positive(count, f"答复期限月数“{term}”", where)
     short = defaults.short_chars if defaults else 0
     if "内容过于简单字数" in data:
-        where = f"{name}{_line(nodes['内容过于简单字数'][0])}"
+        where = f"{name}{line_of(nodes['内容过于简单字数'][0])}"
         short = _positive(data["内容过于简单字数"], "内容过于简单字数", where)
     areas = dict(defaults.areas) if defaults else {}
     if "一事一议领域" in data:
         items, item_nodes = section("一事一议领域")
         areas = {}
         for area, words in items.items():
-            where = f"{name}{_line(item_nodes[str(area)][0])}"
+            where = f"{name}{line_of(item_nodes[str(area)][0])}"
             if not isinstance(words, list) or not all(
                 isinstance(w, str) and w.strip() for w in words
             ):

@@ -19,7 +19,6 @@ from .paths import FORMS_DIR
 
 DEFAULT_RULES = FORMS_DIR / "rules" / "reception.yaml"
 RECEPTION_KEYS = ("处理方式",)
-DUTY_KEYS = ("述职评议等次",)  # toolkit/duty_rules.py
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,9 @@ def read_rules_file(path: Path) -> tuple[dict[str, Any], yaml.MappingNode]:
     return data, node
 
 
-def _line_of(node: yaml.Node | None) -> str:
-    return f"第{node.start_mark.line + 1}行" if node is not None else ""
+def line_of(node: yaml.Node | None) -> str:
+    """ " 第N行" of a node of a rules file, for the place of a message ("" without a node)."""
+    return f" 第{node.start_mark.line + 1}行" if node is not None else ""
 
 
 def load_rules(path: Path | None = None) -> Rules:
@@ -76,7 +76,7 @@ def load_rules(path: Path | None = None) -> Rules:
         if key not in all_rule_keys():  # one file may hold several kinds of rules
             raise ToolkitError(
                 f"未知的键“{key}”",
-                where=f"{path.name} {_line_of(_key_node(node, key))}",
+                where=f"{path.name}{line_of(key_node(node, key))}",
                 hint=f"可用的键：{'、'.join(all_rule_keys())}",
             )
     if "处理方式" not in data and path != DEFAULT_RULES:
@@ -85,12 +85,12 @@ def load_rules(path: Path | None = None) -> Rules:
     items_node = keys.get("处理方式")
     if not isinstance(items, list) or not items or not isinstance(items_node, yaml.SequenceNode):
         raise ToolkitError(
-            "“处理方式”应为列表，且至少一项", where=f"{path.name} {_line_of(items_node)}"
+            "“处理方式”应为列表，且至少一项", where=f"{path.name}{line_of(items_node)}"
         )
     routes: list[str] = []
     handed: set[str] = set()
     for item, item_node in zip(items, items_node.value, strict=True):
-        where = f"{path.name} {_line_of(item_node)}"
+        where = f"{path.name}{line_of(item_node)}"
         if not isinstance(item, dict):
             raise ToolkitError("每项应写“名称”和“交办”", where=where)
         unknown = set(item) - {"名称", "交办"}
@@ -109,15 +109,18 @@ def load_rules(path: Path | None = None) -> Rules:
     return Rules(tuple(routes), frozenset(handed), str(path), {"处理方式": tuple(routes)})
 
 
-def _key_node(node: yaml.MappingNode, key: str) -> yaml.Node | None:
-    for k, _ in node.value:
-        if k.value == key:
-            return k
+def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The node of `key` itself in a mapping node (its line is the key's line)."""
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if k.value == key:
+                return k
     return None
 
 
 def rule_keys() -> dict[str, tuple[str, ...]]:
     """The top-level keys of each kind of rules file."""
+    from .duty_rules import DUTY_KEYS
     from .proposals_rules import PROPOSAL_KEYS
     from .scoring_rules import TOP_KEYS
 

@@ -16,6 +16,7 @@ import yaml
 from . import contract
 from .errors import ToolkitError
 from .paths import FORMS_DIR
+from .rules import key_node, line_of, read_rules_file
 
 DEFAULT_SCORING = FORMS_DIR / "rules" / "scoring.yaml"
 SOURCES = {"履职活动": "参加代表", "接待登记": "接待代表", "代表建议": ""}
@@ -81,14 +82,11 @@ class _File:
     """The YAML text with its node tree, so every message can give the line of a key."""
 
     def __init__(self, path: Path) -> None:
-        from .rules import read_rules_file
-
         self.path = path
         self.data, self.node = read_rules_file(path)
 
     def fail(self, node: yaml.Node | None, message: str, hint: str = "") -> ToolkitError:
-        line = f" 第{node.start_mark.line + 1}行" if node is not None else ""
-        return ToolkitError(message, where=f"{self.path.name}{line}", hint=hint)
+        return ToolkitError(message, where=f"{self.path.name}{line_of(node)}", hint=hint)
 
 
 def _value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -96,14 +94,6 @@ def _value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
         for k, v in node.value:
             if k.value == key:
                 return v
-    return None
-
-
-def _key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for k, _ in node.value:
-            if k.value == key:
-                return k
     return None
 
 
@@ -134,7 +124,7 @@ def _item(f: _File, raw: Any, node: yaml.Node, label: str, deduction: bool) -> I
     for key in raw:
         if key not in ITEM_KEYS:
             raise f.fail(
-                _key_node(node, key),
+                key_node(node, key),
                 f"{label}：未知的键“{key}”",
                 f"可用的键：{'、'.join(ITEM_KEYS)}",
             )
@@ -158,7 +148,7 @@ def _item(f: _File, raw: Any, node: yaml.Node, label: str, deduction: bool) -> I
     allowed = {"履职活动": ("活动类型", "备注包含", "备注不含"), "代表建议": ("角色", "类别")}
     for key in ("活动类型", "备注包含", "备注不含", "角色", "类别"):
         if key in raw and key not in allowed.get(source, ()):
-            raise f.fail(_key_node(node, key), f"{label}：来源为{source}时不能用“{key}”")
+            raise f.fail(key_node(node, key), f"{label}：来源为{source}时不能用“{key}”")
     types: tuple[str, ...] = ()
     if "活动类型" in raw:
         types = _texts(f, at("活动类型"), raw["活动类型"], f"{label}“活动类型”")
@@ -212,7 +202,7 @@ def _grades(f: _File, raw: Any, node: yaml.Node | None) -> tuple[Grade, ...]:
         for key in item:
             if key not in ("名称", "最低分"):
                 raise f.fail(
-                    _key_node(item_node, key), f"{label}：未知的键“{key}”", "可用：名称、最低分"
+                    key_node(item_node, key), f"{label}：未知的键“{key}”", "可用：名称、最低分"
                 )
         last = n == len(raw)
         floor = item.get("最低分")
@@ -239,7 +229,7 @@ def load_scoring(path: Path | None = None) -> ScoringRules:
     for key in data:
         if key not in all_rule_keys():
             raise f.fail(
-                _key_node(root, key), f"未知的键“{key}”", f"可用的键：{'、'.join(TOP_KEYS)}"
+                key_node(root, key), f"未知的键“{key}”", f"可用的键：{'、'.join(TOP_KEYS)}"
             )
     if "积分项目" not in data:
         raise f.fail(
@@ -273,7 +263,7 @@ def load_scoring(path: Path | None = None) -> ScoringRules:
         raise f.fail(stars_node, "“五星”应写“比例”和“范围”")
     for key in stars:
         if key not in ("比例", "范围"):
-            raise f.fail(_key_node(stars_node, key), f"“五星”：未知的键“{key}”", "可用：比例、范围")
+            raise f.fail(key_node(stars_node, key), f"“五星”：未知的键“{key}”", "可用：比例、范围")
     share = _number(f, _value_node(stars_node, "比例"), stars.get("比例", 0.1), "“五星”“比例”")
     if share > 1:
         raise f.fail(
