@@ -27,7 +27,7 @@ from typing import Any
 from . import chinese
 from .derive import Document, PlanEnv, deputy_fields, fill_pattern, period_label, roster_row
 from .duty_rules import DutyRules, load_duty_rules
-from .duty_texts import PARTS, TextFiles, deputy_texts, read_text_files
+from .duty_texts import PARTS, TextFiles, deputy_texts, own_rows, read_text_files
 from .errors import WARNING, Problem
 from .forms import FormDef
 from .names import Deputy
@@ -332,9 +332,8 @@ def _report(
     sources = list(found["来源"])
     if roster_record is not None:
         sources.insert(0, (roster_record.title, roster_record.row, roster_record.digest))
-    for record in data.rows("述职材料"):
-        if record["姓名"] == deputy.display and record["年度"] == span.year:
-            sources.append((record.title, record.row, record.digest))
+    for record in own_rows(data, deputy.display, span.year):
+        sources.append((record.title, record.row, record.digest))
     parts = fill_pattern(form.filename, {"姓名": deputy.display, "期间": span.label})
     return Document(form, parts, context, sources)
 

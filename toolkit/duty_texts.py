@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import WARNING, Problem, ToolkitError, os_reason
-from .validate import Dataset
+from .validate import Dataset, Record
 from .values import ValueProblem
 
 PARTS = ("履职情况补充", "存在不足", "努力方向")
@@ -151,18 +152,34 @@ def _resolve(data: Dataset, name: str) -> str | None:
         return None
 
 
+# (the 述职材料 record list it was built from, (姓名, 年度) → its rows), for the newest dataset
+_OWN_ROWS: list[tuple[Any, dict[tuple[Any, Any], list[Record]]]] = []
+
+
+def own_rows(data: Dataset, display: str, year: int | None) -> list[Record]:
+    """A deputy's 述职材料 rows for a year, from an index built once per sheet (every report
+    looked them up twice, scanning the whole sheet each time). Rebuilt when the sheet's
+    records are another list."""
+    rows = data.rows("述职材料")
+    if not _OWN_ROWS or _OWN_ROWS[0][0] is not rows:
+        index: dict[tuple[Any, Any], list[Record]] = {}
+        for record in rows:
+            index.setdefault((record["姓名"], record["年度"]), []).append(record)
+        _OWN_ROWS[:] = [(rows, index)]
+    return list(_OWN_ROWS[0][1].get((display, year), ()))
+
+
 def deputy_texts(
     data: Dataset, files: TextFiles | None, display: str, year: int | None
 ) -> DeputyTexts:
     """The sheet's row for (deputy, year), then the file's parts over it."""
     texts = DeputyTexts()
-    for record in data.rows("述职材料"):
-        if record["姓名"] == display and record["年度"] == year:
-            for part in PARTS:
-                found = paragraphs(record[part])
-                if found:
-                    texts.parts[part] = found
-                    texts.sources[part] = f"{record.title}!第{record.row}行"
+    for record in own_rows(data, display, year):
+        for part in PARTS:
+            found = paragraphs(record[part])
+            if found:
+                texts.parts[part] = found
+                texts.sources[part] = f"{record.title}!第{record.row}行"
     if files is not None:
         by_year = files.by_deputy.get(display, {})
         chosen = by_year.get(year) if year in by_year else by_year.get(None)
