@@ -144,7 +144,7 @@ def test_build_period_filter(run, make_book, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert [p.name for p in out.rglob("代表接待选民登记表/*.docx")] == [
-        "代表接待选民登记表_2024-6-5_三元社区人大代表联络站_B.docx"
+        "代表接待选民登记表_2024-06-05_三元社区人大代表联络站_B.docx"
     ]
     register = next(out.rglob("接待选民登记簿/*.xlsx"))
     assert "2024年6月1日至2024年6月30日" in register.name
@@ -184,8 +184,8 @@ def test_a_blank_registration_number_names_the_file_by_row(run, make_book, tmp_p
         == 0
     )
     assert sorted(p.name for p in out.rglob("*.docx")) == [
-        "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_第2行.docx",
-        "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_第3行.docx",
+        "代表接待选民登记表_2024-03-15_三元社区人大代表联络站_第2行.docx",
+        "代表接待选民登记表_2024-03-15_三元社区人大代表联络站_第3行.docx",
     ]
 
 

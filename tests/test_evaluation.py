@@ -179,15 +179,15 @@ def test_assessment_sheets_in_every_format_show_the_items_and_the_appendix(tmp_p
     assert by_item["总分"][6] == 20 and by_item["总分"][7] == "合计 26 分，按上限计"
     assert "等次：好" in sheet["A2"].value and "名次：第 1 名（共 6 人）" in sheet["A2"].value
     details = [[c.value for c in r] for r in wb["积分记录明细"].iter_rows(min_row=4)]
-    assert [d[1] for d in details] == [
-        "2024年1月10日",
-        "2024年1月10日",
-        "2024年2月1日",
-        "2024年3月1日",
-        "2024年3月15日",
-        "2024年4月15日",
-        "2024年5月1日",
-        "2024年7月1日",
+    assert [d[1] for d in details] == [  # Excel dates, in date order
+        dt.datetime(2024, 1, 10),
+        dt.datetime(2024, 1, 10),
+        dt.datetime(2024, 2, 1),
+        dt.datetime(2024, 3, 1),
+        dt.datetime(2024, 3, 15),
+        dt.datetime(2024, 4, 15),
+        dt.datetime(2024, 5, 1),
+        dt.datetime(2024, 7, 1),
     ]
     assert ["视察调研", "视察", "视察河道治理", "履职活动 第6行"] == details[-1][2:6]
 

@@ -192,7 +192,7 @@ def test_each_document_only_for_its_meetings(built: Path) -> None:
     # HY-02 is rated too but has no 满意度测评 row: no result without counts
     assert codes(built, "满意度测评结果", ".xlsx") == ["HY-05"]
     assert codes(built, "会议文书汇编", ".pdf") == every
-    assert files(built, "会议通知")[0].startswith("会议通知_2024-5-15_5月接待选民日_HY-01")
+    assert files(built, "会议通知")[0].startswith("会议通知_2024-05-15_5月接待选民日_HY-01")
 
 
 def test_no_pack_without_combined(tmp_path: Path) -> None:
@@ -486,10 +486,11 @@ def test_satisfaction_form_and_result(built: Path) -> None:
     assert "满意基本满意不满意" in flat(pages[0]) and "进站部门" in flat(pages[0])
     sheet = openpyxl.load_workbook(one(built, "满意度测评结果", "HY-05", ".xlsx")).active
     assert [r for r in sheet.iter_rows(min_row=4, values_only=True)] == [
-        ("满意", 30, "78.9%"),
-        ("基本满意", 6, "15.8%"),
-        ("不满意", 2, "5.3%"),
+        ("满意", 30, 0.789),
+        ("基本满意", 6, 0.158),
+        ("不满意", 2, 0.053),
     ]
+    assert sheet["C4"].number_format == "0.0%"  # shown as 78.9%, as the PDF prints it
     assert "有效38票，满意率94.7%" in sheet["A2"].value
     page = flat(pdf_pages(one(built, "满意度测评结果", "HY-05", ".pdf"))[0])
     assert "满意率（满意与基本满意之和占有效票的比例）：94.7%" in page

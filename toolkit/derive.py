@@ -2,8 +2,9 @@
 
 A context is plain data (strings, numbers, lists, dicts) so it pickles to worker processes and
 hashes stably for the manifest. Field names are the workbook's column names (DESIGN §4); values
-are display strings (dates as 2024年3月5日, name lists joined with 、), and unknown columns appear
-under their normalised header names. Rendering never sees a cell; reading never sees a template.
+are typed (chinese.typed): a date is a `Date` that prints 2024年3月5日, a count is an int, a name
+list is `Names` that prints 王伟、李娜; blanks are "", and unknown columns appear as text under
+their normalised header names. Rendering never sees a cell; reading never sees a template.
 """
 
 from __future__ import annotations
@@ -81,6 +82,10 @@ def _hashable(value: Any) -> Any:
     disk by the hash of their content (never their repr, which names only the count)."""
     if isinstance(value, RowStore):
         return {"rows": len(value), "sha256": value.content_hash()}
+    if isinstance(value, dt.date | dt.time):
+        # Tagged: a date must not hash as the text that prints the same (an Excel date cell
+        # is not a text cell), and not as its Chinese text, which a format could change.
+        return {type(value).__name__: value.isoformat()}
     return str(value)
 
 
@@ -94,10 +99,11 @@ def record_date(record: Record) -> dt.date | None:
 
 
 def record_fields(record: Record) -> dict[str, Any]:
-    """A record as template fields: every contract column (blank → ""), then its extra columns."""
+    """A record as template fields: every contract column, typed (blank → ""), then its extra
+    columns as text."""
     fields: dict[str, Any] = {}
     for column in contract.SHEETS_BY_NAME[record.sheet].columns:
-        fields[column.field] = chinese.display(record.values.get(column.name))
+        fields[column.field] = chinese.typed(record.values.get(column.name))
     for header, text in record.extra.items():
         fields.setdefault(contract.field_name(header), text)
     return fields
@@ -185,7 +191,8 @@ def _common(form: FormDef, today: dt.date) -> dict[str, Any]:
 
 def _filename_value(value: Any) -> str:
     if isinstance(value, dt.date):
-        return f"{value.year}-{value.month}-{value.day}"
+        # Zero-padded (2024-03-05): a folder listed by name is then listed by date.
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     return chinese.display(value)
 
 

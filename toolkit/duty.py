@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -437,11 +436,11 @@ def count_tallies(form: FormDef, data: Dataset, env: PlanEnv) -> int:
     return len(_tally_groups(data, env))
 
 
-def percent(part: int, whole: int) -> str:
+def percent(part: int, whole: int) -> chinese.Percent | str:
+    """part/whole as a share that prints 85.00% and is a number in Excel; "" with no votes."""
     if whole <= 0:
         return ""
-    value = Fraction(part * 100, whole)
-    return f"{float(round(value, 2)):.2f}%"
+    return chinese.percent(part, whole, digits=2)
 
 
 def tally_row(index: int, sitting: Sitting, rules: DutyRules, data: Dataset) -> dict[str, Any]:

@@ -7,6 +7,7 @@ user typed after `--only` (ASCII ids or Chinese titles, repeated or comma-separa
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from . import contract, yamltext
+from . import chinese, contract, yamltext
 from .errors import TemplateError, UsageError
 from .paths import FORMS_DIR
 
@@ -197,6 +198,16 @@ def export_form(form: FormDef, target: Path, *, overwrite: bool = False) -> Path
     return destination
 
 
+# What a template can do with a field (chinese.typed): a 日期 takes |大写日期, a 名单 a for loop.
+_KINDS = {
+    chinese.Date: "日期",
+    chinese.Time: "时间",
+    chinese.Names: "名单",
+    chinese.Percent: "比例",
+    dt.date: "日期",
+}
+
+
 def describe_fields(context: dict[str, object], prefix: str = "") -> list[tuple[str, str, str]]:
     """(field as written in a template, kind, example) for every value of a context."""
     rows: list[tuple[str, str, str]] = []
@@ -209,7 +220,7 @@ def describe_fields(context: dict[str, object], prefix: str = "") -> list[tuple[
             if value and isinstance(value[0], dict):
                 rows.extend(describe_fields(value[0], path + "[]."))
         else:
-            kind = "数字" if isinstance(value, int | float) else "文本"
+            kind = _KINDS.get(type(value)) or ("数字" if isinstance(value, int | float) else "文本")
             example = str(value).replace("\n", "⏎")
             rows.append((path, kind, example[:40] + ("……" if len(example) > 40 else "")))
     return rows

@@ -230,8 +230,9 @@ def tally_extras(context: dict[str, Any], items: list[Record], results: list[Rec
     context["计票项数"] = sum(1 for r in rows if r["结果"] != "未计票")
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "—"
+def _share(part: int, whole: int) -> chinese.Percent | str:
+    """part/whole as a share that prints 85.0% and is a number in Excel; "—" with no votes."""
+    return chinese.percent(part, whole, digits=1) if whole else "—"
 
 
 def rating_extras(context: dict[str, Any], record: Record) -> None:
