@@ -211,3 +211,20 @@ def test_sample_register_dates_are_excel_dates_in_order(sample_sheets):
     assert isinstance(share.value, float) and share.number_format == "0.00%"
     votes = ws.cell(4, header.index("有效票数") + 1)
     assert isinstance(votes.value, int) and votes.number_format == "0"
+
+
+def test_a_long_title_and_a_long_header_wrap_instead_of_being_cut_off(tmp_path):
+    import io
+
+    layout = """
+sheet: 测评结果
+title: "关于背街小巷环境整治的代表议事会满意度测评结果"
+rows: 测评
+columns:
+  - {header: 等次, value: 等次, width: 10}
+  - {header: 满意及基本满意比例, value: 占比, width: 11}
+"""
+    data = _render(tmp_path, layout, {"测评": [{"等次": "满意", "占比": 0.75}]})
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert ws["A1"].alignment.wrap_text and ws.row_dimensions[1].height > 30
+    assert ws["A3"].alignment.wrap_text and ws.row_dimensions[3].height >= 2 * 14.5

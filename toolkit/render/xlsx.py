@@ -30,6 +30,7 @@ from ..xlsx_bytes import write_reproducibly
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 FONT_NAME = "宋体"
+TITLE_SIZE = 16
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # GB/T 9704's 2024年3月5日, no leading zeros
 TIME_FORMAT = "h:mm"
 INT_FORMAT = "0"
@@ -65,12 +66,12 @@ def _styles() -> dict[str, NamedStyle]:
         return s
 
     return {
+        # Title and subtitle wrap: a long meeting name over a narrow table (a 测评结果 of three
+        # columns) was cut off at both edges of the merged cell.
         "title": style(
-            "liaison-title", size=16, bold=True, border=False, horizontal="center", wrap=False
+            "liaison-title", size=TITLE_SIZE, bold=True, border=False, horizontal="center"
         ),
-        "subtitle": style(
-            "liaison-subtitle", size=10.5, border=False, horizontal="center", wrap=False
-        ),
+        "subtitle": style("liaison-subtitle", size=10.5, border=False, horizontal="center"),
         "lines": style("liaison-lines", border=False, horizontal="left"),
         "footer": style("liaison-footer", border=False, horizontal="left", wrap=False),
         "header": style("liaison-header", bold=True, horizontal="center"),
@@ -171,17 +172,18 @@ class _SheetLayout:
         last = _letter(n)
         ws.merged_cells.add(f"A1:{last}1")
         ws.merged_cells.add(f"A2:{last}2")
-        ws.row_dimensions[1].height = 30
+        widths = [c.width for c in self.columns]
+        ws.row_dimensions[1].height = max(30, row_height([title], [sum(widths)], TITLE_SIZE))
+        ws.row_dimensions[2].height = row_height([subtitle], [sum(widths)])
         lines = subtitle.count("\n") + 1
-        if lines > 1:
-            ws.row_dimensions[2].height = lines * LINE_HEIGHT + 4
         ws.append([self._cell(ws, title, "liaison-title")])
         ws.append([self._cell(ws, subtitle, "liaison-lines" if lines > 1 else "liaison-subtitle")])
+        # A header that wraps (满意及基本满意比例) needs a row tall enough, as a body row does.
+        ws.row_dimensions[3].height = row_height([c.header for c in self.columns], widths)
         ws.append([self._cell(ws, c.header, "liaison-header") for c in self.columns])
         kinds = ["liaison-center" if c.align == "center" else "liaison-left" for c in self.columns]
         formats = [c.format for c in self.columns]
         keys = [c.value for c in self.columns]
-        widths = [c.width for c in self.columns]
         # Streamed, never listed: a register's rows may be on disk (records.RowStore).
         rows = ((key, row) for key in self.rows_keys for row in context.get(key, ()))
         index = filtered = 3
@@ -235,8 +237,10 @@ def excel_value(value: Any) -> tuple[Any, str]:
 LINE_HEIGHT = 14.5  # points per line of 10.5 pt text
 
 
-def row_height(values: list[Any], widths: list[float]) -> float:
-    """Points needed to show every wrapped value: CJK characters are two width units wide."""
+def row_height(values: list[Any], widths: list[float], size: float = 10.5) -> float:
+    """Points needed to show every wrapped value: CJK characters are two width units wide (at
+    10.5 pt; a larger font takes proportionally more width and height)."""
+    scale = size / 10.5
     lines = 1
     for value, width in zip(values, widths, strict=True):
         if not isinstance(value, str) or not value:
@@ -244,10 +248,10 @@ def row_height(values: list[Any], widths: list[float]) -> float:
         usable = max(width - 1.5, 1)
         needed = 0
         for line in value.split("\n"):
-            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) * scale
             needed += max(1, -(-int(units) // int(usable)))
         lines = max(lines, needed)
-    return min(409.0, lines * LINE_HEIGHT + 4)
+    return min(409.0, lines * LINE_HEIGHT * scale + 4)
 
 
 def _letter(index: int) -> str:
