@@ -160,3 +160,12 @@ def test_file_names_carry_zero_padded_dates():
         "2024-03-05",
         "甲",
     ]
+
+
+def test_typed_values_in_tojson_read_as_printed():
+    env = make_env()
+    context = {"日期": chinese.typed(dt.date(2024, 3, 5)), "代表": chinese.typed(("王伟", "李娜"))}
+    assert json.loads(env.from_string("{{ x|tojson }}").render(x=context)) == {
+        "代表": ["王伟", "李娜"],
+        "日期": "2024年3月5日",
+    }
