@@ -270,6 +270,7 @@ def check_one(
         found += bundled(proposal, rules)
     if kind == "议案":
         found += _signers(proposal, rules, lead, level)
+    found += _handling(proposal)
     if proposal.reception:
         if codes is None:
             codes = reception_codes(data)
@@ -293,6 +294,34 @@ def check_one(
             )
         )
     return found
+
+
+def _handling(proposal: Proposal) -> list[Problem]:
+    """A–D classes are for 建议 (and 议案 handled as 建议); 议案处理情况 is for 议案 only."""
+    state, result = proposal["议案处理情况"], proposal["办理结果类别"]
+    if proposal.kind == "建议" and state:
+        return [proposal.problem("议案处理情况", "只对议案填写", "建议请删去此格", WARNING)]
+    if proposal.kind != "议案" or not result:
+        return []
+    if not state:
+        return [
+            proposal.problem(
+                "办理结果类别",
+                f"议案不按 A、B、C、D 分类答复（此格为“{result}”），已按“作为建议处理”计",
+                "议案经主席团决定作为建议处理的，请在“议案处理情况”填写“作为建议处理”",
+                WARNING,
+            )
+        ]
+    if state != "作为建议处理":
+        return [
+            proposal.problem(
+                "办理结果类别",
+                f"议案处理情况为“{state}”，不按 A、B、C、D 分类答复，此格未使用",
+                "只有作为建议处理的议案才填写办理结果类别",
+                WARNING,
+            )
+        ]
+    return []
 
 
 def _resolve_people(data: Dataset, proposal: Proposal, found: list[Problem]) -> Deputy | None:
