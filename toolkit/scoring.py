@@ -261,7 +261,9 @@ def _reception_day(record: Record) -> bool:
 
 
 def _day_source(day: dt.date, records: list[Record]) -> Source:
-    """One reception day as the appendix lists it: what was done, and every row it rests on."""
+    """One reception day as the appendix lists it: what was done, and every row it rests on
+    (接待登记 first, each sheet in row order)."""
+    records = sorted(records, key=lambda r: (r.sheet != "接待登记", r.row))
     receptions = [r for r in records if r.sheet == "接待登记"]
     if receptions:
         topic = f"接待选民，收集意见建议{len(receptions)}件：" + "；".join(
