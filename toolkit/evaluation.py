@@ -22,6 +22,7 @@ from .forms import FormDef
 from .rules import pick_rules
 from .scoring import Scoreboard, Window, latest_year, score, star_cut
 from .scoring_rules import ScoringRules, load_scoring, number
+from .textwidth import display_width as _width  # CJK two columns, zero-width none
 from .validate import Dataset
 
 ALL_STATIONS = "全部联络站"
@@ -366,7 +367,3 @@ def score_table(board: Scoreboard) -> list[str]:
             "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
         )
     return lines
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
