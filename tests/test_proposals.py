@@ -160,7 +160,7 @@ def test_draft_round_trip_from_a_reception(tmp_path: Path) -> None:
     assert header[2][1] == "李娜、张建国（2名）"
     pdf = pdf_text(out / "代表建议" / f"{name}.pdf")
     assert "第0001号" in pdf and "{{x}}<b>" in pdf
-    assert built.data.read["建议草稿"] == 1
+    assert built.data.drafts["建议草稿"] == 1 and "建议草稿" not in built.data.read
 
 
 # ── checks and their messages ────────────────────────────────────────────────────────────────
@@ -255,7 +255,7 @@ def test_a_duplicate_does_not_make_the_tenth(tmp_path: Path) -> None:
         m.startswith("议案草稿/电梯.md 第5行 附议代表：联名代表 9 名，需要至少 10 名")
         for m in found
     )
-    assert result.data.rejected["议案草稿"] == [1]
+    assert result.data.rejected_drafts["议案草稿"] == ["电梯.md"]
 
 
 def test_level_option_national_and_unknown_names(tmp_path: Path) -> None:
