@@ -48,9 +48,6 @@ class LiaisonGroup(cli_text.Group):
             # click turns Ctrl-C into Abort; finished files are complete and recorded.
             click.echo("已中断。已写完的文件完好；重新运行会补齐其余文件。", err=True)
             code = 130
-        except click.exceptions.NoArgsIsHelpError as exc:
-            exc.show()  # `liaison forms` alone: its help page
-            code = exc.exit_code
         except click.ClickException as exc:
             cli_text.show_error(exc)
             code = exc.exit_code

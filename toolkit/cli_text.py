@@ -428,6 +428,9 @@ def error_text(exc: click.ClickException) -> str:
 
 def show_error(exc: click.ClickException) -> None:
     """On stderr: the error, then (for a mistyped command) its usage line and where help is."""
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        exc.show()  # `liaison forms` alone (click 8.2 on): its help page, in our layout
+        return
     click.echo(f"错误：{error_text(exc)}", err=True)
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and ctx is not None:
