@@ -395,34 +395,31 @@ def _write_options(command: click.Command, ctx: click.Context, fmt: click.HelpFo
 # ── click's errors ───────────────────────────────────────────────────────────────────────────
 
 
-def _param_name(param: click.Parameter) -> str:
+def _name(param: click.Parameter) -> str:
+    """选项 --stations, or 参数“文件夹” (an argument is named by what it stands for)."""
     if isinstance(param, click.Option):
-        return "选项 " + "/".join(param.opts) + " "
+        return "选项 " + "/".join(param.opts)
     return f"参数“{param.human_readable_name.strip('[]')}”"
+
+
+def _suggest(possibilities: Sequence[str] | None) -> str:
+    return f"是否指 {'、'.join(sorted(possibilities))}？" if possibilities else ""
 
 
 def error_text(exc: click.ClickException) -> str:
     """The one-line Chinese for a click error (without click's quotes, full stops and English)."""
-    no_such_command = getattr(click.exceptions, "NoSuchCommand", ())
     if isinstance(exc, click.NoSuchOption):
-        text = f"没有选项 {exc.option_name}。"
-        if exc.possibilities:
-            text += f"是否指 {'、'.join(sorted(exc.possibilities))}？"
-        return text
-    if no_such_command and isinstance(exc, no_such_command):
-        text = f"没有命令“{exc.command_name}”。"
-        if exc.possibilities:
-            text += f"是否指 {'、'.join(sorted(exc.possibilities))}？"
-        return text
-    if isinstance(exc, click.MissingParameter) and exc.param is not None:
-        if isinstance(exc.param, click.Option):
-            text = f"缺少选项 {'/'.join(exc.param.opts)}。"
-        else:
-            text = f"缺少参数“{exc.param.human_readable_name.strip('[]')}”。"
-        describe = getattr(exc.param.type, "describe", None)
-        return text + (describe() + "。" if describe is not None and describe() else "")
-    if isinstance(exc, click.BadParameter) and exc.param is not None:
-        return f"{_param_name(exc.param)}的值无效：{exc.message}"
+        return f"没有选项 {exc.option_name}。" + _suggest(exc.possibilities)
+    if isinstance(exc, getattr(click.exceptions, "NoSuchCommand", ())):  # click 8.4 on
+        name, possible = getattr(exc, "command_name", ""), getattr(exc, "possibilities", None)
+        return f"没有命令“{name}”。" + _suggest(possible)
+    param = getattr(exc, "param", None)
+    if isinstance(exc, click.MissingParameter) and param is not None:
+        describe = getattr(param.type, "describe", None)
+        return f"缺少{_name(param)}。" + (f"{describe()}。" if describe and describe() else "")
+    if isinstance(exc, click.BadParameter) and param is not None:
+        name = _name(param)
+        return f"{name}{' ' if name[-1].isascii() else ''}的值无效：{exc.message}"
     return exc.format_message()
 
 
