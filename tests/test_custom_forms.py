@@ -34,7 +34,8 @@ def test_forms_show_lists_fields_with_examples(run):
     kinds = {name.strip(" {"): rest.split() for name, _, rest in rows if rest.strip()}
     assert kinds["统计.接待次数"][0] == "数字"
     assert kinds["记录[].反映内容"][0] == "文本"
-    assert kinds["记录[].接待日期"][0] == "日期" and kinds["记录[].接待日期"][1].startswith("2024年")
+    assert kinds["记录[].接待日期"][0] == "日期"
+    assert kinds["记录[].接待日期"][1].startswith("2024年")
     assert kinds["记录[].接待代表"][0] == "名单"
 
 
