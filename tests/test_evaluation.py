@@ -295,6 +295,10 @@ def test_a_quarter_is_not_graded_by_the_year_end_cut_offs(tmp_path, rules_file):
         )
         for word in ("好", "较好", "差"):
             assert f" {word} " not in text
+        ws = openpyxl.load_workbook(
+            folder / f"履职积分汇总及公示表_2024年第一季度_{station}.xlsx"
+        ).active
+        assert [c.value for c in ws[3]][-2:] == ["联系电话", "总分"]  # no 等次, no 五星 column
     sheet = next((result.out / "代表年度履职考核表").glob("*王伟.docx"))
     cells = {c.text for t in Document(sheet).tables for r in t.rows for c in r.cells}
     assert "好" not in cells and "是" not in cells  # no grade, no 五星 for a quarter

@@ -45,6 +45,7 @@ class XlsxColumn:
     wrap: bool = False
     align: str = "left"
     format: str = ""  # an Excel number format for the column's numbers (e.g. money: #,##0.00)
+    when: str = ""  # a context field: the column is there only when it is true (等次 at year end)
 
 
 def _styles() -> dict[str, NamedStyle]:
@@ -149,8 +150,8 @@ class _SheetLayout:
             cell.number_format = number_format
         return cell
 
-    def _page_setup(self, ws: Any) -> None:
-        for index, column in enumerate(self.columns, start=1):
+    def _page_setup(self, ws: Any, columns: list[XlsxColumn]) -> None:
+        for index, column in enumerate(columns, start=1):
             ws.column_dimensions[_letter(index)].width = column.width
         ws.freeze_panes = "A4"
         ws.print_title_rows = "3:3"
@@ -167,23 +168,24 @@ class _SheetLayout:
         self, wb: Workbook, context: dict[str, Any], title: str, subtitle: str, footer: str
     ) -> None:
         ws = wb.create_sheet(self.sheet_title[:31])
-        self._page_setup(ws)  # write-only: everything above the rows must be set before them
-        n = len(self.columns)
+        columns = [c for c in self.columns if not c.when or context.get(c.when)]
+        self._page_setup(ws, columns)  # write-only: all above the rows is set before them
+        n = len(columns)
         last = _letter(n)
         ws.merged_cells.add(f"A1:{last}1")
         ws.merged_cells.add(f"A2:{last}2")
-        widths = [c.width for c in self.columns]
+        widths = [c.width for c in columns]
         ws.row_dimensions[1].height = max(30, row_height([title], [sum(widths)], TITLE_SIZE))
         ws.row_dimensions[2].height = row_height([subtitle], [sum(widths)])
         lines = subtitle.count("\n") + 1
         ws.append([self._cell(ws, title, "liaison-title")])
         ws.append([self._cell(ws, subtitle, "liaison-lines" if lines > 1 else "liaison-subtitle")])
         # A header that wraps (满意及基本满意比例) needs a row tall enough, as a body row does.
-        ws.row_dimensions[3].height = row_height([c.header for c in self.columns], widths)
-        ws.append([self._cell(ws, c.header, "liaison-header") for c in self.columns])
-        kinds = ["liaison-center" if c.align == "center" else "liaison-left" for c in self.columns]
-        formats = [c.format for c in self.columns]
-        keys = [c.value for c in self.columns]
+        ws.row_dimensions[3].height = row_height([c.header for c in columns], widths)
+        ws.append([self._cell(ws, c.header, "liaison-header") for c in columns])
+        kinds = ["liaison-center" if c.align == "center" else "liaison-left" for c in columns]
+        formats = [c.format for c in columns]
+        keys = [c.value for c in columns]
         # Streamed, never listed: a register's rows may be on disk (records.RowStore).
         rows = ((key, row) for key in self.rows_keys for row in context.get(key, ()))
         index = filtered = 3
