@@ -1,6 +1,56 @@
 """liaison: the paperwork of People's Congress deputy liaison stations, from their workbooks.
 
-Stages: read → validate → derive → render → write; `toolkit.build.build()` runs them all.
+Stages: read → validate → derive → render → write. The names in `__all__` are the library's
+public API — what the CLI (`toolkit.cli`) and the web page (`toolkit.web`) call, and what a
+Python user may call: they stay put while the modules behind them move. Each is imported on
+first use, so `import toolkit` stays cheap (WeasyPrint and Pango load only for a PDF).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+# public name → the module that defines it
+_API = {
+    "check": "toolkit.build",
+    "build": "toolkit.build",
+    "BuildOptions": "toolkit.build",
+    "BuildResult": "toolkit.build",
+    "resolve_workbook": "toolkit.build",
+    "score_workbook": "toolkit.evaluation",
+    "score_table": "toolkit.evaluation",
+    "score_json": "toolkit.evaluation",
+    "check_drafts": "toolkit.proposals_checks",
+    "write_new_draft": "toolkit.proposals_draft",
+    "write_blank_workbook": "toolkit.blank",
+    "make_sample": "toolkit.sample",
+    "run_checks": "toolkit.doctor",
+    "check_summary": "toolkit.report",
+    "build_summary": "toolkit.report",
+    "problem_lines": "toolkit.report",
+    "catalogue": "toolkit.forms",
+    "select_forms": "toolkit.forms",
+    "export_form": "toolkit.forms",
+    "check_forms": "toolkit.lint",
+    "Problem": "toolkit.errors",
+    "ToolkitError": "toolkit.errors",
+    "UsageError": "toolkit.errors",
+    "SAMPLE_WORKBOOK": "toolkit.paths",
+}
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
