@@ -21,9 +21,9 @@ from typing import Any
 
 from . import fonts, forms, render, templating
 from . import records as record_files
-from .derive import Document, Period, PlanEnv
 from .duty_rules import load_duty_rules
 from .errors import ERROR, Problem, UsageError
+from .model import Dataset, Document, Period, PlanEnv
 from .paths import SAMPLE_WORKBOOK
 from .plans import PLANNERS, count, plan
 from .read import read_workbook
@@ -31,7 +31,7 @@ from .records import Records
 from .rules import load_rules, pick_rules
 from .scoring import Window, latest_year
 from .scoring_rules import load_scoring
-from .validate import Dataset, validate
+from .validate import validate
 from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_temporaries, write_atomic
 
 ProgressFn = Callable[[int, int], None]

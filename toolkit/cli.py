@@ -582,8 +582,8 @@ def forms_show(form: str, forms_dir: Path | None) -> None:
     """列出表单可用的全部字段：字段名、类型、示例值（取自随附示例台账）。"""
 
     from .build import check
-    from .derive import PlanEnv
     from .forms import describe_fields, select_forms
+    from .model import PlanEnv
     from .plans import plan
     from .rules import load_rules
     from .textwidth import table

@@ -10,84 +10,20 @@ their normalised header names. Rendering never sees a cell; reading never sees a
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from . import chinese, contract
 from .figures import ReceptionTotals
 from .forms import FormDef
+from .model import Dataset, Document, Period, PlanEnv, Record
 from .records import Records, RowStore
 from .rules import Rules
-from .validate import Dataset, Record
 
 GROUP_CHUNK = 200  # records of one register kept in memory while the others are planned
 ORDER_WINDOW = 2000  # records of a register held at once while they are put in date order
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    def contains(self, date: dt.date | None) -> bool:
-        if not self.bounded:
-            return True
-        if date is None:
-            return False
-        return (self.start is None or date >= self.start) and (self.end is None or date <= self.end)
-
-    @property
-    def bounded(self) -> bool:
-        return self.start is not None or self.end is not None
-
-
-@dataclass(frozen=True)
-class PlanEnv:
-    """What every planner may consult besides the records: the run's settings."""
-
-    rules: Rules
-    period: Period = Period()
-    today: dt.date = field(default_factory=dt.date.today)
-    scoring: Any = None  # ScoringRules, loaded only when a scoring form is built
-    duty_rules: Any = None  # DutyRules (述职评议等次); None: the default file
-    year: int | None = None  # --year: the scoring year when no period says it
-    quarter: int | None = None  # --quarter: the 公示 covers 1 January to the quarter's end
-    copies: int = 1  # --copies: ballots per meeting or deputy in one file
-    texts: Path | None = None  # --texts: the deputies' own words for duty reports
-    as_of: dt.date | None = None  # --as-of: the date overdue flags are judged on
-    proposals: Path | None = None  # --proposals: a folder of proposal drafts
-    combined: bool = False  # --combined: one print-ready file per meeting as well
-
-
-@dataclass
-class Document:
-    form: FormDef
-    name_parts: list[str]  # filled filename pattern, before the title and the extension
-    context: dict[str, Any]
-    sources: list[tuple[str, int, str]]  # (sheet, row, row digest)
-
-    def input_hash(self, fmt: str, form_digest: str = "") -> str:
-        h = hashlib.sha256((form_digest or self.form.digest(fmt)).encode())
-        text = json.dumps(self.context, ensure_ascii=False, sort_keys=True, default=_hashable)
-        h.update(text.encode())
-        return h.hexdigest()
-
-
-def _hashable(value: Any) -> Any:
-    """What stands for a value JSON cannot hold in a document's input hash: a register's rows on
-    disk by the hash of their content (never their repr, which names only the count)."""
-    if isinstance(value, RowStore):
-        return {"rows": len(value), "sha256": value.content_hash()}
-    if isinstance(value, dt.date | dt.time):
-        # Tagged: a date must not hash as the text that prints the same (an Excel date cell
-        # is not a text cell), and not as its Chinese text, which a format could change.
-        return {type(value).__name__: value.isoformat()}
-    return str(value)
 
 
 def record_date(record: Record) -> dt.date | None:

@@ -24,15 +24,15 @@ from functools import lru_cache
 from typing import Any
 
 from . import chinese
-from .derive import Document, PlanEnv, deputy_fields, fill_pattern, period_label, roster_row
+from .derive import deputy_fields, fill_pattern, period_label, roster_row
 from .duty_rules import DutyRules, load_duty_rules
 from .duty_texts import PARTS, TextFiles, deputy_texts, own_rows, read_text_files
 from .errors import WARNING, Problem
 from .figures import Mentions, deputy_counts, index_mentions, proposal_date, quantity
 from .forms import FormDef
+from .model import Dataset, Document, PlanEnv, Record
 from .names import Deputy
 from .proposals import outcome  # what became of a 建议 (A–D) or an 议案 (its own states)
-from .validate import Dataset, Record
 
 RATING_ITEMS = (
     "学习宣传法律法规",

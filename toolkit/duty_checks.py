@@ -11,7 +11,7 @@ it prints ballots and shows as 未录入 in the tally. 述职材料: one row per
 from __future__ import annotations
 
 from .errors import WARNING
-from .validate import Dataset, Record, Rejects
+from .model import Dataset, Record, Rejects
 
 RATINGS = "述职测评"
 TEXTS = "述职材料"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import WARNING, Problem, ToolkitError, os_reason
-from .validate import Dataset, Record
+from .model import Dataset, Record
 from .values import ValueProblem
 
 PARTS = ("履职情况补充", "存在不足", "努力方向")

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from . import chinese
-from .derive import Document, PlanEnv, deputy_fields, fill_pattern, period_label, station_fields
+from .derive import deputy_fields, fill_pattern, period_label, station_fields
 from .errors import UsageError
 from .forms import FormDef
+from .model import Dataset, Document, PlanEnv
 from .rules import pick_rules
 from .scoring import Scoreboard, Window, latest_year, score, star_cut
 from .scoring_rules import ScoringRules, load_scoring, number
 from .textwidth import display_width as _width  # CJK two columns, zero-width none
-from .validate import Dataset
 
 ALL_STATIONS = "全部联络站"
 SHORT_LEVELS = {"全国": "全国", "省": "省级", "市": "市级", "县": "县（区）", "乡镇": "乡镇"}

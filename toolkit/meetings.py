@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from . import chinese, derive
-from .derive import Document, PlanEnv
 from .forms import FormDef
 from .meetings_checks import RATED, VOTE, attendees
-from .validate import Dataset, Record
+from .model import Dataset, Document, PlanEnv, Record
 
 GUEST_ROWS = 6  # blank rows under the expected attendees, for guests and voters
 WEEKDAYS = "一二三四五六日"

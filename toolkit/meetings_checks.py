@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from . import contract, values
 from .chinese import cn_date
 from .errors import WARNING
+from .model import Dataset, Record, Rejects
 from .names import Deputy
-from .validate import Dataset, Record, Rejects
 
 VOTE = "民生实事票决会"
 RATED = ("政府部门进站", "代表议事会")

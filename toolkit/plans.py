@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import derive, duty, evaluation, meetings, proposals
-from .derive import Document, PlanEnv
 from .forms import FormDef
-from .validate import Dataset
+from .model import Dataset, Document, PlanEnv
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import chinese, contract
-from .derive import Document, PlanEnv, deputy_fields, fill_pattern, period_label
+from .derive import deputy_fields, fill_pattern, period_label
 from .forms import FormDef
+from .model import Dataset, Document, PlanEnv
 from .proposals_checks import Proposal, ProposalSet, proposal_date, proposal_set
 from .proposals_draft import SECTIONS
 from .proposals_rules import ProposalRules
-from .validate import Dataset
 
 RESULT_TEXT = {
     "A": "已解决或基本解决",

@@ -37,10 +37,10 @@ from typing import Any
 from . import contract, fonts, values
 from .chinese import cn_date
 from .errors import ERROR, WARNING, Problem, ToolkitError, UsageError, os_reason
+from .model import Dataset, Record
 from .names import Deputy
 from .proposals_draft import HINTS, SECTIONS, Block, Draft, blocks, parse_draft
 from .proposals_rules import ProposalRules, load_proposal_rules
-from .validate import Dataset, Record
 
 SHEET = "代表建议"
 SPEC = contract.SHEETS_BY_NAME[SHEET]

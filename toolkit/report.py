@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 
 from .build import BuildResult
+from .model import Dataset
 from .paths import SAMPLE_WORKBOOK
-from .validate import Dataset
 
 
 def sample_line(verb: str, then: str = "") -> str:

@@ -12,87 +12,16 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from . import contract, values
 from .errors import ERROR, WARNING, Problem
+from .model import Dataset, Record
 from .names import Roster, Stations
 from .read import RawRow, RawSheet, Workbook
 from .records import Records
 from .rules import Rules
-
-
-@dataclass(frozen=True)
-class Record:
-    sheet: str  # contract sheet name
-    title: str  # the sheet's title in the file
-    row: int
-    values: dict[str, Any]  # contract column name → typed value (None when blank)
-    extra: dict[str, str]  # unknown columns: header → text
-    digest: str  # SHA-256 of the input cells, for the manifest
-    cols: dict[str, int] = field(default_factory=dict)  # column name → 1-based column in the file
-
-    def __getitem__(self, name: str) -> Any:
-        return self.values.get(name)
-
-
-@dataclass
-class Dataset:
-    # sheet → good rows: a list, or Records (records.py) which moves a big sheet to disk
-    records: dict[str, Sequence[Record]] = field(default_factory=dict)
-    rejected: dict[str, list[int]] = field(default_factory=dict)  # sheet → rejected row numbers
-    read: dict[str, int] = field(default_factory=dict)  # sheet → rows read
-    drafts: dict[str, int] = field(default_factory=dict)  # drafts folder → files read
-    rejected_drafts: dict[str, list[str]] = field(default_factory=dict)  # folder → file names
-    problems: list[Problem] = field(default_factory=list)
-    roster: Roster = field(default_factory=lambda: Roster([]))
-    stations: Stations = field(default_factory=lambda: Stations([], known=False))
-    has_roster: bool = False
-    rejected_names: dict[str, int] = field(default_factory=dict)  # roster name → its bad row
-    unique_values: dict[str, list[tuple[Any, int]]] = field(
-        default_factory=dict
-    )  # for _check_unique
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
-
-    def rows(self, sheet: str) -> Sequence[Record]:
-        return self.records.get(sheet, ())
-
-
-class Rejects:
-    """Cross-row checks of one family (meetings, duty ratings …): each problem is reported with
-    its cell, and the rows with errors leave the good records once all checks have run."""
-
-    def __init__(self, data: Dataset) -> None:
-        self.data = data
-        self.rows: dict[str, set[int]] = {}
-
-    def add(
-        self, record: Record, column: str, message: str, hint: str = "", severity: str = ERROR
-    ) -> None:
-        col = record.cols.get(column, 0)
-        self.data.problems.append(
-            Problem(record.title, record.row, message, column if col else "", col, severity, hint)
-        )
-        if severity == ERROR:
-            self.rows.setdefault(record.sheet, set()).add(record.row)
-
-    def apply(self) -> None:
-        for sheet, rows in self.rows.items():
-            self.data.records[sheet] = Records(
-                r for r in self.data.rows(sheet) if r.row not in rows
-            )
-            rejected = self.data.rejected.setdefault(sheet, [])
-            rejected.extend(sorted(rows - set(rejected)))
-
 
 Parser = Callable[[Any], Any]
 _SIMPLE: dict[str, Parser] = {

@@ -200,8 +200,8 @@ def test_font_subsets_reused_across_documents_give_the_same_bytes(make_book):
     from weasyprint.pdf.fonts import Font
 
     from toolkit.build import check, renderer_for
-    from toolkit.derive import PlanEnv
     from toolkit.forms import load_forms
+    from toolkit.model import PlanEnv
     from toolkit.plans import plan
     from toolkit.rules import load_rules
 
@@ -232,8 +232,8 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
     import io
 
     from toolkit.build import check, renderer_for
-    from toolkit.derive import PlanEnv
     from toolkit.forms import load_forms
+    from toolkit.model import PlanEnv
     from toolkit.plans import plan
     from toolkit.render import weasy_cache
     from toolkit.rules import load_rules
