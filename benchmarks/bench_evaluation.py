@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from toolkit.build import check
 from toolkit.scoring import Window, score, latest_year
-from toolkit.scoring_rules import load_scoring
+from toolkit.rules.scoring import load_scoring
 import datetime as dt
 t = time.perf_counter()
 data = check(Path({book!r}), pdf=False)

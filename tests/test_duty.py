@@ -30,8 +30,8 @@ from conftest import (
     write_workbook,
 )
 from toolkit.build import BuildOptions, build
-from toolkit.duty_rules import load_duty_rules
 from toolkit.errors import ToolkitError
+from toolkit.rules.duty import load_duty_rules
 
 D = dt.date
 

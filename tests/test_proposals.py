@@ -32,7 +32,7 @@ from toolkit.cli import cli
 from toolkit.errors import ToolkitError
 from toolkit.proposals import Tracking, add_months, outcome, replied, tracking
 from toolkit.proposals_checks import Proposal
-from toolkit.proposals_rules import load_proposal_rules
+from toolkit.rules.proposals import load_proposal_rules
 
 D = dt.date
 FORMS = ("proposal", "motion", "proposal_register", "proposal_feedback")

@@ -21,7 +21,6 @@ from typing import Any
 
 from . import fonts, forms, render, templating
 from . import records as record_files
-from .duty_rules import load_duty_rules
 from .errors import ERROR, Problem, UsageError
 from .model import Dataset, Document, Period, PlanEnv
 from .paths import SAMPLE_WORKBOOK
@@ -29,8 +28,9 @@ from .plans import PLANNERS, count, plan
 from .read import read_workbook
 from .records import Records
 from .rules import load_rules, pick_rules
+from .rules.duty import load_duty_rules
+from .rules.scoring import load_scoring
 from .scoring import Window, latest_year
-from .scoring_rules import load_scoring
 from .validate import validate
 from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_temporaries, write_atomic
 

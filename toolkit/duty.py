@@ -25,7 +25,6 @@ from typing import Any
 
 from . import chinese
 from .derive import deputy_fields, fill_pattern, period_label, roster_row
-from .duty_rules import DutyRules, load_duty_rules
 from .duty_texts import PARTS, TextFiles, deputy_texts, own_rows, read_text_files
 from .errors import WARNING, Problem
 from .figures import Mentions, deputy_counts, index_mentions, proposal_date, quantity
@@ -33,6 +32,7 @@ from .forms import FormDef
 from .model import Dataset, Document, PlanEnv, Record
 from .names import Deputy
 from .proposals import outcome  # what became of a 建议 (A–D) or an 议案 (its own states)
+from .rules.duty import DutyRules, load_duty_rules
 
 RATING_ITEMS = (
     "学习宣传法律法规",

@@ -21,8 +21,8 @@ from .errors import UsageError
 from .forms import FormDef
 from .model import Dataset, Document, PlanEnv
 from .rules import pick_rules
+from .rules.scoring import ScoringRules, load_scoring, number
 from .scoring import Scoreboard, Window, latest_year, score, star_cut
-from .scoring_rules import ScoringRules, load_scoring, number
 from .textwidth import display_width as _width  # CJK two columns, zero-width none
 
 ALL_STATIONS = "全部联络站"

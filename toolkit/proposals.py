@@ -30,7 +30,7 @@ from .forms import FormDef
 from .model import Dataset, Document, PlanEnv
 from .proposals_checks import Proposal, ProposalSet, proposal_date, proposal_set
 from .proposals_draft import SECTIONS
-from .proposals_rules import ProposalRules
+from .rules.proposals import ProposalRules
 
 RESULT_TEXT = {
     "A": "已解决或基本解决",

@@ -40,7 +40,7 @@ from .errors import ERROR, WARNING, Problem, ToolkitError, UsageError, os_reason
 from .model import Dataset, Record
 from .names import Deputy
 from .proposals_draft import HINTS, SECTIONS, Block, Draft, blocks, parse_draft
-from .proposals_rules import ProposalRules, load_proposal_rules
+from .rules.proposals import ProposalRules, load_proposal_rules
 
 SHEET = "代表建议"
 SPEC = contract.SHEETS_BY_NAME[SHEET]

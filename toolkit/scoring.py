@@ -17,7 +17,7 @@ from . import chinese
 from .errors import WARNING, Problem
 from .model import Dataset, Record
 from .names import Deputy
-from .scoring_rules import SOURCES, Item, ScoringRules
+from .rules.scoring import SOURCES, Item, ScoringRules
 
 # The date a record counts on: its required date, or for a proposal when it was made (or handed on).
 DATE_COLUMNS = {

@@ -17,12 +17,11 @@ from typing import Any
 
 import yaml
 
-from .errors import ToolkitError
-from .paths import FORMS_DIR
-from .rules import line_of, read_rules_file
+from ..errors import ToolkitError
+from ..paths import FORMS_DIR
+from .files import line_of, read_rules_file
 
 DEFAULT_DUTY_RULES = FORMS_DIR / "rules" / "duty.yaml"
-DUTY_KEYS = ("述职评议等次",)
 GRADE_KEYS = ("名称", "不低于")
 
 

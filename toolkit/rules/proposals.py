@@ -17,12 +17,12 @@ from typing import Any
 
 import yaml
 
-from .errors import ToolkitError
-from .paths import FORMS_DIR
-from .rules import line_of, read_rules_file
+from ..errors import ToolkitError
+from ..paths import FORMS_DIR
+from .files import line_of, read_rules_file
+from .kinds import PROPOSAL_KEYS
 
 DEFAULT_PROPOSAL_RULES = FORMS_DIR / "rules" / "proposals.yaml"
-PROPOSAL_KEYS = ("议案联名人数", "答复期限月数", "内容过于简单字数", "一事一议领域")
 LOCAL_LEVELS = ("省", "市", "县", "乡镇")
 TERMS = ("一般", "复杂件")
 

@@ -13,16 +13,16 @@ from typing import Any
 
 import yaml
 
-from . import contract
-from .errors import ToolkitError
-from .paths import FORMS_DIR
-from .rules import key_node, line_of, read_rules_file
+from .. import contract
+from ..errors import ToolkitError
+from ..paths import FORMS_DIR
+from .files import key_node, line_of, read_rules_file
+from .kinds import SCORING_KEYS, all_rule_keys
 
 DEFAULT_SCORING = FORMS_DIR / "rules" / "scoring.yaml"
 SOURCES = {"履职活动": "参加代表", "接待登记": "接待代表", "代表建议": ""}
 ROLES = {"领衔": ("领衔代表",), "附议": ("附议代表",), "领衔或附议": ("领衔代表", "附议代表")}
 SCOPES = ("全部", "联络站")
-TOP_KEYS = ("名称", "积分项目", "扣分项目", "总分上限", "等次", "季度等次", "五星", "公示")
 ITEM_KEYS = (
     "名称",
     "来源",
@@ -272,12 +272,10 @@ def load_scoring(path: Path | None = None) -> ScoringRules:
     data, root = f.data, f.node
     if not isinstance(data, dict):
         raise f.fail(root, "规则文件应为“键: 值”的形式")
-    from .rules import all_rule_keys
-
     for key in data:
         if key not in all_rule_keys():
             raise f.fail(
-                key_node(root, key), f"未知的键“{key}”", f"可用的键：{'、'.join(TOP_KEYS)}"
+                key_node(root, key), f"未知的键“{key}”", f"可用的键：{'、'.join(SCORING_KEYS)}"
             )
     if "积分项目" not in data:
         raise f.fail(
