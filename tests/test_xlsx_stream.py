@@ -13,13 +13,12 @@ import python_calamine
 import xlsx_parts as parts
 
 from conftest import reception
-from toolkit import xlsx_stream
 from toolkit.build import check
 from toolkit.errors import WorkbookError
-from toolkit.read import read_workbook
+from toolkit.read import read_workbook, xlsx_stream
+from toolkit.read.xlsx_stream import XlsxBook
 from toolkit.rules import load_rules
 from toolkit.validate import validate
-from toolkit.xlsx_stream import XlsxBook
 
 
 def _trimmed(rows: list[list[Any]]) -> list[list[Any]]:

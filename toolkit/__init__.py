@@ -24,7 +24,7 @@ _API = {
     "score_table": "toolkit.evaluation",
     "score_json": "toolkit.evaluation",
     "check_drafts": "toolkit.proposals_checks",
-    "write_new_draft": "toolkit.proposals_draft",
+    "write_new_draft": "toolkit.commands.proposal",
     "write_blank_workbook": "toolkit.blank",
     "make_sample": "toolkit.sample",
     "run_checks": "toolkit.doctor",

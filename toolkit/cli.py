@@ -512,7 +512,7 @@ def proposal_new(
     force: bool,
 ) -> None:
     """生成一份代表建议或议案草稿（Markdown）：开头填标题、领衔代表等，下面按提示写各部分。"""
-    from .proposals_draft import write_new_draft
+    from .commands.proposal import write_new_draft
 
     written = write_new_draft(
         path, kind, lead=lead, reception=reception, workbook=workbook, overwrite=force

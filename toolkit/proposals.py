@@ -29,7 +29,7 @@ from .derive import deputy_fields, fill_pattern, period_label
 from .forms import FormDef
 from .model import Dataset, Document, PlanEnv
 from .proposals_checks import Proposal, ProposalSet, proposal_date, proposal_set
-from .proposals_draft import SECTIONS
+from .read.drafts import SECTIONS
 from .rules.proposals import ProposalRules
 
 RESULT_TEXT = {

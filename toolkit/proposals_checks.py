@@ -39,7 +39,7 @@ from .chinese import cn_date
 from .errors import ERROR, WARNING, Problem, ToolkitError, UsageError, os_reason
 from .model import Dataset, Record
 from .names import Deputy
-from .proposals_draft import HINTS, SECTIONS, Block, Draft, blocks, parse_draft
+from .read.drafts import HINTS, SECTIONS, Block, Draft, blocks, parse_draft
 from .rules.proposals import ProposalRules, load_proposal_rules
 
 SHEET = "代表建议"

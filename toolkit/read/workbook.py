@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import contract
-from .errors import WARNING, Problem, WorkbookError, os_reason
+from .. import contract
+from ..errors import WARNING, Problem, WorkbookError, os_reason
 from .xlsx_stream import XlsxBook
 
 MAX_UNCOMPRESSED = 1_000_000_000  # 1 GB of XML is far past any station's records
