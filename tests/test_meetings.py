@@ -19,7 +19,7 @@ from conftest import DEPUTIES, STATION, STATION2, STATIONS, flat, pdf_pages, wri
 from toolkit.build import BuildOptions, build, check
 from toolkit.cli import cli
 from toolkit.meetings import agenda_items, balanced, passes
-from toolkit.meetings_checks import attendees
+from toolkit.validate.meetings import attendees
 
 MEETING_FORMS = (
     "meeting_notice",

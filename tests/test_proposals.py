@@ -31,8 +31,8 @@ from toolkit.build import BuildOptions, build
 from toolkit.cli import cli
 from toolkit.errors import ToolkitError
 from toolkit.proposals import Tracking, add_months, outcome, replied, tracking
-from toolkit.proposals_checks import Proposal
 from toolkit.rules.proposals import load_proposal_rules
+from toolkit.validate.proposals import Proposal
 
 D = dt.date
 FORMS = ("proposal", "motion", "proposal_register", "proposal_feedback")

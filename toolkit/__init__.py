@@ -23,7 +23,7 @@ _API = {
     "score_workbook": "toolkit.evaluation",
     "score_table": "toolkit.evaluation",
     "score_json": "toolkit.evaluation",
-    "check_drafts": "toolkit.proposals_checks",
+    "check_drafts": "toolkit.commands.proposal",
     "write_new_draft": "toolkit.commands.proposal",
     "write_blank_workbook": "toolkit.blank",
     "make_sample": "toolkit.sample",

@@ -102,7 +102,7 @@ def check(path: Path | None, rules_path: Path | None = None, *, pdf: bool = True
     """Read and validate; with `pdf`, also reject text the shipped fonts cannot print."""
     rules = load_rules(rules_path)
     data = validate(read_workbook(resolve_workbook(path)), rules)
-    from .proposals_checks import check_proposals
+    from .validate.proposals import check_proposals
 
     check_proposals(
         data, rules_path=pick_rules((rules_path,) if rules_path else ()).get("proposals")
@@ -158,7 +158,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     duty_rules = load_duty_rules(picked.get("duty"))
     _year_period(options, None)  # a usage error before the workbook is read
     data = validate(read_workbook(workbook), rules)
-    from .proposals_checks import check_proposals  # the sheet's and the drafts', before writing
+    from .validate.proposals import check_proposals
 
     check_proposals(
         data, options.proposals, options.level, picked.get("proposals"), glyphs=wants_pdf

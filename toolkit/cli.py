@@ -535,7 +535,7 @@ def proposal_new(
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
 def proposal_check(folder: Path, workbook: Path | None, level: str | None, strict: bool) -> None:
     """检查文件夹中的建议、议案草稿，按文件名、行号逐条列出问题。"""
-    from .proposals_checks import check_drafts
+    from .commands.proposal import check_drafts
     from .report import check_summary, roster_line
 
     data = check_drafts(folder, workbook, level)

@@ -12,7 +12,7 @@ Planners, by `per` in form.yaml (registered in plans.py):
 
 A context carries the meeting's columns (display strings), the station (站点), the expected
 deputies (参会代表: name, level, unit — never a personal phone number), the agenda items, and
-what each document adds (项目, 计票, 测评). Cross-sheet rules live in meetings_checks.py.
+what each document adds (项目, 计票, 测评). Cross-sheet rules live in validate/meetings.py.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from typing import Any
 
 from . import chinese, derive
 from .forms import FormDef
-from .meetings_checks import RATED, VOTE, attendees
 from .model import Dataset, Document, PlanEnv, Record
+from .validate.meetings import RATED, VOTE, attendees
 
 GUEST_ROWS = 6  # blank rows under the expected attendees, for guests and voters
 WEEKDAYS = "一二三四五六日"

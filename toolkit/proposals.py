@@ -1,6 +1,6 @@
 """The proposal family (DESIGN §5, §6): 代表建议 / 代表议案 in the official layout, the
 代表建议汇总表 with overdue flags, and the 代表建议办理情况意见反馈表 — planned from the checked
-proposals of the 代表建议 sheet and of the drafts folder alike (proposals_checks.py).
+proposals of the 代表建议 sheet and of the drafts folder alike (validate/proposals.py).
 
 - `proposal_suggestion` / `proposal_motion` (one per 建议 / 议案): a header block (编号, 类别,
   领衔代表 and 代表证号, 附议代表, 所属领域, 建议承办单位, date) and the parts headed 一、二、…,
@@ -28,9 +28,9 @@ from . import chinese, contract
 from .derive import deputy_fields, fill_pattern, period_label
 from .forms import FormDef
 from .model import Dataset, Document, PlanEnv
-from .proposals_checks import Proposal, ProposalSet, proposal_date, proposal_set
 from .read.drafts import SECTIONS
 from .rules.proposals import ProposalRules
+from .validate.proposals import Proposal, ProposalSet, proposal_date, proposal_set
 
 RESULT_TEXT = {
     "A": "已解决或基本解决",

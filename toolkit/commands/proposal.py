@@ -13,7 +13,12 @@ from typing import Any
 import yaml
 
 from .. import chinese
+from ..model import Dataset
+from ..read import read_workbook
 from ..read.drafts import HINT_PREFIX, HINTS, SECTIONS
+from ..rules import load_rules
+from ..validate import validate
+from ..validate.proposals import SHEET, check_proposals
 
 
 @dataclass(frozen=True)
@@ -163,3 +168,22 @@ def _prefill(kind: str, lead: str | None, code: str | None, workbook: Path | Non
         problem=reception_problem(found) if found else "",
         reception=str(found.get("登记编号") or ""),
     )
+
+
+def check_drafts(
+    folder: Path,
+    workbook: Path | None = None,
+    level: str | None = None,
+    rules_path: Path | None = None,
+) -> Dataset:
+    """`liaison proposal check`: the drafts of `folder` checked against the workbook's roster
+    (default: the bundled sample); the workbook's own rows are not reported on."""
+    from ..build import resolve_workbook
+
+    data = validate(read_workbook(resolve_workbook(workbook)), load_rules())
+    data.problems.clear()
+    data.rejected.clear()
+    data.read.clear()
+    data.records.pop(SHEET, None)
+    check_proposals(data, folder, level, rules_path, glyphs=True)
+    return data

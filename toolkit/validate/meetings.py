@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import contract, values
-from .chinese import cn_date
-from .errors import WARNING
-from .model import Dataset, Record, Rejects
-from .names import Deputy
+from .. import contract, values
+from ..chinese import cn_date
+from ..errors import WARNING
+from ..model import Dataset, Record, Rejects
+from ..names import Deputy
 
 VOTE = "民生实事票决会"
 RATED = ("政府部门进站", "代表议事会")

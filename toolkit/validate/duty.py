@@ -10,8 +10,8 @@ it prints ballots and shows as 未录入 in the tally. 述职材料: one row per
 
 from __future__ import annotations
 
-from .errors import WARNING
-from .model import Dataset, Record, Rejects
+from ..errors import WARNING
+from ..model import Dataset, Record, Rejects
 
 RATINGS = "述职测评"
 TEXTS = "述职材料"
@@ -33,7 +33,7 @@ def cell(record: Record, column: str) -> str:
     col = record.cols.get(column)
     if not col:
         return column
-    from .errors import column_letter
+    from ..errors import column_letter
 
     return f"{column_letter(col)}{record.row}"
 

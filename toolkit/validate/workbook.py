@@ -15,13 +15,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import contract, values
-from .errors import ERROR, WARNING, Problem
-from .model import Dataset, Record
-from .names import Roster, Stations
-from .read import RawRow, RawSheet, Workbook
-from .records import Records
-from .rules import Rules
+from .. import contract, values
+from ..errors import ERROR, WARNING, Problem
+from ..model import Dataset, Record
+from ..names import Roster, Stations
+from ..read import RawRow, RawSheet, Workbook
+from ..records import Records
+from ..rules import Rules
+from .duty import check_duty
+from .meetings import check_meetings
 
 Parser = Callable[[Any], Any]
 _SIMPLE: dict[str, Parser] = {
@@ -152,11 +154,7 @@ def _validate(book: Workbook, rules: Rules) -> Dataset:
             continue
         _validate_sheet(book.sheets[spec.name], data, rules)
     _check_unique(data, "接待登记", "登记编号", lambda v: v.upper())
-    from .meetings_checks import check_meetings  # here: it builds on this module's records
-
-    check_meetings(data)
-    from .duty_checks import check_duty
-
+    check_meetings(data)  # the families' cross-row checks, on the records made above
     check_duty(data)
     return data
 

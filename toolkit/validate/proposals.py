@@ -34,13 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import contract, fonts, values
-from .chinese import cn_date
-from .errors import ERROR, WARNING, Problem, ToolkitError, UsageError, os_reason
-from .model import Dataset, Record
-from .names import Deputy
-from .read.drafts import HINTS, SECTIONS, Block, Draft, blocks, parse_draft
-from .rules.proposals import ProposalRules, load_proposal_rules
+from .. import contract, fonts, values
+from ..chinese import cn_date
+from ..errors import ERROR, WARNING, Problem, ToolkitError, UsageError, os_reason
+from ..model import Dataset, Record
+from ..names import Deputy
+from ..read.drafts import HINTS, SECTIONS, Block, Draft, blocks, parse_draft
+from ..rules.proposals import ProposalRules, load_proposal_rules
 
 SHEET = "代表建议"
 SPEC = contract.SHEETS_BY_NAME[SHEET]
@@ -101,7 +101,7 @@ class Proposal:
         if self.is_draft:
             return f"{self.label} 第{line or self.lines.get(key, self.body_line)}行"
         col = self.cols.get(key, 0)
-        from .errors import column_letter
+        from ..errors import column_letter
 
         return (
             f"{self.label}!{column_letter(col)}{self.row}"
@@ -676,25 +676,3 @@ def number(proposals: list[Proposal]) -> None:
         while next_number in taken:
             next_number += 1
         proposal.number = f"第{next_number:04d}号"
-
-
-def check_drafts(
-    folder: Path,
-    workbook: Path | None = None,
-    level: str | None = None,
-    rules_path: Path | None = None,
-) -> Dataset:
-    """`liaison proposal check`: the drafts of `folder` checked against the workbook's roster
-    (default: the bundled sample); the workbook's own rows are not reported on."""
-    from .build import resolve_workbook
-    from .read import read_workbook
-    from .rules import load_rules
-    from .validate import validate
-
-    data = validate(read_workbook(resolve_workbook(workbook)), load_rules())
-    data.problems.clear()
-    data.rejected.clear()
-    data.read.clear()
-    data.records.pop(SHEET, None)
-    check_proposals(data, folder, level, rules_path, glyphs=True)
-    return data
