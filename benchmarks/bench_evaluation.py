@@ -27,7 +27,7 @@ SCORE_CODE = """
 import time
 from pathlib import Path
 from toolkit.build import check
-from toolkit.scoring import Window, score, latest_year
+from toolkit.derive.scoring import Window, score, latest_year
 from toolkit.rules.scoring import load_scoring
 import datetime as dt
 t = time.perf_counter()

@@ -211,8 +211,8 @@ def test_report_is_addressed_by_how_the_deputy_was_elected(built: tuple[Path, ob
 
 
 def test_sentences_leave_out_zeros_and_word_by_level() -> None:
-    from toolkit.duty import _year_span, report_sentences
-    from toolkit.figures import FIGURES
+    from toolkit.derive.duty import _year_span, report_sentences
+    from toolkit.derive.figures import FIGURES
 
     zeros = dict.fromkeys(FIGURES, 0)
     span = _year_span(2024)

@@ -29,8 +29,8 @@ from conftest import (
 )
 from toolkit.build import BuildOptions, build
 from toolkit.cli import cli
+from toolkit.derive.proposals import Tracking, add_months, outcome, replied, tracking
 from toolkit.errors import ToolkitError
-from toolkit.proposals import Tracking, add_months, outcome, replied, tracking
 from toolkit.rules.proposals import load_proposal_rules
 from toolkit.validate.proposals import Proposal
 

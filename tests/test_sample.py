@@ -255,7 +255,7 @@ def test_own_words_state_no_figure_the_workbook_contradicts(tmp_path: Path, seed
 def test_grades_of_the_bundled_sample_spread_as_a_real_year(tmp_path: Path) -> None:
     from collections import Counter
 
-    from toolkit.evaluation import score_workbook
+    from toolkit.commands.score import score_workbook
 
     _, board = score_workbook(None)  # the bundled sample
     grades = Counter(s.grade for s in board.scores)

@@ -21,16 +21,16 @@ from typing import Any
 
 from . import fonts, forms, render, templating
 from . import records as record_files
+from .derive.planners import PLANNERS, count, plan
+from .derive.scoring import Window, latest_year
 from .errors import ERROR, Problem, UsageError
 from .model import Dataset, Document, Period, PlanEnv
 from .paths import SAMPLE_WORKBOOK
-from .plans import PLANNERS, count, plan
 from .read import read_workbook
 from .records import Records
 from .rules import load_rules, pick_rules
 from .rules.duty import load_duty_rules
 from .rules.scoring import load_scoring
-from .scoring import Window, latest_year
 from .validate import validate
 from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_temporaries, write_atomic
 

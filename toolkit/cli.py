@@ -237,7 +237,7 @@ def score(
     """
     import json
 
-    from .evaluation import score_json, score_table, score_workbook
+    from .commands.score import score_json, score_table, score_workbook
     from .report import problem_lines, rejected_line, sample_line
 
     data, board = score_workbook(path, rules, year=year, quarter=quarter)
@@ -582,9 +582,9 @@ def forms_show(form: str, forms_dir: Path | None) -> None:
     """列出表单可用的全部字段：字段名、类型、示例值（取自随附示例台账）。"""
 
     from .build import check
+    from .derive.planners import plan
     from .forms import describe_fields, select_forms
     from .model import PlanEnv
-    from .plans import plan
     from .rules import load_rules
     from .textwidth import table
 

@@ -19,10 +19,10 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, meta
 
 from . import contract
+from .derive.planners import plan
 from .errors import ERROR, WARNING
 from .forms import FormDef
 from .model import PlanEnv
-from .plans import plan
 from .render.docx import template_source
 from .templating import make_env, normalise_tags, syntax_message
 

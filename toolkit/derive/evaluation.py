@@ -12,18 +12,15 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from . import chinese
-from .derive import deputy_fields, fill_pattern, period_label, station_fields
-from .errors import UsageError
-from .forms import FormDef
-from .model import Dataset, Document, PlanEnv
-from .rules import pick_rules
-from .rules.scoring import ScoringRules, load_scoring, number
+from .. import chinese
+from ..errors import UsageError
+from ..forms import FormDef
+from ..model import Dataset, Document, PlanEnv
+from ..rules.scoring import ScoringRules, load_scoring, number
+from .fields import deputy_fields, fill_pattern, period_label, station_fields
 from .scoring import Scoreboard, Window, latest_year, score, star_cut
-from .textwidth import display_width as _width  # CJK two columns, zero-width none
 
 ALL_STATIONS = "全部联络站"
 SHORT_LEVELS = {"全国": "全国", "省": "省级", "市": "市级", "县": "县（区）", "乡镇": "乡镇"}
@@ -285,85 +282,3 @@ def _board_document(
     parts = fill_pattern(form.filename, {"联络站": station, "期间": board.window.label})
     sources = [("代表名册", e.deputy.row, "") for e in entries]
     return Document(form, parts, context, sources)
-
-
-# --- liaison score ------------------------------------------------------------------------
-
-
-def score_workbook(
-    path: Path | None,
-    rule_paths: tuple[Path, ...] = (),
-    *,
-    year: int | None = None,
-    quarter: int | None = None,
-    today: dt.date | None = None,
-) -> tuple[Dataset, Scoreboard]:
-    """Read, validate and score one window (default: the latest year with records)."""
-    from .build import check
-
-    picked = pick_rules(rule_paths)
-    rules = load_scoring(picked.get("scoring"))  # a bad rules file fails before reading
-    data = check(path, picked.get("reception"), pdf=False)
-    today = today or dt.date.today()
-    year = year or latest_year(data, rules, today)
-    window = Window.quarter_of(year, quarter) if quarter else Window.year(year)
-    return data, score(data, rules, window)
-
-
-def score_json(board: Scoreboard) -> dict[str, Any]:
-    return {
-        "年度": board.window.label,
-        "起止": [board.window.start.isoformat(), board.window.end.isoformat()],
-        "规则文件": board.rules.source,
-        "规则名称": board.rules.title,
-        "代表": [
-            {
-                "名次": s.rank,
-                "站内名次": s.station_rank,
-                "姓名": s.deputy.display,
-                "联络站": s.deputy.station,
-                "代表层级": s.deputy.level,
-                "合计": _num(s.subtotal),
-                "总分": _num(s.total),
-                "等次": s.grade,
-                "五星": s.star,
-                "项目": [
-                    {
-                        "项目": i.item.name,
-                        "次数": i.count,
-                        "原始得分": _num(i.raw),
-                        "得分": _num(i.points),
-                    }
-                    for i in s.items
-                ],
-            }
-            for s in board.scores
-        ],
-    }
-
-
-def score_table(board: Scoreboard) -> list[str]:
-    """The ranking as aligned text lines (CJK characters are two columns wide)."""
-    head = ("名次", "姓名", "联络站", "总分", "等次", "五星", "站内名次")
-    rows = [
-        (
-            str(s.rank),
-            s.deputy.display,
-            s.deputy.station,
-            number(s.total),
-            s.grade,
-            "★" if s.star else "-",
-            str(s.station_rank),
-        )
-        for s in board.scores
-    ]
-    widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = [
-        f"{board.window.label}履职积分（依据《{board.rules.title}》；"
-        f"共 {len(rows)} 名代表，五星 {board.star_count} 名）"
-    ]
-    for row in [head, *rows]:
-        lines.append(
-            "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
-        )
-    return lines

@@ -23,16 +23,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from . import chinese
-from .derive import deputy_fields, fill_pattern, period_label, roster_row
-from .duty_texts import PARTS, TextFiles, deputy_texts, own_rows, read_text_files
-from .errors import WARNING, Problem
+from .. import chinese
+from ..duty_texts import PARTS, TextFiles, deputy_texts, own_rows, read_text_files
+from ..errors import WARNING, Problem
+from ..forms import FormDef
+from ..model import Dataset, Document, PlanEnv, Record
+from ..names import Deputy
+from ..rules.duty import DutyRules, load_duty_rules
+from .fields import deputy_fields, fill_pattern, period_label, roster_row
 from .figures import Mentions, deputy_counts, index_mentions, proposal_date, quantity
-from .forms import FormDef
-from .model import Dataset, Document, PlanEnv, Record
-from .names import Deputy
 from .proposals import outcome  # what became of a 建议 (A–D) or an 议案 (its own states)
-from .rules.duty import DutyRules, load_duty_rules
 
 RATING_ITEMS = (
     "学习宣传法律法规",

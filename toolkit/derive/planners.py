@@ -1,6 +1,6 @@
 """Which planner makes the documents of a form: one per value of `per` in form.yaml.
 
-A planner turns validated records into `Document`s (derive.py); each form family adds its own
+A planner turns validated records into `Document`s (model.py); each form family adds its own
 here, so the build loop never needs to know how a family groups its records.
 """
 
@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import derive, duty, evaluation, meetings, proposals
-from .forms import FormDef
-from .model import Dataset, Document, PlanEnv
+from ..forms import FormDef
+from ..model import Dataset, Document, PlanEnv
+from . import duty, evaluation, meetings, proposals, rows
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ class Planner:
 
 
 PLANNERS: dict[str, Planner] = {
-    "row": Planner(derive.plan_records, derive.count_records),
-    "station_period": Planner(derive.plan_records, derive.count_records),
+    "row": Planner(rows.plan_records, rows.count_records),
+    "station_period": Planner(rows.plan_records, rows.count_records),
     "deputy_year": Planner(evaluation.plan_sheets, evaluation.count_sheets),
     "station_score": Planner(evaluation.plan_boards, evaluation.count_boards),
     **{per: Planner(*fns) for per, fns in meetings.PLANS.items()},

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from . import contract
+from .. import contract
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import chinese, contract
-from .derive import deputy_fields, fill_pattern, period_label
-from .forms import FormDef
-from .model import Dataset, Document, PlanEnv
-from .read.drafts import SECTIONS
-from .rules.proposals import ProposalRules
-from .validate.proposals import Proposal, ProposalSet, proposal_date, proposal_set
+from .. import chinese, contract
+from ..forms import FormDef
+from ..model import Dataset, Document, PlanEnv
+from ..read.drafts import SECTIONS
+from ..rules.proposals import ProposalRules
+from ..validate.proposals import Proposal, ProposalSet, proposal_date, proposal_set
+from .fields import deputy_fields, fill_pattern, period_label
 
 RESULT_TEXT = {
     "A": "已解决或基本解决",
@@ -150,7 +150,7 @@ def proposal_fields(data: Dataset, proposal: Proposal, track: Tracking | None = 
             逾期="是" if track.overdue else "",
         )
     for header, text in proposal.extra.items():
-        from .contract import field_name
+        from ..contract import field_name
 
         fields.setdefault(field_name(header), text)
     return fields

@@ -13,11 +13,11 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from . import chinese
-from .errors import WARNING, Problem
-from .model import Dataset, Record
-from .names import Deputy
-from .rules.scoring import SOURCES, Item, ScoringRules
+from .. import chinese
+from ..errors import WARNING, Problem
+from ..model import Dataset, Record
+from ..names import Deputy
+from ..rules.scoring import SOURCES, Item, ScoringRules
 
 # The date a record counts on: its required date, or for a proposal when it was made (or handed on).
 DATE_COLUMNS = {

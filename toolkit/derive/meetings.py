@@ -24,10 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import chinese, derive
-from .forms import FormDef
-from .model import Dataset, Document, PlanEnv, Record
-from .validate.meetings import RATED, VOTE, attendees
+from .. import chinese
+from ..forms import FormDef
+from ..model import Dataset, Document, PlanEnv, Record
+from ..validate.meetings import RATED, VOTE, attendees
+from . import fields as derived
 
 GUEST_ROWS = 6  # blank rows under the expected attendees, for guests and voters
 WEEKDAYS = "一二三四五六日"
@@ -63,11 +64,11 @@ def meeting_time(meeting: Record) -> str:
 
 def meeting_context(form: FormDef, data: Dataset, meeting: Record) -> dict[str, Any]:
     context: dict[str, Any] = {"表单名称": form.title}
-    context.update(derive.record_fields(meeting))
-    context["站点"] = derive.station_fields(data, meeting["联络站"] or "")
+    context.update(derived.record_fields(meeting))
+    context["站点"] = derived.station_fields(data, meeting["联络站"] or "")
     people = []
     for i, deputy in enumerate(attendees(data, meeting).deputies, start=1):
-        fields = derive.deputy_fields(data, deputy.display)
+        fields = derived.deputy_fields(data, deputy.display)
         people.append(
             {
                 "序号": i,
@@ -196,7 +197,7 @@ def passes(yes: int, entitled: int) -> bool:
 
 def ballot_extras(context: dict[str, Any], items: list[Record], copies: int) -> None:
     context["项目"] = [
-        dict(derive.record_fields(item), 序号=i) for i, item in enumerate(items, start=1)
+        dict(derived.record_fields(item), 序号=i) for i, item in enumerate(items, start=1)
     ]
     context["份数"] = max(1, copies)
 
@@ -206,7 +207,7 @@ def tally_extras(context: dict[str, Any], items: list[Record], results: list[Rec
     by_item = {_code(r["项目编号"]): r for r in results}
     rows, adopted = [], 0
     for i, item in enumerate(items, start=1):
-        fields = dict(derive.record_fields(item), 序号=i)
+        fields = dict(derived.record_fields(item), 序号=i)
         result = by_item.get(_code(item["项目编号"]))
         if result is None:
             fields.update(发出票数="", 收回票数="", 赞成="", 反对="", 弃权="", 结果="未计票")
@@ -269,7 +270,7 @@ def _in_period(data: Dataset, env: PlanEnv, select: Select) -> list[Record]:
 def _document(
     form: FormDef, context: dict[str, Any], meeting: Record, more: list[Record]
 ) -> Document:
-    parts = derive.fill_pattern(form.filename, {**meeting.values, "行号": meeting.row})
+    parts = derived.fill_pattern(form.filename, {**meeting.values, "行号": meeting.row})
     if len(parts) < len(form.filename.split("_")):
         parts.append(f"第{meeting.row}行")  # a blank 会议编号: the row keeps names apart
     sources = [(r.title, r.row, r.digest) for r in (meeting, *more)]
@@ -377,8 +378,8 @@ PARTS: tuple[tuple[str, Select, Extend], ...] = (
 @lru_cache(maxsize=8)
 def _part_forms(root: Path) -> dict[str, FormDef]:
     """The part forms a pack binds: those beside the pack's own folder, else ours."""
-    from .forms import load_forms
-    from .paths import FORMS_DIR
+    from ..forms import load_forms
+    from ..paths import FORMS_DIR
 
     found = load_forms(FORMS_DIR)
     if root.resolve() != FORMS_DIR.resolve():
@@ -430,6 +431,6 @@ PLANS: dict[str, tuple[PlanFn, CountFn]] = {
 
 
 def pack_renderer(path: Path, env: Any, name: str, fmt: str) -> Any:
-    from .combine import PackRenderer  # WeasyPrint and lxml only where a pack is made
+    from ..combine import PackRenderer  # WeasyPrint and lxml only where a pack is made
 
     return PackRenderer(path, env, name, fmt)
