@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from .. import chinese
-from ..duty_texts import PARTS, TextFiles, deputy_texts, own_rows, read_text_files
 from ..errors import WARNING, Problem
 from ..forms import FormDef
 from ..model import Dataset, Document, PlanEnv, Record
 from ..names import Deputy
+from ..read.texts import PARTS, paragraphs
 from ..rules.duty import DutyRules, load_duty_rules
+from ..validate.duty import TextFiles, read_text_files
 from .fields import deputy_fields, fill_pattern, period_label, roster_row
 from .figures import Mentions, deputy_counts, index_mentions, proposal_date, quantity
 from .proposals import outcome  # what became of a 建议 (A–D) or an 议案 (its own states)
@@ -246,6 +247,56 @@ def report_sentences(
             + ("，参加的其他活动见下表。" if table else "。")
         ),
     }
+
+
+# ── the deputy's own words: 述职材料 rows, with --texts files over them ─────────────────
+
+
+@dataclass
+class DeputyTexts:
+    """Per part, the paragraphs; and where each part came from (the sheet's row or a file)."""
+
+    parts: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+# (the 述职材料 record list it was built from, (姓名, 年度) → its rows), for the newest dataset
+_OWN_ROWS: list[tuple[Any, dict[tuple[Any, Any], list[Record]]]] = []
+
+
+def own_rows(data: Dataset, display: str, year: int | None) -> list[Record]:
+    """A deputy's 述职材料 rows for a year, from an index built once per sheet (every report
+    looked them up twice, scanning the whole sheet each time). Rebuilt when the sheet's
+    records are another list."""
+    rows = data.rows("述职材料")
+    if not _OWN_ROWS or _OWN_ROWS[0][0] is not rows:
+        index: dict[tuple[Any, Any], list[Record]] = {}
+        for record in rows:
+            index.setdefault((record["姓名"], record["年度"]), []).append(record)
+        _OWN_ROWS[:] = [(rows, index)]
+    return list(_OWN_ROWS[0][1].get((display, year), ()))
+
+
+def deputy_texts(
+    data: Dataset, files: TextFiles | None, display: str, year: int | None
+) -> DeputyTexts:
+    """The sheet's row for (deputy, year), then the file's parts over it."""
+    texts = DeputyTexts()
+    for record in own_rows(data, display, year):
+        for part in PARTS:
+            found = paragraphs(record[part])
+            if found:
+                texts.parts[part] = found
+                texts.sources[part] = f"{record.title}!第{record.row}行"
+    if files is not None:
+        by_year = files.by_deputy.get(display, {})
+        chosen = by_year.get(year) if year in by_year else by_year.get(None)
+        if chosen:
+            file_name, parts = chosen
+            for part, found in parts.items():
+                texts.parts[part] = found
+                texts.sources[part] = file_name
+    return texts
 
 
 # ── 述职报告 ────────────────────────────────────────────────────────────────────────────────

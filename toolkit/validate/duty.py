@@ -10,8 +10,13 @@ it prints ballots and shows as 未录入 in the tally. 述职材料: one row per
 
 from __future__ import annotations
 
-from ..errors import WARNING
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import WARNING, Problem
 from ..model import Dataset, Record, Rejects
+from ..read.texts import name_and_year, read_text_file, text_files
+from ..values import ValueProblem
 
 RATINGS = "述职测评"
 TEXTS = "述职材料"
@@ -108,3 +113,49 @@ def _check_texts(data: Dataset, rejects: Rejects) -> None:
             )
         else:
             seen[key] = record.row
+
+
+# ── --texts: the deputies' own words, each file named for a deputy of the roster ───────────
+
+
+@dataclass
+class TextFiles:
+    """The Markdown files of --texts: deputy display name → {year or None: (file, parts)}."""
+
+    by_deputy: dict[str, dict[int | None, tuple[str, dict[str, list[str]]]]] = field(
+        default_factory=dict
+    )
+
+
+def read_text_files(folder: Path, data: Dataset) -> TextFiles:
+    """The files of `folder` whose names are roster deputies; any other is a warning."""
+    found = TextFiles()
+    for path in text_files(folder):
+        named = name_and_year(path)
+        if named is None:
+            data.problems.append(
+                Problem(path.name, 0, "文件名应为“姓名.md”或“姓名_年份.md”", severity=WARNING)
+            )
+            continue
+        name, year = named
+        display = _resolve(data, name)
+        if display is None:
+            data.problems.append(
+                Problem(
+                    path.name,
+                    0,
+                    f"“{name}”不在代表名册中，此文件未使用",
+                    severity=WARNING,
+                    hint="文件名应为代表姓名（同名代表写“姓名（联络站）”）",
+                )
+            )
+            continue
+        found.by_deputy.setdefault(display, {})[year] = (path.name, read_text_file(path))
+    return found
+
+
+def _resolve(data: Dataset, name: str) -> str | None:
+    try:
+        return data.roster.resolve_one(name).display
+    except ValueProblem:  # an unknown or ambiguous name
+        return None
