@@ -59,7 +59,7 @@ RESULT = {{'n': r.documents, 's': time.perf_counter() - t, 'exit': r.exit_code}}
 def make_book(path: Path, deputies: int, records: int) -> Path:
     """A sample whose counted records total `records`: receptions fill what activities and
     proposals (made per deputy by the generator) leave."""
-    from toolkit.sample import make_sample
+    from toolkit.commands.sample import make_sample
 
     stations = max(1, deputies // 20)
     counts = make_sample(path, stations=stations, deputies=deputies, receptions=1, seed=7)

@@ -68,7 +68,7 @@ def best_of(reps: int, code_for: object) -> dict:
 
 
 def make_sample(path: Path, receptions: int, stations: int = 10) -> None:
-    from toolkit.sample import make_sample as make
+    from toolkit.commands.sample import make_sample as make
 
     make(path, stations=stations, receptions=receptions, year=2024, seed=7)
 

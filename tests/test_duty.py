@@ -469,7 +469,7 @@ def test_markdown_with_an_unknown_heading_stops_before_writing(tmp_path: Path) -
 
 
 def test_init_writes_the_rating_sheet(tmp_path: Path) -> None:
-    from toolkit.blank import write_blank_workbook
+    from toolkit.commands.init import write_blank_workbook
 
     path = tmp_path / "空白.xlsx"
     write_blank_workbook(path)

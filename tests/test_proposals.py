@@ -518,7 +518,7 @@ def test_pdf_official_layout(official: Path) -> None:
 
 
 def test_init_writes_the_complex_case_column(tmp_path: Path) -> None:
-    from toolkit.blank import write_blank_workbook
+    from toolkit.commands.init import write_blank_workbook
 
     path = tmp_path / "空白.xlsx"
     write_blank_workbook(path)

@@ -1,4 +1,4 @@
-"""The sample workbook generator (toolkit/sample.py)."""
+"""The sample workbook generator (toolkit/commands/sample.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from toolkit import contract
+from toolkit.commands.sample import make_sample
 from toolkit.errors import UsageError
-from toolkit.sample import make_sample
 from toolkit.values import split_name_pieces
 
 Sheets = dict[str, list[dict[str, Any]]]

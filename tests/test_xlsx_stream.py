@@ -83,8 +83,8 @@ def test_every_kind_of_cell_reads_as_python_calamine_reads_it(tmp_path, prefix, 
 
 
 def test_sample_and_generated_workbooks_read_the_same_as_python_calamine(tmp_path):
+    from toolkit.commands.sample import make_sample
     from toolkit.paths import SAMPLE_WORKBOOK
-    from toolkit.sample import make_sample
 
     big = tmp_path / "big.xlsx"
     make_sample(big, stations=3, receptions=600, year=2024, seed=11)

@@ -1,4 +1,4 @@
-"""Word lists for the sample workbook (toolkit/sample.py), in the spirit of DESIGN §8.
+"""Word lists for the sample workbook (commands/sample.py), in the spirit of DESIGN §8.
 
 Plain data, no logic. Texts may hold the placeholders {小区} (a housing estate), {路} (a road)
 and {村} (a village), which the generator fills from the station's neighbourhood. A fictional

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .build import BuildResult
-from .model import Dataset
-from .paths import SAMPLE_WORKBOOK
+from ..build import BuildResult
+from ..model import Dataset
+from ..paths import SAMPLE_WORKBOOK
 
 
 def sample_line(verb: str, then: str = "") -> str:

@@ -18,13 +18,13 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, meta
 
-from . import contract
-from .derive.planners import plan
-from .errors import ERROR, WARNING
-from .forms import FormDef
-from .model import PlanEnv
-from .render.docx import template_source
-from .templating import make_env, normalise_tags, syntax_message
+from .. import contract
+from ..derive.planners import plan
+from ..errors import ERROR, WARNING
+from ..forms import FormDef
+from ..model import PlanEnv
+from ..render.docx import template_source
+from ..templating import make_env, normalise_tags, syntax_message
 
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 _BUILTINS = {"loop", "range", "true", "false", "none", "True", "False", "None"}
@@ -166,8 +166,8 @@ def check_form(form: FormDef, sample_context: dict[str, object] | None) -> list[
 
 def check_forms(forms: list[FormDef]) -> list[Finding]:
     """Every finding of every form, with field names taken from the bundled sample."""
-    from .build import check
-    from .rules import load_rules
+    from ..build import check
+    from ..rules import load_rules
 
     data = check(None, pdf=False)
     rules = load_rules()

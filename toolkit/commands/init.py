@@ -29,9 +29,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import contract
-from .contract import Column, Sheet
-from .xlsx_bytes import write_reproducibly
+from .. import contract
+from ..contract import Column, Sheet
+from ..xlsx_bytes import write_reproducibly
 
 INTRO_SHEET = "说明"
 OPTIONS_SHEET = "_选项"

@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts
+from .. import fonts
 
 INSTALL_HINT = (
     "Debian/Ubuntu：sudo bash scripts/install-system-deps.sh"

@@ -28,9 +28,10 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from . import contract
+from .. import contract
+from ..errors import UsageError
 from . import sample_words as W
-from .blank import (
+from .init import (
     DATE_FORMAT,
     HEADER_FILL,
     HEADER_FONT,
@@ -39,7 +40,6 @@ from .blank import (
     number_format,
     save_workbook,
 )
-from .errors import UsageError
 
 DEPUTIES_PER_STATION = 12
 RECEPTIONS_PER_STATION = 40
