@@ -14,8 +14,7 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 def test_every_package_and_forms_folder_is_listed():
     listed = set(PROJECT["tool"]["setuptools"]["packages"])
     code = {
-        ".".join(p.parent.relative_to(ROOT).parts)
-        for p in (ROOT / "toolkit").rglob("__init__.py")
+        ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "toolkit").rglob("__init__.py")
     }
     data = {
         ".".join(("liaison_forms", *d.relative_to(ROOT / "forms").parts))

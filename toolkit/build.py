@@ -21,7 +21,8 @@ from typing import Any
 
 from . import fonts, forms, render, templating
 from . import records as record_files
-from .derive.planners import PLANNERS, count, plan
+from .derive.meetings import pack_renderer
+from .derive.planners import count, plan
 from .derive.scoring import Window, latest_year
 from .errors import ERROR, Problem, UsageError
 from .model import Dataset, Document, Period, PlanEnv
@@ -419,7 +420,7 @@ def renderer_for(forms_root: str, form_id: str, fmt: str) -> render.Renderer:
         form = forms.load_forms(Path(forms_root))[form_id]
         env = templating.make_env(autoescape=render.AUTOESCAPE[fmt])
         template = form.template(fmt.split(":")[0])
-        own = PLANNERS[form.per].render  # a pack binds other forms' documents itself
+        own = pack_renderer if form.binds else None  # a pack binds other forms' documents
         name = f"{form.id}/{template.name}"
         found = own(template, env, name, fmt) if own else render.RENDERERS[fmt](template, env, name)
         _RENDERERS[key] = found

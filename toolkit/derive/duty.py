@@ -1,15 +1,15 @@
 """The duty-report family (DESIGN §5, §6): 代表述职报告 drafts, 述职评议测评表 ballots and the
 述职评议测评结果 tally, planned from validated records.
 
-- `duty_report` (one per deputy of the roster and report year): the year's figures as Chinese
-  sentences (sessions, receptions, opinions handed on and resolved, 建议/议案 led and co-signed
-  with titles and result classes, inspections, surveys, trainings), the activity list, and the
-  deputy's own words (述职材料 or `--texts`) — where these are missing, a marked prompt, never
-  invented text. A deputy with no record in the year gets a draft of zeros and a warning.
-- `duty_ballot` (one per deputy and 述职 meeting: each 述职测评 row, and each 述职 activity with
-  no such row): `--copies N` ballots in one file.
-- `duty_tally` (one per year of the 述职测评 rows, or the --from/--to period): counts, shares and
-  the grade by `forms/rules/duty.yaml`.
+- 述职报告 (`per: deputy_year`, one per deputy of the roster and report year): the year's
+  figures as Chinese sentences (sessions, receptions, opinions handed on and resolved, 建议/议案
+  led and co-signed with titles and outcomes, inspections, surveys, trainings), the activity
+  list, and the deputy's own words (述职材料 or `--texts`) — where these are missing, a marked
+  prompt, never invented text. A deputy with no record in the year gets a draft that says so.
+- 述职评议测评表 (`per: sitting`, one per deputy and 述职 meeting: each 述职测评 row, and each
+  述职 activity with no such row): `--copies N` ballots in one file.
+- 述职评议测评结果 (`per: period`, one per year of the 述职测评 rows, or the --from/--to period):
+  counts, shares and the grade by `forms/rules/duty.yaml`.
 
 The report year: --year, else the --from/--to period, else the latest year the workbook has
 records in. Contexts are plain data; figures are computed once per dataset and year.
@@ -528,10 +528,3 @@ def plan_tallies(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Documen
         parts = fill_pattern(form.filename, {"期间": label})
         sources = [(s.record.title, s.record.row, s.record.digest) for s in group]
         yield Document(form, parts, context, sources)
-
-
-PLANS = {
-    "duty_report": (plan_reports, count_reports),
-    "duty_ballot": (plan_ballots, count_ballots),
-    "duty_tally": (plan_tallies, count_tallies),
-}

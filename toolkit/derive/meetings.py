@@ -1,16 +1,11 @@
-"""The meeting family (issue 6): one set of paperwork per row of 会议 in the chosen period.
+"""The meeting family: the documents of each row of 会议 in the chosen period (`per: meeting`).
 
-Planners, by `per` in form.yaml (registered in plans.py):
+A meeting form says in its form.yaml which meetings it is for (`when`: has_agenda,
+vote_with_items, vote_with_results, rated, rated_with_result, combined) and what its context
+gains (`adds`: notice, sign_sheet, ballot, tally, rating_form, rating_result); a pack (`binds`) is
+one file of every document of a meeting, each part as its own form makes it (render/pack.py).
 
-  meeting         every meeting: 会议通知, 签到表, 会议记录
-  agenda          every meeting whose 议程 lists items: 会议议程
-  vote_meeting    民生实事票决会 with 票决项目: 民生实事项目票决票 (`--copies` a meeting)
-  vote_result     民生实事票决会 with 票决结果: 民生实事项目票决计票结果
-  rated_meeting   政府部门进站 and 代表议事会: 满意度测评表 (`--copies` a meeting)
-  rating_result   those with a 满意度测评 row: 满意度测评结果
-  meeting_pack    with `--combined`: every document of a meeting in one file (combine.py)
-
-A context carries the meeting's columns (display strings), the station (站点), the expected
+A context carries the meeting's columns (typed values), the station (站点), the expected
 deputies (参会代表: name, level, unit — never a personal phone number), the agenda items, and
 what each document adds (项目, 计票, 测评). Cross-sheet rules live in validate/meetings.py.
 """
@@ -20,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .. import chinese
-from ..forms import FormDef
+from ..forms import FormDef, load_forms
 from ..model import Dataset, Document, PlanEnv, Record
+from ..paths import FORMS_DIR
 from ..validate.meetings import RATED, VOTE, attendees
 from . import fields as derived
 
@@ -255,11 +250,7 @@ def rating_form_extras(context: dict[str, Any], copies: int) -> None:
 # ── planners ────────────────────────────────────────────────────────────────────────────────
 
 Select = Callable[[Dataset, Record], bool]
-Extend = Callable[[dict[str, Any], FormDef, Dataset, Record, PlanEnv], list[Record]]
-
-
-def _in_period(data: Dataset, env: PlanEnv, select: Select) -> list[Record]:
-    return [m for m in data.rows("会议") if env.period.contains(m["日期"]) and select(data, m)]
+Extend = Callable[[dict[str, Any], Dataset, Record, PlanEnv], list[Record]]
 
 
 def _document(
@@ -270,27 +261,6 @@ def _document(
         parts.append(f"第{meeting.row}行")  # a blank 会议编号: the row keeps names apart
     sources = [(r.title, r.row, r.digest) for r in (meeting, *more)]
     return Document(form, parts, context, sources)
-
-
-PlanFn = Callable[[FormDef, Dataset, PlanEnv], Iterator[Document]]
-CountFn = Callable[[FormDef, Dataset, PlanEnv], int]
-
-
-def _planner(select: Select, extend: Extend) -> tuple[PlanFn, CountFn]:
-    def plan(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]:
-        for meeting in _in_period(data, env, select):
-            context = meeting_context(form, data, meeting)
-            more = extend(context, form, data, meeting, env)
-            yield _document(form, context, meeting, more)
-
-    def count(form: FormDef, data: Dataset, env: PlanEnv) -> int:
-        return len(_in_period(data, env, select))
-
-    return plan, count
-
-
-def _any(data: Dataset, meeting: Record) -> bool:
-    return True
 
 
 def _has_agenda(data: Dataset, meeting: Record) -> bool:
@@ -313,116 +283,134 @@ def _rated_with_result(data: Dataset, meeting: Record) -> bool:
     return _rated(data, meeting) and rating(data, meeting) is not None
 
 
-def _plain(
-    context: dict[str, Any], form: FormDef, data: Dataset, m: Record, env: PlanEnv
-) -> list[Record]:
-    """What a form needs beyond the meeting, by its id (so a district's copy of a form under
-    the same id gets the same fields)."""
-    if form.id == "meeting_notice":
-        notice_extras(context, m)
-    elif form.id == "sign_in":
-        sign_in_extras(context)
+# The conditions and additions a meeting form names in its form.yaml (`when`, `adds`).
+CONDITIONS: dict[str, Select] = {
+    "has_agenda": _has_agenda,
+    "vote_with_items": _vote_with_items,
+    "vote_with_results": _vote_with_results,
+    "rated": _rated,
+    "rated_with_result": _rated_with_result,
+}
+
+
+def _notice(context: dict[str, Any], data: Dataset, m: Record, env: PlanEnv) -> list[Record]:
+    notice_extras(context, m)
     return []
 
 
-def _ballot(
-    context: dict[str, Any], form: FormDef, data: Dataset, m: Record, env: PlanEnv
-) -> list[Record]:
+def _sign_in(context: dict[str, Any], data: Dataset, m: Record, env: PlanEnv) -> list[Record]:
+    sign_in_extras(context)
+    return []
+
+
+def _ballot(context: dict[str, Any], data: Dataset, m: Record, env: PlanEnv) -> list[Record]:
     items = vote_items(data, m)
     ballot_extras(context, items, env.copies)
     return items
 
 
-def _tally(
-    context: dict[str, Any], form: FormDef, data: Dataset, m: Record, env: PlanEnv
-) -> list[Record]:
+def _tally(context: dict[str, Any], data: Dataset, m: Record, env: PlanEnv) -> list[Record]:
     items, results = vote_items(data, m), vote_results(data, m)
     tally_extras(context, items, results)
     return [*items, *results]
 
 
-def _rating_form(
-    context: dict[str, Any], form: FormDef, data: Dataset, m: Record, env: PlanEnv
-) -> list[Record]:
+def _rating_form(context: dict[str, Any], data: Dataset, m: Record, env: PlanEnv) -> list[Record]:
     rating_form_extras(context, env.copies)
     return []
 
 
-def _rating_result(
-    context: dict[str, Any], form: FormDef, data: Dataset, m: Record, env: PlanEnv
-) -> list[Record]:
+def _rating_result(context: dict[str, Any], data: Dataset, m: Record, env: PlanEnv) -> list[Record]:
     record = rating(data, m)
-    assert record is not None  # selected by _rated_with_result
+    if record is None:  # a form that adds a result without asking for one (when: rated_with_result)
+        return []
     rating_extras(context, record)
     return [record]
 
 
-# The documents of one meeting, in the order a pack binds them: (form id, who gets it, extras).
-PARTS: tuple[tuple[str, Select, Extend], ...] = (
-    ("meeting_notice", _any, _plain),
-    ("meeting_agenda", _has_agenda, _plain),
-    ("sign_in", _any, _plain),
-    ("vote_ballot", _vote_with_items, _ballot),
-    ("satisfaction_form", _rated, _rating_form),
-    ("meeting_minutes", _any, _plain),
-    ("vote_tally", _vote_with_results, _tally),
-    ("satisfaction_tally", _rated_with_result, _rating_result),
-)
+EXTRAS: dict[str, Extend] = {
+    "notice": _notice,
+    "sign_sheet": _sign_in,
+    "ballot": _ballot,
+    "tally": _tally,
+    "rating_form": _rating_form,
+    "rating_result": _rating_result,
+}
 
 
-@lru_cache(maxsize=8)
-def _part_forms(root: Path) -> dict[str, FormDef]:
-    """The part forms a pack binds: those beside the pack's own folder, else ours."""
-    from ..forms import load_forms
-    from ..paths import FORMS_DIR
+def _applies(form: FormDef, data: Dataset, meeting: Record, env: PlanEnv) -> bool:
+    if "combined" in form.when and not env.combined:
+        return False
+    return all(CONDITIONS[c](data, meeting) for c in form.when if c in CONDITIONS)
 
+
+def _extend(
+    context: dict[str, Any], form: FormDef, data: Dataset, meeting: Record, env: PlanEnv
+) -> list[Record]:
+    """The form's additions to a meeting's context; the other records they rest on."""
+    more: list[Record] = []
+    for name in form.adds:
+        more += EXTRAS[name](context, data, meeting, env)
+    return more
+
+
+def _chosen(form: FormDef, data: Dataset, env: PlanEnv) -> list[Record]:
+    return [
+        m
+        for m in data.rows("会议")
+        if env.period.contains(m["日期"]) and _applies(form, data, m, env)
+    ]
+
+
+def plan_meetings(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]:
+    """One document per meeting of the period the form applies to; a pack (`binds`) holds the
+    contexts of every form it binds that applies to the meeting."""
+    parts = _part_forms(form) if form.binds else []
+    for meeting in _chosen(form, data, env):
+        context = meeting_context(form, data, meeting)
+        more = _extend(context, form, data, meeting, env)
+        if parts:
+            context["部分"], bound = _parts(parts, data, meeting, env)
+            more += bound  # the parts' records, each once
+            more = list({(r.sheet, r.row): r for r in more}.values())
+        yield _document(form, context, meeting, more)
+
+
+def count_meetings(form: FormDef, data: Dataset, env: PlanEnv) -> int:
+    return len(_chosen(form, data, env))
+
+
+def _parts(
+    parts: list[FormDef], data: Dataset, meeting: Record, env: PlanEnv
+) -> tuple[list[dict[str, Any]], list[Record]]:
+    found, more = [], []
+    for part in parts:
+        if not _applies(part, data, meeting, env):
+            continue
+        context = meeting_context(part, data, meeting)
+        more += _extend(context, part, data, meeting, env)
+        found.append(
+            {
+                "表单": part.id,
+                "目录": str(part.folder.parent),
+                "格式": list(part.formats),
+                "内容": context,
+            }
+        )
+    return found, more
+
+
+def _part_forms(pack: FormDef) -> list[FormDef]:
+    """The forms a pack binds, in its order: those beside the pack's own folder, else ours. A
+    pack written before `binds` (“*”) binds what the shipped pack binds."""
     found = load_forms(FORMS_DIR)
+    root = pack.folder.parent
     if root.resolve() != FORMS_DIR.resolve():
         found.update(load_forms(root))
-    return found
-
-
-def plan_pack(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]:
-    """With --combined: one document per meeting whose context holds every part's context."""
-    if not env.combined:
-        return
-    forms = _part_forms(form.folder.parent)
-    for meeting in _in_period(data, env, _any):
-        parts, more = [], []
-        for form_id, select, extend in PARTS:
-            part = forms.get(form_id)
-            if part is None or not select(data, meeting):
-                continue
-            context = meeting_context(part, data, meeting)
-            more += extend(context, part, data, meeting, env)
-            parts.append(
-                {
-                    "表单": part.id,
-                    "目录": str(part.folder.parent),
-                    "格式": list(part.formats),
-                    "内容": context,
-                }
-            )
-        context = meeting_context(form, data, meeting)
-        context["部分"] = parts
-        yield _document(form, context, meeting, list({r.row: r for r in more}.values()))
-
-
-def count_pack(form: FormDef, data: Dataset, env: PlanEnv) -> int:
-    return len(_in_period(data, env, _any)) if env.combined else 0
-
-
-_BY_PER: dict[str, tuple[Select, Extend]] = {
-    "meeting": (_any, _plain),
-    "agenda": (_has_agenda, _plain),
-    "vote_meeting": (_vote_with_items, _ballot),
-    "vote_result": (_vote_with_results, _tally),
-    "rated_meeting": (_rated, _rating_form),
-    "rating_result": (_rated_with_result, _rating_result),
-}
-PLANS: dict[str, tuple[PlanFn, CountFn]] = {
-    per: _planner(select, extend) for per, (select, extend) in _BY_PER.items()
-}
+    names = pack.binds
+    if names == ("*",):
+        names = next(f.binds for f in load_forms(FORMS_DIR).values() if f.binds not in ((), ("*",)))
+    return [found[n] for n in names if n in found and not found[n].binds]
 
 
 def pack_renderer(path: Path, env: Any, name: str, fmt: str) -> Any:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,23 +179,34 @@ def body(proposal: Proposal) -> list[dict[str, Any]]:
     return parts
 
 
-def _kind_of(form: FormDef) -> str:
-    return "议案" if form.per == "proposal_motion" else "建议"
+# The conditions a proposal form names in its form.yaml (`when`).
+CONDITIONS: dict[str, Callable[[Proposal], bool]] = {
+    "has_text": lambda p: p.has_text,
+    "kind_suggestion": lambda p: p.kind == "建议",
+    "kind_motion": lambda p: p.kind == "议案",
+    "replied": lambda p: replied(p),
+}
 
 
-def _texts(form: FormDef, data: Dataset, env: PlanEnv) -> list[Proposal]:
-    kind = _kind_of(form)
-    return [p for p in _chosen(data, env)[1] if p.kind == kind and p.has_text]
+def _proposals(form: FormDef, data: Dataset, env: PlanEnv) -> list[Proposal]:
+    return [
+        p
+        for p in _chosen(data, env)[1]
+        if all(CONDITIONS[c](p) for c in form.when if c in CONDITIONS)
+    ]
 
 
-def count_texts(form: FormDef, data: Dataset, env: PlanEnv) -> int:
-    return len(_texts(form, data, env))
+def count_proposals(form: FormDef, data: Dataset, env: PlanEnv) -> int:
+    return len(_proposals(form, data, env))
 
 
-def plan_texts(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]:
-    for proposal in _texts(form, data, env):
+def plan_proposals(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]:
+    """One document per proposal the form applies to; `adds: [body]` prints its text."""
+    for proposal in _proposals(form, data, env):
         fields = proposal_fields(data, proposal)
-        context = {"表单名称": form.title, **fields, "正文": body(proposal)}
+        context = {"表单名称": form.title, **fields}
+        if "body" in form.adds:
+            context["正文"] = body(proposal)
         parts = fill_pattern(form.filename, fields)
         yield Document(form, parts, context, [proposal.source])
 
@@ -253,25 +264,3 @@ def plan_registers(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Docum
 def replied(proposal: Proposal) -> bool:
     """A reply the deputy can rate: to a 建议, or an 议案 handled as one."""
     return as_suggestion(proposal) and bool(proposal["答复日期"] or proposal["办理结果类别"])
-
-
-def count_feedback(form: FormDef, data: Dataset, env: PlanEnv) -> int:
-    return sum(1 for p in _chosen(data, env)[1] if replied(p))
-
-
-def plan_feedback(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]:
-    for proposal in _chosen(data, env)[1]:
-        if not replied(proposal):
-            continue
-        fields = proposal_fields(data, proposal)
-        context = {"表单名称": form.title, **fields}
-        parts = fill_pattern(form.filename, fields)
-        yield Document(form, parts, context, [proposal.source])
-
-
-PLANS = {
-    "proposal_suggestion": (plan_texts, count_texts),
-    "proposal_motion": (plan_texts, count_texts),
-    "proposal_register": (plan_registers, count_registers),
-    "proposal_feedback": (plan_feedback, count_feedback),
-}

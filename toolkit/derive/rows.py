@@ -34,9 +34,8 @@ def _common(form: FormDef, today: dt.date) -> dict[str, Any]:
 
 
 def selected(form: FormDef, record: Record, rules: Rules) -> bool:
-    if form.select == "handed_on":
-        return record["处理方式"] in rules.handed_on
-    return True
+    """A record the form applies to (`when: [handed_on]`: only the matters handed on)."""
+    return "handed_on" not in form.when or record["处理方式"] in rules.handed_on
 
 
 def count_records(form: FormDef, data: Dataset, env: PlanEnv) -> int:
