@@ -17,7 +17,7 @@ from .. import chinese
 from ..errors import WARNING, Problem
 from ..model import Dataset, Record
 from ..names import Deputy
-from ..rules.scoring import SOURCES, Item, ScoringRules
+from ..rules.scoring import SOURCES, Grade, Item, ScoringRules
 
 # The date a record counts on: its required date, or for a proposal when it was made (or handed on).
 DATE_COLUMNS = {
@@ -167,10 +167,35 @@ def _brief(text: str, limit: int = 40) -> str:
 
 
 def score(data: Dataset, rules: ScoringRules, window: Window) -> Scoreboard:
-    deputies = list(data.roster.deputies)
     scores = {
-        d.display: DeputyScore(d, [ItemScore(item) for item in rules.items]) for d in deputies
+        d.display: DeputyScore(d, [ItemScore(item) for item in rules.items])
+        for d in data.roster.deputies
     }
+    problems = _count_records(data, rules, window, scores)
+    grades = _grades(rules, window)
+    for entry in scores.values():
+        entry.subtotal = sum(i.points for i in entry.items)
+        cap = rules.total_cap
+        entry.total = min(entry.subtotal, cap) if cap is not None else entry.subtotal
+        entry.grade = rules.grade(entry.total, grades) if grades else ""
+    ordered = sorted(scores.values(), key=lambda s: (-s.total, s.deputy.station, s.deputy.row))
+    _rank_and_star(ordered, rules, starred=window.whole_year)
+    return Scoreboard(window, rules, ordered, problems, bool(grades), window.whole_year)
+
+
+def _grades(rules: ScoringRules, window: Window) -> tuple[Grade, ...] | None:
+    """The cut-offs a window is graded by: a year's, a quarter's when the rules give them; a
+    --from/--to period that is not a year: none (totals and ranks only)."""
+    if window.whole_year:
+        return rules.grades
+    return rules.grades_for(window.quarter) if window.quarter is not None else None
+
+
+def _count_records(
+    data: Dataset, rules: ScoringRules, window: Window, scores: dict[str, DeputyScore]
+) -> list[Problem]:
+    """Each item's records (or reception days) of each deputy in the window, one pass over
+    each sheet an item counts from; a counted record without a date is a warning."""
     problems: list[Problem] = []
     by_source: dict[str, list[int]] = {}
     day_items: list[int] = []  # items that count reception days (figures.reception_days)
@@ -197,47 +222,46 @@ def score(data: Dataset, rules: ScoringRules, window: Window) -> Scoreboard:
                     if name in scores:
                         days.setdefault(name, {}).setdefault(day, []).append(record)
             for index in indexes:
-                item = rules.items[index]
-                if not _matches(item, record):
-                    continue
-                seen: set[str] = set()  # one record counts once per deputy and item
-                for role in item.roles:
-                    for name in _names(record[role]):
-                        if name in seen or name not in scores:
-                            continue
-                        seen.add(name)
-                        kind, topic = _describe(item, record, role)
-                        scores[name].items[index].sources.append(
-                            Source(record.title, record.row, day, kind, topic)
-                        )
+                _add_sources(rules.items[index], index, record, day, scores)
     for name, by_day in days.items():
         for day in sorted(by_day):
             source = _day_source(day, by_day[day])
             for index in day_items:
                 scores[name].items[index].sources.append(source)
-    grades = rules.grades_for(window.quarter) if not window.whole_year else rules.grades
-    if window.quarter is None and not window.whole_year:
-        grades = None  # a --from/--to period that is not a year: totals and ranks only
-    for entry in scores.values():
-        entry.subtotal = sum(i.points for i in entry.items)
-        cap = rules.total_cap
-        entry.total = min(entry.subtotal, cap) if cap is not None else entry.subtotal
-        entry.grade = rules.grade(entry.total, grades) if grades else ""
-    ordered = sorted(scores.values(), key=lambda s: (-s.total, s.deputy.station, s.deputy.row))
+    return problems
+
+
+def _add_sources(
+    item: Item, index: int, record: Record, day: dt.date, scores: dict[str, DeputyScore]
+) -> None:
+    """A record an item counts, once for each deputy it names (in any of the item's roles)."""
+    if not _matches(item, record):
+        return
+    seen: set[str] = set()
+    for role in item.roles:
+        for name in _names(record[role]):
+            if name in seen or name not in scores:
+                continue
+            seen.add(name)
+            kind, topic = _describe(item, record, role)
+            scores[name].items[index].sources.append(
+                Source(record.title, record.row, day, kind, topic)
+            )
+
+
+def _rank_and_star(ordered: list[DeputyScore], rules: ScoringRules, *, starred: bool) -> None:
     _rank(ordered, "rank")
     stations: dict[str, list[DeputyScore]] = {}
     for entry in ordered:
         stations.setdefault(entry.deputy.station, []).append(entry)
     for group in stations.values():
         _rank(group, "station_rank")
-    starred = window.whole_year
     groups = list(stations.values()) if rules.star_scope == "联络站" else [ordered]
     attribute = "station_rank" if rules.star_scope == "联络站" else "rank"
     for group in groups:
         cut = star_cut(rules.star_share, len(group))
         for entry in group:
             entry.star = starred and entry.total > 0 and getattr(entry, attribute) <= cut
-    return Scoreboard(window, rules, ordered, problems, bool(grades), starred)
 
 
 def _undated(record: Record, sheet: str) -> Problem:
