@@ -494,12 +494,12 @@ def doctor(out: Path) -> None:
     type=Whole(1, 4096),
     default=50,
     show_default=True,
-    metavar="MB",
-    help="上传文件的大小上限（MB）。",
+    metavar="大小",
+    help="上传文件的大小上限，单位为兆字节。",
 )
 def serve(port: int, host: str, no_browser: bool, max_upload: int) -> None:
     """在浏览器中使用：启动本机网页，选择台账、查看检查结果、生成并下载文书，起草建议议案，
-    查看履职积分。只在本机可用；按 Ctrl-C 停止。"""
+    查看履职积分。默认只有本机能打开；启动后，窗口中写明网页地址和停止的方法。"""
     from .web import serve as run
 
     run(

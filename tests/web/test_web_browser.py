@@ -43,9 +43,9 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    server = Served(tmp_path / "server-tmp")
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    server = Served(tmp_path_factory.mktemp("server-tmp"))
     try:
         yield server
     finally:
@@ -55,8 +55,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     assert list(server.tmp.iterdir()) == []
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in (
@@ -68,7 +68,7 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
         "--window-size=1280,1000",
     ):
         options.add_argument(argument)
@@ -130,7 +130,9 @@ def test_a_clerk_checks_builds_and_downloads(served, browser, tmp_path):
     assert "三元社区台账.xlsx" in text_of(browser, "#check .file")
     # The same problems, worded as `liaison check` words them.
     cli_lines = toolkit.problem_lines(toolkit.check(messy))
-    shown = [f"{s}!{cell} {col}：{msg}" for s, _, col, cell, msg, _ in MESSY_ERRORS + MESSY_WARNINGS]
+    shown = [
+        f"{s}!{cell} {col}：{msg}" for s, _, col, cell, msg, _ in MESSY_ERRORS + MESSY_WARNINGS
+    ]
     assert [line.removeprefix("【提醒】").split("（")[0] for line in cli_lines] == shown
     shot("02-messy-workbook-checked")
 
@@ -197,11 +199,15 @@ def test_a_clerk_checks_builds_and_downloads(served, browser, tmp_path):
         paragraphs = [p.text for p in Document(io.BytesIO(zipped.read(motion))).paragraphs]
         assert "关于加强养老服务体系建设的议案" in paragraphs
         board = next(n for n in names if n.endswith(".pdf") and "全部联络站" in n)
-        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(zipped.read(board))).pages)
+        text = "".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(zipped.read(board))).pages
+        )
         assert "履职积分" in text and "刘红艳" in text
         sheet = next(n for n in names if n.endswith(".xlsx") and "全部联络站" in n)
         book = openpyxl.load_workbook(io.BytesIO(zipped.read(sheet)))
-        rows = [[c for c in row if c is not None] for row in book.active.iter_rows(values_only=True)]
+        rows = [
+            [c for c in row if c is not None] for row in book.active.iter_rows(values_only=True)
+        ]
         assert any("刘红艳" in row and 90 in row for row in rows)
     shutil.copy(archive, tmp_path / "steps" / archive.name)
 

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
@@ -108,6 +109,11 @@ class Site:
             self._sample_roster = list(data.roster.deputies)
         return self._sample_roster, True
 
+    def roster_workbook(self, session: Session) -> Path | None:
+        """The workbook whose roster drafts are checked against: the session's, once it has
+        been read; else the bundled sample (None), as the drafting form says."""
+        return session.workbook if session.roster is not None else None
+
     def reception_rules(self, session: Session) -> Path | None:
         return toolkit.pick_rules(tuple(session.rules)).get("reception")
 
@@ -136,43 +142,47 @@ class Site:
 
     async def upload_workbook(self, request: Request) -> Response:
         session: Session = request.state.session
-        form = await request.form(max_files=1, max_fields=4)
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return self.message("请选择台账文件（.xlsx、.xls 或 .ods）。", 400)
-        name = pages.upload_name(upload.filename, pages.WORKBOOK_SUFFIXES)
-        if name is None:
-            return self.message(
-                f"错误：“{upload.filename}”不是台账工作簿（只接受 .xlsx、.xls、.ods 文件）。", 400
-            )
-        folder = session.place("workbook")
-        await run_in_threadpool(_replace_with, folder, name, upload)
+        if session.busy:
+            return self.message(_BUSY, 409)
+        async with request.form(max_files=1, max_fields=4) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                return self.message("请选择台账文件（.xlsx、.xls 或 .ods）。", 400)
+            name = pages.upload_name(upload.filename, pages.WORKBOOK_SUFFIXES)
+            if name is None:
+                return self.message(
+                    f"错误：“{upload.filename}”不是台账工作簿（只接受 .xlsx、.xls、.ods 文件）。",
+                    400,
+                )
+            folder = session.place("workbook")
+            await run_in_threadpool(_replace_with, folder, name, upload)
         session.workbook, session.workbook_name, session.sample = folder / name, name, False
         return HTMLResponse(await self._checked(session))
 
     async def use_sample(self, request: Request) -> Response:
         session: Session = request.state.session
+        if session.busy:
+            return self.message(_BUSY, 409)
         session.workbook = Path(toolkit.SAMPLE_WORKBOOK)
         session.workbook_name, session.sample = Path(toolkit.SAMPLE_WORKBOOK).name, True
         return HTMLResponse(await self._checked(session))
 
     async def upload_rules(self, request: Request) -> Response:
         session: Session = request.state.session
-        form = await request.form(max_files=8, max_fields=4)
-        folder = session.place("rules")
-        if form.get("clear"):
-            shutil.rmtree(folder, ignore_errors=True)
-            session.rules = []
-        for upload in form.getlist("rules"):
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                continue
-            name = pages.upload_name(upload.filename, pages.RULES_SUFFIXES)
-            if name is None:
-                return self.message(f"错误：“{upload.filename}”不是规则文件（.yaml）。", 400)
-            await run_in_threadpool(_replace_with, session.place("rules"), name, upload, False)
-            path = folder / name
-            if path not in session.rules:
-                session.rules.append(path)
+        async with request.form(max_files=8, max_fields=4) as form:
+            if form.get("clear"):
+                shutil.rmtree(session.folder / "rules", ignore_errors=True)
+                session.rules = []
+            for upload in form.getlist("rules"):
+                if not isinstance(upload, UploadFile) or not upload.filename:
+                    continue
+                name = pages.upload_name(upload.filename, pages.RULES_SUFFIXES)
+                if name is None:
+                    return self.message(f"错误：“{upload.filename}”不是规则文件（.yaml）。", 400)
+                folder = session.place("rules")
+                await run_in_threadpool(_replace_with, folder, name, upload, False)
+                if folder / name not in session.rules:
+                    session.rules.append(folder / name)
         names = [p.name for p in session.rules]
         listing = self.render("rules.html", base=f"/s/{session.token}", names=names)
         if session.workbook is None:
@@ -237,15 +247,17 @@ class Site:
             fields = _build_fields(form)
         except pages.FormError as exc:
             return self.message(exc.text, 400)
-        return self._start(session, "build", fields)
+        return self._start(session, "build", session.workbook, fields)
 
-    def _start(self, session: Session, slot: str, fields: dict[str, Any]) -> Response:
+    def _start(
+        self, session: Session, slot: str, workbook: Path | None, fields: dict[str, Any]
+    ) -> Response:
         running = session.slots.get(slot)
         if running is not None and (job := session.job(running)) and job.running:
-            return self.message("正在生成，请等这一次完成。", 409)
+            return self._job_view(session, job, slot)  # a second click: the same progress
         number, out = session.new_job_folder(slot)
         options = toolkit.BuildOptions(
-            workbook=session.workbook, out=out, rules=tuple(session.rules), **fields
+            workbook=workbook, out=out, rules=tuple(session.rules), **fields
         )
         session.jobs[number] = Job(number, options)
         return self._job_view(session, session.jobs[number], slot)
@@ -273,7 +285,7 @@ class Site:
             base=base,
             job=job,
             slot=slot,
-            sample=session.sample,
+            sample=session.sample and slot == "build",  # a draft's words are the clerk's own
             lines=lines,
             errors=errors,
             warnings=warnings,
@@ -342,7 +354,8 @@ class Site:
         form = await request.form(max_files=0, max_fields=400)
         try:
             folder, level = await run_in_threadpool(self._save_draft, session, form)
-            data = await self.call(toolkit.check_drafts, folder, session.workbook, level)
+            workbook = self.roster_workbook(session)
+            data = await self.call(toolkit.check_drafts, folder, workbook, level)
         except toolkit.ToolkitError as exc:
             return self.message(f"错误：{exc}")
         return self.html(
@@ -386,7 +399,7 @@ class Site:
             "level": level,
             "keep_going": True,  # the workbook's own rows must not hold back the draft
         }
-        return self._start(session, "draft", fields)
+        return self._start(session, "draft", self.roster_workbook(session), fields)
 
     async def draft_file(self, request: Request) -> Response:
         session: Session = request.state.session
@@ -447,6 +460,14 @@ _FIELD_IDS = {  # a problem's column → the element beside that field
     "建议承办单位": "unit",
     "提出日期": "date",
     **{part: f"part-{i}" for i, part in enumerate(_ALL_PARTS)},
+}
+
+
+_BUSY = "正在生成文书，请等生成完成后再换台账。"
+_REFUSALS = {  # Starlette's own refusals, in the page's words
+    400: "请求有误，无法处理。请刷新页面后再试。",
+    404: "没有这个文件或页面。",
+    405: "不支持这种请求。",
 }
 
 
@@ -524,6 +545,14 @@ def create_app(settings: Settings) -> Starlette:
     async def too_large(request: Request, exc: Exception) -> Response:
         return site.message(too_large_text(settings.max_upload), 413)
 
+    async def refused(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 400
+        return site.message(_REFUSALS.get(status, _REFUSALS[400]), status)
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        text = f"程序内部错误（{type(exc).__name__}：{exc}）。请把这条信息发给维护人员。"
+        return site.message(text, 500)
+
     s = "/s/{token}"
     routes = [
         Route("/", site.page),
@@ -555,7 +584,7 @@ def create_app(settings: Settings) -> Starlette:
                 max_body=settings.max_upload,
             )
         ],
-        exception_handlers={UploadTooLarge: too_large},
+        exception_handlers={UploadTooLarge: too_large, HTTPException: refused, Exception: failed},
         lifespan=lifespan,
     )
     app.state.site = site

@@ -77,6 +77,7 @@ def _bind(host: str, port: int) -> socket.socket:
             f"无法在 {host}:{port} 上启动网页：{reason}",
             hint="换一个端口（--port），或不写 --port 自动选择空闲端口",
         ) from None
+    sock.listen(128)  # now: a browser opened at the printed address waits, not refused
     return sock
 
 
