@@ -1,4 +1,4 @@
-"""The blank workbook of `liaison init` (toolkit/blank.py)."""
+"""The blank workbook of `liaison init` (toolkit/commands/init.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from toolkit import contract
-from toolkit.blank import (
+from toolkit.commands.init import (
     DATA_ROWS,
     DATE_FORMAT,
     INTRO_SHEET,

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import reception
-from toolkit import chinese, derive
+from toolkit import chinese, model
+from toolkit.derive import fields as derived
 from toolkit.templating import make_env
 
 # ── 中文数字 ──────────────────────────────────────────────────────────────────────────────────
@@ -130,8 +131,8 @@ def test_typed_values_pickle_to_workers_and_hash_stably():
     assert back == values
     assert {k: type(v) for k, v in back.items()} == {k: type(v) for k, v in values.items()}
     assert str(back["比例"]) == "12.5%"
-    text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=derive._hashable)
-    assert text == json.dumps(back, ensure_ascii=False, sort_keys=True, default=derive._hashable)
+    text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=model._hashable)
+    assert text == json.dumps(back, ensure_ascii=False, sort_keys=True, default=model._hashable)
     assert '"2024-03-05"' in text  # a date hashes as a date, not as the text it prints
 
 
@@ -142,7 +143,7 @@ def test_record_fields_are_typed_and_filters_see_a_date(make_book):
     row[8] = 3  # 来访人数
     data = check(make_book([row]))
     [record] = data.rows("接待登记")
-    fields = derive.record_fields(record)
+    fields = derived.record_fields(record)
     assert isinstance(fields["接待日期"], dt.date) and fields["来访人数"] == 3
     env = make_env()
     template = env.from_string(
@@ -156,7 +157,7 @@ def test_record_fields_are_typed_and_filters_see_a_date(make_book):
 
 
 def test_file_names_carry_zero_padded_dates():
-    assert derive.fill_pattern("{日期}_{名称}", {"日期": dt.date(2024, 3, 5), "名称": "甲"}) == [
+    assert derived.fill_pattern("{日期}_{名称}", {"日期": dt.date(2024, 3, 5), "名称": "甲"}) == [
         "2024-03-05",
         "甲",
     ]

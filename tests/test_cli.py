@@ -213,7 +213,7 @@ def test_period_labels(run, make_book, tmp_path):
 
 
 def test_build_warns_once_when_pdf_subsetting_would_be_slow(run, make_book, tmp_path, monkeypatch):
-    import toolkit.doctor as doctor
+    import toolkit.commands.doctor as doctor
 
     monkeypatch.setattr(doctor, "find_library", lambda *names: None)
     result = run(

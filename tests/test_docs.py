@@ -29,7 +29,7 @@ def test_readme_starts_with_the_two_commands():
 
 
 def test_every_figure_is_documented_with_its_unit_and_rule():
-    from toolkit.figures import FIGURES
+    from toolkit.derive.figures import FIGURES
 
     for figure in FIGURES.values():
         assert f"| {figure.key} | {figure.label} | {figure.unit} | {figure.rule} |" in README

@@ -30,8 +30,8 @@ from conftest import (
     write_workbook,
 )
 from toolkit.build import BuildOptions, build
-from toolkit.duty_rules import load_duty_rules
 from toolkit.errors import ToolkitError
+from toolkit.rules.duty import load_duty_rules
 
 D = dt.date
 
@@ -211,8 +211,8 @@ def test_report_is_addressed_by_how_the_deputy_was_elected(built: tuple[Path, ob
 
 
 def test_sentences_leave_out_zeros_and_word_by_level() -> None:
-    from toolkit.duty import _year_span, report_sentences
-    from toolkit.figures import FIGURES
+    from toolkit.derive.duty import _year_span, report_sentences
+    from toolkit.derive.figures import FIGURES
 
     zeros = dict.fromkeys(FIGURES, 0)
     span = _year_span(2024)
@@ -469,7 +469,7 @@ def test_markdown_with_an_unknown_heading_stops_before_writing(tmp_path: Path) -
 
 
 def test_init_writes_the_rating_sheet(tmp_path: Path) -> None:
-    from toolkit.blank import write_blank_workbook
+    from toolkit.commands.init import write_blank_workbook
 
     path = tmp_path / "空白.xlsx"
     write_blank_workbook(path)

@@ -26,9 +26,9 @@ from pypdf import PdfReader
 from conftest import STATION, STATION2, STATIONS, pdf_pages, reception, write_workbook
 from toolkit.build import BuildOptions, build, check
 from toolkit.cli import cli
+from toolkit.derive.scoring import Window, score, star_cut
 from toolkit.errors import ToolkitError
-from toolkit.scoring import Window, score, star_cut
-from toolkit.scoring_rules import load_scoring
+from toolkit.rules.scoring import load_scoring
 
 ROSTER = [
     ["姓名", "代表证号", "代表层级", "所属联络站", "性别", "工作单位及职务", "联系电话"],

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 from conftest import DEPUTIES, STATION, STATION2, STATIONS, flat, pdf_pages, write_workbook
 from toolkit.build import BuildOptions, build, check
 from toolkit.cli import cli
-from toolkit.meetings import agenda_items, balanced, passes
-from toolkit.meetings_checks import attendees
+from toolkit.derive.meetings import agenda_items, balanced, passes
+from toolkit.validate.meetings import attendees
 
 MEETING_FORMS = (
     "meeting_notice",

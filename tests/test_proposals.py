@@ -29,10 +29,10 @@ from conftest import (
 )
 from toolkit.build import BuildOptions, build
 from toolkit.cli import cli
+from toolkit.derive.proposals import Tracking, add_months, outcome, replied, tracking
 from toolkit.errors import ToolkitError
-from toolkit.proposals import Tracking, add_months, outcome, replied, tracking
-from toolkit.proposals_checks import Proposal
-from toolkit.proposals_rules import load_proposal_rules
+from toolkit.rules.proposals import load_proposal_rules
+from toolkit.validate.proposals import Proposal
 
 D = dt.date
 FORMS = ("proposal", "motion", "proposal_register", "proposal_feedback")
@@ -518,7 +518,7 @@ def test_pdf_official_layout(official: Path) -> None:
 
 
 def test_init_writes_the_complex_case_column(tmp_path: Path) -> None:
-    from toolkit.blank import write_blank_workbook
+    from toolkit.commands.init import write_blank_workbook
 
     path = tmp_path / "空白.xlsx"
     write_blank_workbook(path)

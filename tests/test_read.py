@@ -150,7 +150,7 @@ def test_an_encrypted_workbook(make_book, tmp_path):
 
 
 def test_a_zip_bomb_is_refused_before_loading(tmp_path, monkeypatch):
-    import toolkit.read as read
+    import toolkit.read.workbook as read
 
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

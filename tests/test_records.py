@@ -11,8 +11,10 @@ import openpyxl
 import pytest
 
 from conftest import reception
-from toolkit import derive, records
+from toolkit import records
 from toolkit.build import BuildOptions, build
+from toolkit.derive import rows as derive
+from toolkit.model import PlanEnv
 from toolkit.records import Records, RowStore
 
 
@@ -155,13 +157,13 @@ def test_a_register_of_a_sheet_out_of_date_order_reads_each_chunk_once(make_book
 
     monkeypatch.setattr(records.Records, "_read", counting)
     from toolkit.build import check
+    from toolkit.derive.planners import plan
     from toolkit.forms import load_forms
-    from toolkit.plans import plan
     from toolkit.rules import load_rules
 
     data = check(book)
     form = load_forms()["reception_register"]
-    docs = list(plan(form, data, derive.PlanEnv(load_rules(), today=dt.date(2024, 12, 31))))
+    docs = list(plan(form, data, PlanEnv(load_rules(), today=dt.date(2024, 12, 31))))
     dates = [r["接待日期"] for r in docs[0].context["记录"]]
     assert len(dates) == 60 and all(isinstance(d, dt.date) for d in dates)
     assert dates == sorted(dates)

@@ -1,4 +1,4 @@
-"""The sample workbook generator (toolkit/sample.py)."""
+"""The sample workbook generator (toolkit/commands/sample.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from toolkit import contract
+from toolkit.commands.sample import make_sample
 from toolkit.errors import UsageError
-from toolkit.sample import make_sample
 from toolkit.values import split_name_pieces
 
 Sheets = dict[str, list[dict[str, Any]]]
@@ -255,7 +255,7 @@ def test_own_words_state_no_figure_the_workbook_contradicts(tmp_path: Path, seed
 def test_grades_of_the_bundled_sample_spread_as_a_real_year(tmp_path: Path) -> None:
     from collections import Counter
 
-    from toolkit.evaluation import score_workbook
+    from toolkit.commands.score import score_workbook
 
     _, board = score_workbook(None)  # the bundled sample
     grades = Counter(s.grade for s in board.scores)

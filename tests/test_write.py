@@ -283,7 +283,7 @@ def test_another_workbook_built_into_the_same_folder_removes_nothing(make_book, 
 
 
 def test_a_process_pool_writes_exactly_what_one_process_writes(tmp_path):
-    from toolkit.sample import make_sample
+    from toolkit.commands.sample import make_sample
 
     book = tmp_path / "示例.xlsx"
     make_sample(book, stations=2, receptions=120, seed=3)

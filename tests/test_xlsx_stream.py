@@ -13,13 +13,12 @@ import python_calamine
 import xlsx_parts as parts
 
 from conftest import reception
-from toolkit import xlsx_stream
 from toolkit.build import check
 from toolkit.errors import WorkbookError
-from toolkit.read import read_workbook
+from toolkit.read import read_workbook, xlsx_stream
+from toolkit.read.xlsx_stream import XlsxBook
 from toolkit.rules import load_rules
 from toolkit.validate import validate
-from toolkit.xlsx_stream import XlsxBook
 
 
 def _trimmed(rows: list[list[Any]]) -> list[list[Any]]:
@@ -84,8 +83,8 @@ def test_every_kind_of_cell_reads_as_python_calamine_reads_it(tmp_path, prefix, 
 
 
 def test_sample_and_generated_workbooks_read_the_same_as_python_calamine(tmp_path):
+    from toolkit.commands.sample import make_sample
     from toolkit.paths import SAMPLE_WORKBOOK
-    from toolkit.sample import make_sample
 
     big = tmp_path / "big.xlsx"
     make_sample(big, stations=3, receptions=600, year=2024, seed=11)

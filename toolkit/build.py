@@ -21,17 +21,17 @@ from typing import Any
 
 from . import fonts, forms, render, templating
 from . import records as record_files
-from .derive import Document, Period, PlanEnv
-from .duty_rules import load_duty_rules
+from .derive.planners import PLANNERS, count, plan
+from .derive.scoring import Window, latest_year
 from .errors import ERROR, Problem, UsageError
+from .model import Dataset, Document, Period, PlanEnv
 from .paths import SAMPLE_WORKBOOK
-from .plans import PLANNERS, count, plan
 from .read import read_workbook
 from .records import Records
 from .rules import load_rules, pick_rules
-from .scoring import Window, latest_year
-from .scoring_rules import load_scoring
-from .validate import Dataset, validate
+from .rules.duty import load_duty_rules
+from .rules.scoring import load_scoring
+from .validate import validate
 from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_temporaries, write_atomic
 
 ProgressFn = Callable[[int, int], None]
@@ -102,7 +102,7 @@ def check(path: Path | None, rules_path: Path | None = None, *, pdf: bool = True
     """Read and validate; with `pdf`, also reject text the shipped fonts cannot print."""
     rules = load_rules(rules_path)
     data = validate(read_workbook(resolve_workbook(path)), rules)
-    from .proposals_checks import check_proposals
+    from .validate.proposals import check_proposals
 
     check_proposals(
         data, rules_path=pick_rules((rules_path,) if rules_path else ()).get("proposals")
@@ -158,7 +158,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     duty_rules = load_duty_rules(picked.get("duty"))
     _year_period(options, None)  # a usage error before the workbook is read
     data = validate(read_workbook(workbook), rules)
-    from .proposals_checks import check_proposals  # the sheet's and the drafts', before writing
+    from .validate.proposals import check_proposals
 
     check_proposals(
         data, options.proposals, options.level, picked.get("proposals"), glyphs=wants_pdf

@@ -119,7 +119,7 @@ def cli() -> None:
 )
 def init(path: Path, force: bool, rules: Path | None) -> None:
     """生成空白台账工作簿：全部工作表和列、填写说明、下拉选项。"""
-    from .blank import write_blank_workbook
+    from .commands.init import write_blank_workbook
     from .rules import load_rules
 
     choices = load_rules(rules).choices if rules else None
@@ -170,7 +170,7 @@ def sample(
     force: bool,
 ) -> None:
     """生成示例台账（内容虚构但贴近实际，可用于试用和测试）。"""
-    from .sample import make_sample
+    from .commands.sample import make_sample
 
     _new_workbook_path(path, force)
     try:
@@ -197,7 +197,7 @@ def check(path: Path | None, rules: Path | None, strict: bool) -> None:
     不写台账文件名时检查随附示例台账（并在开头和结尾说明）。
     """
     from .build import check as run_check
-    from .report import check_summary
+    from .commands.report import check_summary
 
     data = run_check(path, rules)
     _echo_lines(check_summary(data, sample=path is None))
@@ -237,8 +237,8 @@ def score(
     """
     import json
 
-    from .evaluation import score_json, score_table, score_workbook
-    from .report import problem_lines, rejected_line, sample_line
+    from .commands.report import problem_lines, rejected_line, sample_line
+    from .commands.score import score_json, score_table, score_workbook
 
     data, board = score_workbook(path, rules, year=year, quarter=quarter)
     if path is None:  # on stderr with --json, which a program reads from stdout
@@ -388,8 +388,8 @@ def build(
     """
     from .build import BuildOptions
     from .build import build as run_build
-    from .doctor import subsetting_fast
-    from .report import build_summary
+    from .commands.doctor import subsetting_fast
+    from .commands.report import build_summary
 
     start, end = _date(date_from, "--from"), _date(date_to, "--to")
     if start and end and start > end:
@@ -463,7 +463,7 @@ class _progress:
 )
 def doctor(out: Path) -> None:
     """检查本机环境：Python 和依赖库版本、Pango、HarfBuzz 字体子集、随附字体、输出文件夹。"""
-    from .doctor import run_checks
+    from .commands.doctor import run_checks
 
     checks = run_checks(out)
     _echo_lines([str(c) for c in checks])
@@ -550,7 +550,7 @@ def proposal_new(
     force: bool,
 ) -> None:
     """生成一份代表建议或议案草稿（Markdown）：开头填标题、领衔代表等，下面按提示写各部分。"""
-    from .proposals_draft import write_new_draft
+    from .commands.proposal import write_new_draft
 
     written = write_new_draft(
         path, kind, lead=lead, reception=reception, workbook=workbook, overwrite=force
@@ -573,8 +573,8 @@ def proposal_new(
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
 def proposal_check(folder: Path, workbook: Path | None, level: str | None, strict: bool) -> None:
     """检查文件夹中的建议、议案草稿，按文件名、行号逐条列出问题。"""
-    from .proposals_checks import check_drafts
-    from .report import check_summary, roster_line
+    from .commands.proposal import check_drafts
+    from .commands.report import check_summary, roster_line
 
     data = check_drafts(folder, workbook, level)
     if workbook is None:
@@ -620,9 +620,9 @@ def forms_show(form: str, forms_dir: Path | None) -> None:
     """列出表单可用的全部字段：字段名、类型、示例值（取自随附示例台账）。"""
 
     from .build import check
-    from .derive import PlanEnv
+    from .derive.planners import plan
     from .forms import describe_fields, select_forms
-    from .plans import plan
+    from .model import PlanEnv
     from .rules import load_rules
     from .textwidth import table
 
@@ -667,8 +667,8 @@ def forms_export(form: str, target: Path, force: bool, forms_dir: Path | None) -
 def forms_check(folder: Path | None) -> None:
     """检查模板：语法错误（指出模板和段落）、不存在的字段（给出最接近的字段名）、未用到的必填列、
     Word 与 PDF 模板字段不一致。不写文件夹时检查自带表单。"""
+    from .commands.forms import check_forms
     from .forms import load_forms
-    from .lint import check_forms
 
     chosen = list(load_forms(folder).values()) if folder else list(_catalogue(None).values())
     if not chosen:

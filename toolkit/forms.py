@@ -102,7 +102,7 @@ def load_form(folder: Path) -> FormDef:
             raise _fail(path, f"格式“{fmt}”不受支持（可用：{'、'.join(FORMATS)}）")
         if not (folder / TEMPLATE_FILES[fmt]).exists():
             raise _fail(path, f"缺少模板文件 {TEMPLATE_FILES[fmt]}")
-    from .plans import PLANNERS  # here: plans imports the form definitions' module
+    from .derive.planners import PLANNERS
 
     per = data.get("per", "row")
     if per not in PLANNERS:

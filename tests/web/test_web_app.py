@@ -348,7 +348,7 @@ def test_scores_list_every_deputy_with_each_item(client):
 
 
 def test_draft_text_reads_back_as_written():
-    from toolkit.proposals_draft import parse_draft
+    from toolkit.read.drafts import parse_draft
 
     items = {
         "标题": "关于A: B#C的建议",

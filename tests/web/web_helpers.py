@@ -74,5 +74,8 @@ class Served:
         """Ctrl-C, as a clerk stops it; what it printed."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
-        out, _ = self.process.communicate(timeout=30)
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            out = self.process.stdout.read()  # to the end, what readline() buffered included
+        self.process.wait(timeout=30)
         return "".join(self.lines) + out
