@@ -120,6 +120,11 @@ def test_a_foreign_origin_is_refused(client):
     assert refused.status_code == 403
     allowed = client.post(f"{base}/sample", headers={"origin": ORIGIN})
     assert allowed.status_code == 200 and "检查通过" in allowed.text
+    # Another site may link to the page, not load it as an image (a session each time).
+    linked = {"sec-fetch-site": "cross-site", "sec-fetch-dest": "document"}
+    assert client.get("/", headers=linked).status_code == 200
+    loaded = {"sec-fetch-site": "cross-site", "sec-fetch-dest": "image"}
+    assert client.get("/", headers=loaded).status_code == 403
 
 
 def test_refusals_are_in_chinese_too(client):

@@ -4,7 +4,8 @@
   localhost:port, or the --host given). A web page elsewhere that points its own domain name at
   127.0.0.1 (DNS rebinding) sends its own name, and is refused.
 - Origin: a request that carries one must come from this server's own origin; Sec-Fetch-Site,
-  where the browser sends it, must not be cross-site for a session's routes.
+  where the browser sends it, must not be cross-site for a session's routes, nor for the page
+  itself unless the browser is opening it as a page (a link followed), not as an image.
 - Token: every route under /s/<token>/ belongs to one session; an unknown token is refused.
   The token is made when the page is loaded and is written only into that page, which another
   site cannot read.
@@ -79,9 +80,14 @@ class Guard:
         origin = headers.get("origin")
         if origin is not None and origin.lower() not in self.origins:
             return "拒绝访问：请求来自其他网页。本页面只接受它自己发出的操作。"
+        foreign = headers.get("sec-fetch-site", "same-origin") in ("cross-site", "same-site")
         if not path.startswith("/s/"):
+            # Another site may link to the page (a clerk follows the link: a document), but
+            # not load it as an image or a script, each load making a session.
+            if foreign and path == "/" and headers.get("sec-fetch-dest", "document") != "document":
+                return "拒绝访问：请求来自其他网页。本页面只接受它自己发出的操作。"
             return ""
-        if headers.get("sec-fetch-site", "same-origin") in ("cross-site", "same-site"):
+        if foreign:
             return "拒绝访问：请求来自其他网页。本页面只接受它自己发出的操作。"
         token = path[3:].split("/", 1)[0]
         session = self.sessions.get(token) if token else None
