@@ -137,7 +137,7 @@ def check_glyphs(data: Dataset) -> None:
                     bad_rows.add(record.row)
         if bad_rows:
             data.rejected.setdefault(sheet, []).extend(sorted(bad_rows))
-            data.records[sheet] = Records(r for r in data.rows(sheet) if r.row not in bad_rows)
+            data.set_rows(sheet, Records(r for r in data.rows(sheet) if r.row not in bad_rows))
 
 
 def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:

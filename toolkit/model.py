@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ERROR, Problem
 from .forms import FormDef
@@ -20,6 +20,8 @@ from .records import Records, RowStore
 
 if TYPE_CHECKING:
     from .rules import Rules
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ class Dataset:
     unique_values: dict[str, list[tuple[Any, int]]] = field(
         default_factory=dict
     )  # for _check_unique
+    # What is worked out once per dataset (look-up indexes, scores, the checked proposals), kept
+    # by the dataset itself rather than in module caches keyed by id(): see `cached`.
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+    _versions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,6 +69,19 @@ class Dataset:
 
     def rows(self, sheet: str) -> Sequence[Record]:
         return self.records.get(sheet, ())
+
+    def set_rows(self, sheet: str, rows: Sequence[Record]) -> None:
+        """Replace a sheet's good rows (after rows were rejected): what was worked out from the
+        old ones is not used again."""
+        self.records[sheet] = rows
+        self._versions[sheet] = self._versions.get(sheet, 0) + 1
+
+    def cached(self, key: Hashable, make: Callable[[], T], sheets: Iterable[str] = ()) -> T:
+        """`make()`, once per dataset and `key` while the rows of `sheets` stay the same."""
+        full = (key, tuple((s, self._versions.get(s, 0)) for s in sheets))
+        if full not in self._memo:
+            self._memo[full] = make()
+        return self._memo[full]  # type: ignore[no-any-return]
 
 
 class Rejects:
@@ -85,8 +104,8 @@ class Rejects:
 
     def apply(self) -> None:
         for sheet, rows in self.rows.items():
-            self.data.records[sheet] = Records(
-                r for r in self.data.rows(sheet) if r.row not in rows
+            self.data.set_rows(
+                sheet, Records(r for r in self.data.rows(sheet) if r.row not in rows)
             )
             rejected = self.data.rejected.setdefault(sheet, [])
             rejected.extend(sorted(rows - set(rejected)))

@@ -382,10 +382,15 @@ def test_the_page_s_files_ship_with_the_package():
     import tomllib
 
     root = Path(toolkit.__file__).resolve().parent.parent
-    patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+    setuptools = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
         "setuptools"
-    ]["package-data"]["toolkit.web"]
+    ]
     web = root / "toolkit" / "web"
-    files = [p for folder in ("static", "templates") for p in (web / folder).rglob("*")]
-    shipped = {p for pattern in patterns for p in web.glob(pattern)}
-    assert files and set(files) == shipped  # every file, and no folder the patterns miss
+    files = {p for folder in ("static", "templates") for p in (web / folder).rglob("*")}
+    shipped = {
+        p
+        for folder in ("static", "templates")
+        for pattern in setuptools["package-data"][f"toolkit.web.{folder}"]
+        for p in (web / folder).glob(pattern)
+    }
+    assert files and files == shipped  # every file, and no folder the patterns miss

@@ -104,21 +104,17 @@ def _all_dates(data: Dataset) -> Iterator[dt.date]:
 
 
 _Index = dict[str, Mentions]
-_MENTIONS: dict[tuple[int, Span], tuple[Dataset, _Index]] = {}
 
 
 def _mentions(data: Dataset, span: Span) -> _Index:
     """Each deputy's records of the span (figures.index_mentions), once per dataset and span."""
-    key = (id(data), span)
-    found = _MENTIONS.get(key)
-    if found is not None and found[0] is data:
-        return found[1]
-    index = index_mentions(
-        data.rows("履职活动"), data.rows("接待登记"), data.rows("代表建议"), span.contains
-    )
-    _MENTIONS.clear()
-    _MENTIONS[key] = (data, index)
-    return index
+
+    def make() -> _Index:
+        return index_mentions(
+            data.rows("履职活动"), data.rows("接待登记"), data.rows("代表建议"), span.contains
+        )
+
+    return data.cached(("mentions", span), make, ("履职活动", "接待登记", "代表建议"))
 
 
 def deputy_figures(data: Dataset, display: str, span: Span, handed_on: frozenset[str]) -> dict:
@@ -260,21 +256,17 @@ class DeputyTexts:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-# (the 述职材料 record list it was built from, (姓名, 年度) → its rows), for the newest dataset
-_OWN_ROWS: list[tuple[Any, dict[tuple[Any, Any], list[Record]]]] = []
-
-
 def own_rows(data: Dataset, display: str, year: int | None) -> list[Record]:
-    """A deputy's 述职材料 rows for a year, from an index built once per sheet (every report
-    looked them up twice, scanning the whole sheet each time). Rebuilt when the sheet's
-    records are another list."""
-    rows = data.rows("述职材料")
-    if not _OWN_ROWS or _OWN_ROWS[0][0] is not rows:
+    """A deputy's 述职材料 rows for a year, from an index built once per dataset (every report
+    looked them up twice, scanning the whole sheet each time)."""
+
+    def make() -> dict[tuple[Any, Any], list[Record]]:
         index: dict[tuple[Any, Any], list[Record]] = {}
-        for record in rows:
+        for record in data.rows("述职材料"):
             index.setdefault((record["姓名"], record["年度"]), []).append(record)
-        _OWN_ROWS[:] = [(rows, index)]
-    return list(_OWN_ROWS[0][1].get((display, year), ()))
+        return index
+
+    return list(data.cached("own words", make, ("述职材料",)).get((display, year), ()))
 
 
 def deputy_texts(
@@ -301,18 +293,13 @@ def deputy_texts(
 
 # ── 述职报告 ────────────────────────────────────────────────────────────────────────────────
 
-_TEXTS: dict[int, tuple[Dataset, Any, TextFiles | None]] = {}
-
 
 def _text_files(data: Dataset, env: PlanEnv) -> TextFiles | None:
     """--texts read once per dataset (in `count`, before anything is written)."""
-    found = _TEXTS.get(id(data))
-    if found is not None and found[0] is data and found[1] == env.texts:
-        return found[2]
-    files = read_text_files(env.texts, data) if env.texts else None
-    _TEXTS.clear()
-    _TEXTS[id(data)] = (data, env.texts, files)
-    return files
+    folder = env.texts
+    if folder is None:
+        return None
+    return data.cached(("texts", folder), lambda: read_text_files(folder, data))
 
 
 def _warn_once(data: Dataset, problem: Problem) -> None:

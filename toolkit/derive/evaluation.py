@@ -25,8 +25,6 @@ from .scoring import Scoreboard, Window, latest_year, score, star_cut
 ALL_STATIONS = "全部联络站"
 SHORT_LEVELS = {"全国": "全国", "省": "省级", "市": "市级", "县": "县（区）", "乡镇": "乡镇"}
 
-_BOARDS: dict[tuple[int, ScoringRules, Window], tuple[Dataset, Scoreboard]] = {}
-
 
 def scoring_rules(env: PlanEnv) -> ScoringRules:
     return env.scoring if env.scoring is not None else _default_scoring()
@@ -61,16 +59,14 @@ def scoreboard(data: Dataset, env: PlanEnv, window: Window) -> Scoreboard:
     """Scored once per dataset, rules and window; a warning (a record without a date) is
     reported once, however many forms and formats use the scores."""
     rules = scoring_rules(env)
-    key = (id(data), rules, window)
-    found = _BOARDS.get(key)
-    if found is not None and found[0] is data:
-        return found[1]
-    board = score(data, rules, window)
-    known = {(p.sheet, p.row, p.message) for p in data.problems}
-    data.problems.extend(p for p in board.problems if (p.sheet, p.row, p.message) not in known)
-    _BOARDS.clear()  # one dataset at a time: a long-lived process does not keep old ones
-    _BOARDS[key] = (data, board)
-    return board
+
+    def make() -> Scoreboard:
+        board = score(data, rules, window)
+        known = {(p.sheet, p.row, p.message) for p in data.problems}
+        data.problems.extend(p for p in board.problems if (p.sheet, p.row, p.message) not in known)
+        return board
+
+    return data.cached(("scores", rules, window), make, ("履职活动", "接待登记", "代表建议"))
 
 
 def _num(value: float) -> int | float:

@@ -84,23 +84,14 @@ class _Index:
     station_fields: dict[str, dict[str, Any]]
 
 
-_INDEXES: dict[int, tuple[Dataset, _Index]] = {}
-
-
 def _index(data: Dataset) -> _Index:
     """Look-ups by station name and roster row, built once per dataset."""
-    found = _INDEXES.get(id(data))
-    if found is None or found[0] is not data:
-        index = _Index(
-            {r["站点名称"]: r for r in data.rows("联络站")},
-            {r.row: r for r in data.rows("代表名册")},
-            {},
-            {},
-        )
-        _INDEXES.clear()
-        _INDEXES[id(data)] = (data, index)
-        return index
-    return found[1]
+
+    def make() -> _Index:
+        stations = {r["站点名称"]: r for r in data.rows("联络站")}
+        return _Index(stations, {r.row: r for r in data.rows("代表名册")}, {}, {})
+
+    return data.cached("fields", make, ("联络站", "代表名册"))
 
 
 def level_title(level: str | None) -> str:

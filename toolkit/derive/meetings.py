@@ -166,27 +166,22 @@ def rating(data: Dataset, meeting: Record) -> Record | None:
     return next(iter(_of_meeting(data, "满意度测评", meeting)), None)
 
 
-# sheet → (the record list it was built from, 会议编号 → its rows), for the newest dataset
-_BY_MEETING: dict[str, tuple[Any, dict[str, list[Record]]]] = {}
-
-
 def _of_meeting(data: Dataset, sheet: str, meeting: Record) -> list[Record]:
-    """A meeting's rows of `sheet`, from an index built once per sheet: each meeting's forms
-    asked for them two or three times, and each time the whole sheet was scanned. Rebuilt
-    when the sheet's records are another list (a new dataset, or rows rejected since)."""
+    """A meeting's rows of `sheet`, from an index built once per dataset: each meeting's forms
+    asked for them two or three times, and each time the whole sheet was scanned."""
     code = _code(meeting["会议编号"])
     if not code:
         return []
-    rows = data.rows(sheet)
-    found = _BY_MEETING.get(sheet)
-    if found is None or found[0] is not rows:
+
+    def make() -> dict[str, list[Record]]:
         index: dict[str, list[Record]] = {}
-        for r in rows:
+        for r in data.rows(sheet):
             key = _code(r["会议编号"])
             if key:
                 index.setdefault(key, []).append(r)
-        found = _BY_MEETING[sheet] = (rows, index)
-    return list(found[1].get(code, ()))
+        return index
+
+    return list(data.cached(("by meeting", sheet), make, (sheet,)).get(code, ()))
 
 
 def passes(yes: int, entitled: int) -> bool:

@@ -576,9 +576,6 @@ def _glyphs(proposal: Proposal) -> list[Problem]:
     return problems
 
 
-_SETS: dict[int, tuple[Dataset, Path | None, ProposalSet]] = {}
-
-
 def parse_level_option(level: str | None) -> str | None:
     if not level:
         return None
@@ -612,7 +609,7 @@ def check_proposals(
         else:
             proposals.append(proposal)
     if rejected_rows:
-        data.records[SHEET] = [r for r in data.rows(SHEET) if r.row not in rejected_rows]
+        data.set_rows(SHEET, [r for r in data.rows(SHEET) if r.row not in rejected_rows])
         done = data.rejected.setdefault(SHEET, [])
         done.extend(sorted(rejected_rows - set(done)))
     folder = Path(folder) if folder else None
@@ -634,18 +631,14 @@ def check_proposals(
                 proposals.append(proposal)
     number(proposals)
     found = ProposalSet(proposals, rules, folder)
-    _SETS.clear()
-    _SETS[id(data)] = (data, folder, found)
+    data.cached(("proposals", folder), lambda: found)  # for the planners (proposal_set)
     return found
 
 
 def proposal_set(data: Dataset, folder: Path | None) -> ProposalSet:
     """The checked proposals of this dataset (checked now if no one has yet)."""
     folder = Path(folder) if folder else None
-    cached = _SETS.get(id(data))
-    if cached is not None and cached[0] is data and cached[1] == folder:
-        return cached[2]
-    return check_proposals(data, folder)
+    return data.cached(("proposals", folder), lambda: check_proposals(data, folder))
 
 
 _NUMBER = re.compile(r"^第?\s*0*(\d+)\s*号?$")

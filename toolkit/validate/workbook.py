@@ -133,7 +133,7 @@ def _validate(book: Workbook, rules: Rules) -> Dataset:
             data.rejected.setdefault("代表名册", []).append(later.row)
         bad_rows = {later.row for later, _ in clashes}
         if bad_rows:
-            data.records["代表名册"] = [r for r in data.rows("代表名册") if r.row not in bad_rows]
+            data.set_rows("代表名册", [r for r in data.rows("代表名册") if r.row not in bad_rows])
             deputies = [d for d in deputies if d.row not in bad_rows]
         data.roster = Roster(deputies)
         data.roster.rejected = data.rejected_names
@@ -186,7 +186,7 @@ def _check_unique(data: Dataset, sheet: str, column: str, key: Callable[[Any], A
         )
         data.rejected.setdefault(sheet, []).append(record.row)
     if sheet in data.records:
-        data.records[sheet] = keep
+        data.set_rows(sheet, keep)
 
 
 def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
@@ -238,7 +238,7 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
                 spec.name, sheet.title, raw.row, typed, extra, row_digest(raw, sheet.headers), cols
             )
         )
-    data.records[spec.name] = good
+    data.set_rows(spec.name, good)
     data.rejected[spec.name] = rejected
     data.read[spec.name] = count
 
