@@ -21,6 +21,11 @@ def test_every_package_and_forms_folder_is_listed():
         for d in (ROOT / "forms").rglob("*")
         if d.is_dir() and "__pycache__" not in d.parts
     }
+    data |= {  # the web page's static files and templates
+        ".".join(d.relative_to(ROOT).parts)
+        for d in (ROOT / "toolkit").rglob("*")
+        if d.is_dir() and "__pycache__" not in d.parts and not (d / "__init__.py").exists()
+    }
     assert code | data | {"liaison_forms"} == listed
 
 

@@ -9,6 +9,8 @@ first use, so `import toolkit` stays cheap (WeasyPrint and Pango load only for a
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -25,6 +27,7 @@ _API = {
     "score_json": "toolkit.commands.score",
     "check_drafts": "toolkit.commands.proposal",
     "write_new_draft": "toolkit.commands.proposal",
+    "draft_text": "toolkit.commands.proposal",
     "write_blank_workbook": "toolkit.commands.init",
     "make_sample": "toolkit.commands.sample",
     "run_checks": "toolkit.commands.doctor",
@@ -35,6 +38,7 @@ _API = {
     "select_forms": "toolkit.forms",
     "export_form": "toolkit.forms",
     "check_forms": "toolkit.commands.forms",
+    "pick_rules": "toolkit.rules.kinds",
     "Problem": "toolkit.errors",
     "ToolkitError": "toolkit.errors",
     "UsageError": "toolkit.errors",
@@ -54,3 +58,16 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """A public name stays bound to what it names: importing a submodule of the same name
+    (toolkit/build.py defines `build`) would otherwise rebind `toolkit.build` to the module."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _API and isinstance(value, types.ModuleType):
+            return  # the submodule stays reachable in sys.modules, as imports and pickle look
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from .. import chinese
+from ..errors import UsageError
 from ..model import Dataset
 from ..read import read_workbook
 from ..read.drafts import HINT_PREFIX, HINTS, SECTIONS
@@ -87,6 +88,28 @@ def new_draft(kind: str, prefill: Prefill, today: dt.date) -> str:
             body += ["", prefill.problem]
         body.append("")
     return "\n".join(front + body).rstrip("\n") + "\n"
+
+
+def draft_text(kind: str, items: dict[str, Any], sections: dict[str, str]) -> str:
+    """A filled-in draft of `kind` (建议 or 议案), as a deputy would save it after `proposal new`:
+    `items` are front-matter items (标题, 领衔代表, 附议代表 as a list of names, 提出日期, …;
+    blanks left out), `sections` the text of each part of the type. Read back by `parse_draft`
+    to exactly these values, so a form that is not a text editor (the web page's) gets the
+    checks and the documents of a draft file."""
+    if kind not in SECTIONS:
+        raise UsageError(f"类别“{kind}”不是可选值", hint="可选：建议、议案")
+    front = ["---", f"类别: {kind}"]
+    for key, value in items.items():
+        if key == "类别" or value in (None, "", [], ()):
+            continue
+        if isinstance(value, list | tuple):
+            front.append(f"{key}: [{', '.join(_scalar(str(v)) for v in value if v)}]")
+        else:
+            front.append(f"{key}: {_scalar(str(value))}")
+    body: list[str] = []
+    for part in SECTIONS[kind]:
+        body += ["", f"## {part}", "", (sections.get(part) or "").replace("\r\n", "\n")]
+    return "\n".join([*front, "---", *body]).rstrip("\n") + "\n"
 
 
 def reception_problem(record_values: dict[str, Any]) -> str:
