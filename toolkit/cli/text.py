@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from .textwidth import display_width, wrap
+from ..textwidth import display_width, wrap
 
 # click's msgid → Chinese. Placeholders are the ones click fills in; `{x!r}` becomes “{x}` for a
 # value and a bare {x} for an option's name.
