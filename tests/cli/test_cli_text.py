@@ -16,8 +16,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conftest import DEPUTIES, RECEPTION_HEADER, STATION, STATIONS, reception, write_workbook
-from toolkit.cli import text as cli_text
 from toolkit.cli import cli
+from toolkit.cli import text as cli_text
 from toolkit.cli.text import OneOf, Whole
 from toolkit.paths import SAMPLE_WORKBOOK
 from toolkit.textwidth import display_width, table, wrap
