@@ -36,17 +36,21 @@ What a document made here has (tests/test_duty.py measures it on the rendered fi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
 from docx.shared import Twips
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from make_templates import (
     _FIXED_STYLES,
     _LANG,
     ER,
     PARAGRAPH_STYLES,
+    PPR_DEFAULT,
     SAN,
     SI,
     XIAO_SI,
@@ -55,6 +59,7 @@ from make_templates import (
     add_page_number,
     add_text,
     new_document,
+    new_table,
     rfonts_xml,
     set_paragraph,
     w,
@@ -75,21 +80,30 @@ INDENT_2 = 2 * OFFICIAL_WIDTH // CHARS  # two character cells, in twips
 FOOTER_DISTANCE = 1418  # 25 mm: the number's dashes sit about 7 mm under the text block
 
 _EXACT = f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
+# A blank grid line under the title and the byline, as the CSS's 28.95pt margin.
+_EXACT_LINE_AFTER = _EXACT.replace('w:after="0"', f'w:after="{LINE_PITCH}"')
+# Widow and orphan control: a paragraph that runs over a page leaves at least two lines on each.
+_WIDOWS = "<w:widowControl/>"
+# The closing block (署名, 落款, date) is kept whole and with what follows it (see
+# official_closing, which also ties the blank line above it to the last lines of the body).
+_KEEP = "<w:keepNext/><w:keepLines/>"
 _INDENT = f'<w:ind w:firstLineChars="200" w:firstLine="{INDENT_2}"/>'
 _JUSTIFY = '<w:jc w:val="both"/>'
-# id, name, font role, size, pPr (children in schema order: spacing, ind, jc)
+# id, name, font role, size, pPr (children in schema order: keepNext, keepLines, widowControl,
+# snapToGrid, spacing, ind, jc). Every line is exactly one grid line, the title's too: a 2号
+# line snapped to the grid would take two grid lines in Word and LibreOffice (its font's own
+# height is more than one), one in the PDF.
 OFFICIAL_STYLES = (
-    ("Normal", "Normal", "body", SAN, f'<w:widowControl w:val="0"/>{_EXACT}{_JUSTIFY}'),
-    ("OfficialBody", "公文正文", "body", SAN, f"{_EXACT}{_INDENT}{_JUSTIFY}"),
+    ("Normal", "Normal", "body", SAN, f"{_WIDOWS}{_EXACT}{_JUSTIFY}"),
+    ("OfficialBody", "公文正文", "body", SAN, f"{_WIDOWS}{_EXACT}{_INDENT}{_JUSTIFY}"),
     (
         "Title",
         "Title",
         "title",
         ER,
-        f'<w:spacing w:before="0" w:after="{LINE_PITCH}" w:line="{LINE_PITCH}" '
-        'w:lineRule="atLeast"/><w:jc w:val="center"/>',
+        f'<w:snapToGrid w:val="0"/>{_EXACT_LINE_AFTER}<w:jc w:val="center"/>',
     ),
-    ("Byline", "署名行", "kai", SAN, f'{_EXACT}<w:jc w:val="center"/>'),
+    ("Byline", "署名行", "kai", SAN, f'{_EXACT_LINE_AFTER}<w:jc w:val="center"/>'),
     ("Heading1", "heading 1", "label", SAN, f"<w:keepNext/>{_EXACT}{_INDENT}{_JUSTIFY}"),
     ("Heading2", "heading 2", "kai", SAN, f"<w:keepNext/>{_EXACT}{_INDENT}{_JUSTIFY}"),
     ("Heading3", "heading 3", "body", SAN, f"<w:keepNext/>{_EXACT}{_INDENT}{_JUSTIFY}"),
@@ -98,7 +112,7 @@ OFFICIAL_STYLES = (
         "署名",
         "body",
         SAN,
-        f'{_EXACT}<w:ind w:rightChars="400" w:right="{INDENT_2 * 2}"/><w:jc w:val="right"/>',
+        f'{_KEEP}{_EXACT}<w:ind w:rightChars="400" w:right="{INDENT_2 * 2}"/><w:jc w:val="right"/>',
     ),
     ("Footer", "footer", "song", SI, ""),
 )
@@ -111,9 +125,7 @@ def official_styles_xml() -> str:
     """The official styles, plus make_templates' table, note and header styles for tables."""
     defaults = (
         f'<w:docDefaults><w:rPrDefault><w:rPr>{rfonts_xml("body")}<w:kern w:val="2"/>'
-        f"{_size_xml(SAN)}{_LANG}</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
-        '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
-        "</w:docDefaults>"
+        f"{_size_xml(SAN)}{_LANG}</w:rPr></w:rPrDefault>{PPR_DEFAULT}</w:docDefaults>"
     )
     ours = {spec[0] for spec in OFFICIAL_STYLES}
     specs = [*OFFICIAL_STYLES, *(s for s in PARAGRAPH_STYLES if s[0] not in ours)]
@@ -152,6 +164,12 @@ def set_official_page(section: Section) -> None:
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
     grid.attrib.pop(qn("w:charSpace"), None)
+
+
+def official_table(doc: DocxDocument, widths: Iterable[int]) -> Table:
+    """A table inside the text, as official.css's table.official: cell padding 1 mm × 1.5 mm,
+    lines 1.35 times the type size (not on the text's line grid: see make_templates._TIGHT)."""
+    return new_table(doc, widths, margins=(57, 85), line_height=1.35)
 
 
 def official_footers(section: Section) -> None:
@@ -194,12 +212,26 @@ def official_byline(doc: DocxDocument, text: str) -> Paragraph:
 
 
 def official_paragraph(
-    doc: DocxDocument, text: str, role: str = "body", indent: bool = True
+    doc: DocxDocument,
+    text: str,
+    role: str = "body",
+    indent: bool = True,
+    *,
+    last: bool = False,
 ) -> Paragraph:
-    """A body paragraph (Jinja text allowed), 3号, first line indented 2 characters."""
+    """A body paragraph (Jinja text allowed), 3号, first line indented 2 characters. `last`: it
+    can be the last of the body, so its last lines go to the next page with the closing block
+    rather than leave 署名 and date alone there (keep with next; widow control moves two)."""
     par = _paragraph(doc, "OfficialBody" if indent else "Normal")
+    if last:
+        keep_with_next(par)
     add_text(par, text, role, SAN)
     return par
+
+
+def keep_with_next(par: Paragraph) -> None:
+    ppr = par._p.get_or_add_pPr()
+    ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, w("<w:keepNext/>"))
 
 
 def official_heading(doc: DocxDocument, text: str, level: int = 1) -> Paragraph:
@@ -216,6 +248,15 @@ def official_signature(doc: DocxDocument, text: str) -> Paragraph:
     return par
 
 
+def official_closing(doc: DocxDocument, *lines: str) -> None:
+    """The closing block under the body: a blank grid line, then 署名/落款 and the date, right-
+    aligned, all kept on one page together with the body paragraph before them (the paragraphs
+    that can end the body are made with `official_paragraph(..., last=True)`)."""
+    keep_with_next(official_blank_line(doc))
+    for text in lines:
+        official_signature(doc, text)
+
+
 def official_blank_line(doc: DocxDocument) -> Paragraph:
     """An empty grid line (e.g. between the text and the signature)."""
     return _paragraph(doc, "Normal")
@@ -230,14 +271,17 @@ __all__ = [
     "OFFICIAL_MARGINS",
     "OFFICIAL_WIDTH",
     "XIAO_SI",
+    "keep_with_next",
     "new_official_document",
     "official_blank_line",
     "official_byline",
+    "official_closing",
     "official_footers",
     "official_heading",
     "official_paragraph",
     "official_signature",
     "official_styles_xml",
+    "official_table",
     "official_title",
     "set_official_page",
 ]

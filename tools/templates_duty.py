@@ -32,13 +32,16 @@ from official_docx import (
     new_official_document,
     official_blank_line,
     official_byline,
+    official_closing,
     official_heading,
     official_paragraph,
-    official_signature,
+    official_table,
     official_title,
 )
 
-ACTIVITY_COLUMNS = (("序号", 700), ("日期", 1950), ("类型", 1500), ("活动主题", 4694))
+# 日期 with room for “2024年11月10日” as LibreOffice spaces it (a gap between Chinese and
+# digits that Word and the PDF do not put); 活动主题 still holds 18 characters a line, as the PDF.
+ACTIVITY_COLUMNS = (("序号", 700), ("日期", 2150), ("类型", 1500), ("活动主题", 4494))
 assert sum(width for _, width in ACTIVITY_COLUMNS) == OFFICIAL_WIDTH
 
 
@@ -80,6 +83,7 @@ def duty_report() -> DocxDocument:
     official_paragraph(doc, "{{ 段落.闭会活动 }}")
     _tag(doc, "{%p if 活动 %}")
     activity_table(doc)
+    official_blank_line(doc)
     _tag(doc, "{%p endif %}")
     official_heading(doc, "（五）其他履职情况", 2)
     _own_part(doc, "履职情况补充")
@@ -87,15 +91,13 @@ def duty_report() -> DocxDocument:
     _own_part(doc, "存在不足")
     official_heading(doc, "四、今后努力方向", 1)
     _own_part(doc, "努力方向")
-    official_paragraph(doc, "以上报告，请予评议。")
-    official_blank_line(doc)
-    official_signature(doc, "述职人：{{ 姓名 }}")
-    official_signature(doc, DATE_BLANK)
+    official_paragraph(doc, "以上报告，请予评议。", last=True)
+    official_closing(doc, "述职人：{{ 姓名 }}", DATE_BLANK)
     return doc
 
 
 def activity_table(doc: DocxDocument) -> None:
-    table = new_table(doc, [width for _, width in ACTIVITY_COLUMNS])
+    table = official_table(doc, [width for _, width in ACTIVITY_COLUMNS])
     heads = add_row(table, 510, header=True, cant_split=True)
     for cell, (name, _) in zip(heads.cells, ACTIVITY_COLUMNS, strict=True):
         label(cell, name)
