@@ -83,6 +83,7 @@ def grid(*shares: float, width: int = PORTRAIT_WIDTH) -> tuple[int, ...]:
 FORM_GRID = grid(17.3, 32.7, 17.3, 32.7)  # label, value, label, value: base.css col.l, col.v
 BLANK = "\u3000"  # a full-width space: blanks to fill by hand are underlined runs of these
 
+COMPATIBILITY_MODE = "15"  # settings.xml w:compatSetting compatibilityMode: Word 2013+
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 DATE_BLANK = BLANK * 4 + "年" + BLANK * 2 + "月" + BLANK * 2 + "日"  # a date to write by hand
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
@@ -223,6 +224,11 @@ def _set_settings(doc: DocxDocument) -> None:
     lang = settings.find(qn("w:themeFontLang"))
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
+    # python-docx's template says Word 2010 (14): current Word would open every document in
+    # 兼容模式. 15 is Word 2013 and later.
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), COMPATIBILITY_MODE)
 
 
 def _set_properties(doc: DocxDocument, title: str) -> None:
