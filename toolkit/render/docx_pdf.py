@@ -21,6 +21,7 @@ from jinja2 import Environment
 
 from .. import fonts
 from ..errors import TemplateError, UsageError
+from . import UNDATED, DocumentInfo
 from .docx import DocxRenderer
 
 INSTALL_HINT = (
@@ -48,11 +49,13 @@ class DocxPdfRenderer:
         self.docx = DocxRenderer(docx, env, name.replace("template.html", "template.docx"))
         self.profile = Path(tempfile.mkdtemp(prefix="liaison-lo-"))
 
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def render(
+        self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+    ) -> None:
         with tempfile.TemporaryDirectory(prefix="liaison-pdf-") as work:
             source = Path(work) / "document.docx"
             buffer = io.BytesIO()
-            self.docx.render(context, buffer)
+            self.docx.render(context, buffer, info)  # LibreOffice keeps its title
             source.write_bytes(buffer.getvalue())
             env = {**os.environ, "FONTCONFIG_FILE": str(fonts.FONTS_CONF)}
             done = subprocess.run(
