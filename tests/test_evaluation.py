@@ -153,7 +153,10 @@ def _build(tmp_path: Path, rules_file: Path, *args: str, out: str = "out", jobs:
     )
     for arg in args:
         key, _, value = arg.partition("=")
-        setattr(options, key, int(value) if value.isdigit() else value)
+        if value.isdigit():
+            setattr(options, key, int(value))
+        else:
+            setattr(options, key, dt.date.fromisoformat(value) if key == "as_of" else value)
     return build(options)
 
 
@@ -270,12 +273,113 @@ def test_quarter_gives_the_totals_so_far(tmp_path, rules_file):
     assert result.exit_code == 0
     folder = result.out / "履职积分汇总及公示表"
     path = folder / "履职积分汇总及公示表_2024年第一季度_全部联络站.xlsx"
-    rows = {
-        r[2].value: r[6].value for r in openpyxl.load_workbook(path).active.iter_rows(min_row=4)
-    }
+    ws = openpyxl.load_workbook(path).active
+    head = [c.value for c in ws[3]]
+    rows = {r[head.index("姓名")]: r[head.index("总分")] for r in ws.iter_rows(4, values_only=True)}
     # To 31 March: 王伟 出席 10 + 视察 3 + 接待 2 + 领衔 5 + 附议 1 = 21 → 20; 张建国 only 出席 10.
     assert (rows["王伟"], rows["张建国"], rows["刘洋"]) == (20, 10, 9)
-    assert "2024年第一季度" in openpyxl.load_workbook(path).active["A1"].value
+    assert "2024年第一季度" in ws["A1"].value
+
+
+def test_a_quarter_is_not_graded_by_the_year_end_cut_offs(tmp_path, rules_file):
+    """Grades and 五星 are year-end judgements: a quarter's board gives totals and ranks."""
+    result = _build(tmp_path, rules_file, "quarter=1", "year=2024")
+    assert result.exit_code == 0
+    folder = result.out / "履职积分汇总及公示表"
+    for station in (STATION, "全部联络站"):
+        text = _pdf_text(folder / f"履职积分汇总及公示表_2024年第一季度_{station}.pdf")
+        table = text.split("说明")[0]
+        assert "★" not in text and "等次" not in table and "五星" not in table
+        assert "2024年第一季度只公示截至期末的积分和名次，等次和五星在年度考核时评定。" in (
+            "".join(text.split())
+        )
+        for word in ("好", "较好", "差"):
+            assert f" {word} " not in text
+    sheet = next((result.out / "代表年度履职考核表").glob("*王伟.docx"))
+    cells = {c.text for t in Document(sheet).tables for r in t.rows for c in r.cells}
+    assert "好" not in cells and "是" not in cells  # no grade, no 五星 for a quarter
+    text = "".join(p.text for p in Document(sheet).paragraphs)
+    assert "等次和五星在年度考核时评定" in text
+
+
+def test_a_quarter_is_graded_where_the_rules_give_its_cut_offs(tmp_path, rules_file):
+    quarterly = RULES + "季度等次:\n  第一季度:\n    - {名称: 好, 最低分: 15}\n    - {名称: 差}\n"
+    rules_file.write_text(quarterly, encoding="utf-8")
+    data = check(_book(tmp_path), pdf=False)
+    board = score(data, load_scoring(rules_file), Window.quarter_of(2024, 1))
+    got = {s.deputy.display: (s.grade, s.star) for s in board.scores}
+    assert got["王伟"] == ("好", False) and got["张建国"] == ("差", False)  # never 五星
+    assert board.graded and not board.starred
+    assert not score(data, load_scoring(rules_file), Window.quarter_of(2024, 2)).graded
+
+
+def test_posted_board_names_issuer_period_objections_and_its_date(tmp_path, rules_file):
+    rules_file.write_text(RULES + "公示: {公示天数: 5}\n", encoding="utf-8")
+    result = _build(tmp_path, rules_file, "year=2024", "as_of=2024-12-20")
+    assert result.exit_code == 0
+    folder = result.out / "履职积分汇总及公示表"
+    text = "".join(_pdf_text(folder / f"履职积分汇总及公示表_2024年度_{STATION}.pdf").split())
+    assert "公示期：2024年12月20日至2024年12月24日。" in text
+    assert "请向三元社区人大代表联络站反映（联系电话：0571-86001234）" in text
+    assert text.endswith(f"{STATION}2024年12月20日—1—")  # issued by the station, --as-of
+    ws = openpyxl.load_workbook(folder / f"履职积分汇总及公示表_2024年度_{STATION}.xlsx").active
+    cells = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "2024年12月20日至2024年12月24日" in cells and "0571-86001234" in cells
+    assert "2025年1月10日" not in cells + text  # the build day is not the day of issue
+    whole = "".join(_pdf_text(folder / "履职积分汇总及公示表_2024年度_全部联络站.pdf").split())
+    assert "请向代表所在联络站反映" in whole
+    named = RULES + "公示: {发布单位: 城南区人大常委会代表工作委员会, 联系电话: 0571-86000000}\n"
+    rules_file.write_text(named, encoding="utf-8")
+    result = _build(tmp_path, rules_file, "year=2024", "as_of=2024-12-20", out="named")
+    whole = "".join(
+        _pdf_text(
+            result.out / "履职积分汇总及公示表" / "履职积分汇总及公示表_2024年度_全部联络站.pdf"
+        ).split()
+    )
+    assert "请向城南区人大常委会代表工作委员会反映（联系电话：0571-86000000）" in whole
+    assert "城南区人大常委会代表工作委员会2024年12月20日" in whole
+
+
+def test_sheets_cite_the_rules_by_their_title_never_a_file(tmp_path, rules_file):
+    rules_file.write_text("名称: 三元街道代表履职积分细则\n" + RULES, encoding="utf-8")
+    result = _build(tmp_path, rules_file, "year=2024")
+    assert result.exit_code == 0
+    folder = result.out / "代表年度履职考核表"
+    stem = f"代表年度履职考核表_2024年度_{STATION}_王伟"
+    pdf = "".join(_pdf_text(folder / f"{stem}.pdf").split())
+    docx = "".join(p.text for p in Document(folder / f"{stem}.docx").paragraphs)
+    for text in (pdf, docx):
+        assert "积分依据《三元街道代表履职积分细则》" in text
+        assert ".yaml" not in text and "积分规则" not in text
+    runner = CliRunner()
+    out = runner.invoke(cli, ["score", str(_book(tmp_path)), "--rules", str(rules_file)])
+    assert "依据《三元街道代表履职积分细则》" in out.output and ".yaml" not in out.output
+
+
+def test_reception_items_count_days_unless_the_rules_say_rows(tmp_path, rules_file):
+    """A day in 接待登记 and the same day's 进站接待 activity are one reception day."""
+    activities = [*ACTIVITIES, [dt.date(2024, 4, 15), "进站接待", "4月接待选民日", "王伟", ""]]
+    activities.append([dt.date(2024, 6, 15), "进站接待", "6月接待选民日", "王伟", ""])
+    (tmp_path / "d").mkdir()
+    data = check(_book(tmp_path / "d", activities), pdf=False)
+    board = score(data, load_scoring(rules_file), Window.year(2024))
+    items = {i.item.name: i for i in board.by_display()["王伟"].items}
+    # 3/15 and 4/15 from 接待登记, 4/15 and 6/15 from 履职活动: three days
+    assert [s.date.month for s in items["进站接待"].sources] == [3, 4, 6]
+    assert items["进站接待"].sources[1].where == "接待登记 第3行；履职活动 第8行"
+    rows = RULES.replace("来源: 接待登记,", "来源: 接待登记, 计数: 收集意见,")
+    rules_file.write_text(rows, encoding="utf-8")
+    board = score(data, load_scoring(rules_file), Window.year(2024))
+    items = {i.item.name: i for i in board.by_display()["王伟"].items}
+    assert items["进站接待"].count == 2  # the two 接待登记 rows that name him
+    bad = RULES.replace("来源: 接待登记,", "来源: 接待登记, 计数: 人数,")
+    rules_file.write_text(bad, encoding="utf-8")
+    with pytest.raises(ToolkitError) as info:
+        load_scoring(rules_file)
+    assert str(info.value) == (
+        "积分规则.yaml 第4行 积分项目第3项（进站接待）“计数”：来源为接待登记时不能按“人数”计"
+        "（可用：接待天数、收集意见）"
+    )
 
 
 def test_near_miss_name_is_rejected_with_a_suggestion(tmp_path, rules_file):

@@ -30,7 +30,7 @@ from conftest import (
 from toolkit.build import BuildOptions, build
 from toolkit.cli import cli
 from toolkit.errors import ToolkitError
-from toolkit.proposals import Tracking, add_months, tracking
+from toolkit.proposals import Tracking, add_months, outcome, replied, tracking
 from toolkit.proposals_checks import Proposal
 from toolkit.proposals_rules import load_proposal_rules
 
@@ -160,7 +160,7 @@ def test_draft_round_trip_from_a_reception(tmp_path: Path) -> None:
     assert header[2][1] == "李娜、张建国（2名）"
     pdf = pdf_text(out / "代表建议" / f"{name}.pdf")
     assert "第0001号" in pdf and "{{x}}<b>" in pdf
-    assert built.data.read["建议草稿"] == 1
+    assert built.data.drafts["建议草稿"] == 1 and "建议草稿" not in built.data.read
 
 
 # ── checks and their messages ────────────────────────────────────────────────────────────────
@@ -255,7 +255,7 @@ def test_a_duplicate_does_not_make_the_tenth(tmp_path: Path) -> None:
         m.startswith("议案草稿/电梯.md 第5行 附议代表：联名代表 9 名，需要至少 10 名")
         for m in found
     )
-    assert result.data.rejected["议案草稿"] == [1]
+    assert result.data.rejected_drafts["议案草稿"] == ["电梯.md"]
 
 
 def test_level_option_national_and_unknown_names(tmp_path: Path) -> None:
@@ -335,6 +335,26 @@ def test_rules_file_mistakes_name_file_and_line(tmp_path: Path) -> None:
 def _proposal(handed: D | None, replied: D | None = None, complex_: str = "") -> Proposal:
     values = {"交办日期": handed, "答复日期": replied, "复杂件": complex_ or None}
     return Proposal(values, {}, "代表建议", 2, (0, 2), "")
+
+
+def test_motions_have_their_own_handling_states() -> None:
+    rules = load_proposal_rules()
+
+    def motion_(state: str | None, result: str | None = None) -> Proposal:
+        values = {"类别": "议案", "交办日期": D(2024, 1, 15), "议案处理情况": state}
+        return Proposal({**values, "办理结果类别": result}, {}, "代表建议", 2, (0, 2), "")
+
+    late = D(2024, 9, 1)  # long past a 建议's three months
+    assert tracking(motion_(None), late, rules) == Tracking(None, "待主席团决定")
+    assert tracking(motion_("列入会议议程"), late, rules) == Tracking(None, "列入会议议程")
+    assert not tracking(motion_("交专门委员会审议"), late, rules).overdue
+    # handled as a 建议: tracked as one, A–D and deadline included
+    as_one = motion_("作为建议处理")
+    assert tracking(as_one, late, rules).state == "逾期未答复"
+    assert outcome(motion_("列入会议议程", "A")) == "列入会议议程"
+    assert outcome(motion_("作为建议处理", "A")) == "作为建议处理，办理结果：A类，已解决或基本解决"
+    assert not replied(motion_("审议通过", "A"))
+    assert replied(motion_("作为建议处理", "C"))
 
 
 def test_due_dates_and_overdue_edges() -> None:
@@ -540,4 +560,5 @@ def test_rows_without_text_are_register_entries(tmp_path: Path) -> None:
     assert not (out / "代表建议").exists() and not (out / "代表议案").exists()
     ws = openpyxl.load_workbook(out / "代表建议汇总表" / "代表建议汇总表_2024年.xlsx").active
     states = [r[-1].value for r in ws.iter_rows(min_row=4) if r[2].value]
-    assert states == ["逾期未答复（超期16天）", "未交办"]
+    # An 议案 is decided by the 主席团, not answered in three months: no deadline, no overdue.
+    assert states == ["逾期未答复（超期16天）", "待主席团决定"]

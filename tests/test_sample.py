@@ -220,3 +220,45 @@ def test_validates_without_problems(small: Any) -> None:
 
     data = validate(read_workbook(small[0]), load_rules())
     assert [str(p) for p in data.problems] == []
+
+
+def test_the_bundled_sample_is_what_the_generator_makes(tmp_path: Path) -> None:
+    """forms/sample/示例台账.xlsx is `liaison sample`'s default output, so it never drifts."""
+    from toolkit.paths import SAMPLE_WORKBOOK
+
+    make_sample(tmp_path / "示例台账.xlsx")
+    assert (tmp_path / "示例台账.xlsx").read_bytes() == SAMPLE_WORKBOOK.read_bytes()
+
+
+@pytest.mark.parametrize("seed", [1, 5, 9])
+def test_own_words_state_no_figure_the_workbook_contradicts(tmp_path: Path, seed: int) -> None:
+    path = tmp_path / "s.xlsx"
+    make_sample(path, stations=2, seed=seed)
+    sheets = _read(path)
+    days: dict[str, set[Any]] = {}
+    for row in sheets["接待登记"]:
+        for name in _names(row["接待代表"]):
+            days.setdefault(name, set()).add(row["接待日期"])
+    for row in sheets["履职活动"]:
+        if row["活动类型"] == "进站接待":
+            for name in _names(row["参加代表"]):
+                days.setdefault(name, set()).add(row["活动日期"])
+    texts = sheets["述职材料"]
+    assert texts
+    for row in texts:
+        said = re.findall(r"接待选民[日活动]*(\d+)次", row["履职情况补充"])
+        assert all(int(n) == len(days.get(row["姓名"], ())) for n in said), row
+        # no other number: a deputy's words never invent a count
+        assert re.findall(r"\d+", row["履职情况补充"]) == said, row
+
+
+def test_grades_of_the_bundled_sample_spread_as_a_real_year(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from toolkit.evaluation import score_workbook
+
+    _, board = score_workbook(None)  # the bundled sample
+    grades = Counter(s.grade for s in board.scores)
+    assert set(grades) == {"好", "较好", "差"}, grades
+    assert max(grades.values()) <= 0.6 * len(board.scores), grades  # not nearly all 差
+    assert grades["差"] < grades["较好"]

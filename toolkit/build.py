@@ -234,7 +234,7 @@ def _year_period(options: BuildOptions, year: int | None) -> tuple[dt.date | Non
         )
     if year is None:
         return None, None
-    window = Window.quarter(year, options.quarter) if options.quarter else Window.year(year)
+    window = Window.quarter_of(year, options.quarter) if options.quarter else Window.year(year)
     return window.start, window.end
 
 

@@ -1,4 +1,5 @@
-"""The `liaison` command: thin click wrappers over the library (only this module imports click).
+"""The `liaison` command: thin click wrappers over the library (only this module and cli_text.py,
+which words click's help and errors in Chinese, import click).
 
 Each command parses its options, calls one library function and prints the Chinese summary.
 `ToolkitError` is caught once in `main`: exit 1 for data problems, 2 for usage; anything else is
@@ -16,42 +17,16 @@ from typing import Any
 import click
 
 from . import __version__, cli_text
+from .cli_text import OneOf, Whole
 from .errors import OutputError, ToolkitError, UsageError, os_reason
 
-for _module in ("core", "exceptions", "formatting", "parser", "types", "decorators", "termui"):
-    _mod = sys.modules.get(f"click.{_module}")
-    if _mod is not None:
-        if hasattr(_mod, "_"):
-            _mod._ = cli_text.translate  # type: ignore[attr-defined]
-        if hasattr(_mod, "ngettext"):
-            _mod.ngettext = cli_text.ntranslate  # type: ignore[attr-defined]
-
-# click names its number types in English inside messages ("'x' is not a valid integer").
-click.types.IntParamType.name = "整数"
-click.types.IntRange.name = "整数"
+cli_text.install()  # before the commands below are defined: click words some parts then
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class LiaisonCommand(click.Command):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", "[选项]")
-        super().__init__(*args, **kwargs)
-
-
-class LiaisonSubGroup(click.Group):
-    command_class = LiaisonCommand
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", "[选项]")
-        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
-        super().__init__(*args, **kwargs)
-
-
-class LiaisonGroup(LiaisonSubGroup):
+class LiaisonGroup(cli_text.Group):
     """Catches our errors once, for the installed command and for CliRunner alike."""
-
-    group_class = LiaisonSubGroup
 
     def main(
         self,
@@ -64,7 +39,7 @@ class LiaisonGroup(LiaisonSubGroup):
         try:
             code = super().main(
                 args=args,
-                prog_name=prog_name or "liaison",
+                prog_name="liaison",  # also under CliRunner, whose default is the function name
                 complete_var=complete_var,
                 standalone_mode=False,
                 **extra,
@@ -74,7 +49,7 @@ class LiaisonGroup(LiaisonSubGroup):
             click.echo("已中断。已写完的文件完好；重新运行会补齐其余文件。", err=True)
             code = 130
         except click.ClickException as exc:
-            exc.show()
+            cli_text.show_error(exc)
             code = exc.exit_code
         except ToolkitError as exc:
             click.echo(f"错误：{exc}", err=True)
@@ -162,21 +137,17 @@ def init(path: Path, force: bool, rules: Path | None) -> None:
     "--stations",
     default=3,
     show_default=True,
-    type=click.IntRange(1, 2000),
+    type=Whole(1, 2000),
     metavar="N",
     help="联络站数量。",
 )
-@click.option(
-    "--deputies", type=click.IntRange(1), metavar="N", help="代表人数（默认每站约 12 名）。"
-)
-@click.option(
-    "--receptions", type=click.IntRange(0), metavar="N", help="接待登记条数（默认每站约 40 条）。"
-)
+@click.option("--deputies", type=Whole(1), metavar="N", help="代表人数（默认每站约 12 名）。")
+@click.option("--receptions", type=Whole(0), metavar="N", help="接待登记条数（默认每站约 40 条）。")
 @click.option(
     "--year",
     default=2024,
     show_default=True,
-    type=click.IntRange(1990, 2100),
+    type=Whole(1990, 2100),
     metavar="年份",
     help="年度。",
 )
@@ -184,7 +155,7 @@ def init(path: Path, force: bool, rules: Path | None) -> None:
     "--seed",
     default=1,
     show_default=True,
-    type=int,
+    type=Whole(),
     metavar="N",
     help="随机种子：相同种子生成相同文件。",
 )
@@ -221,12 +192,15 @@ def sample(
 )
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
 def check(path: Path | None, rules: Path | None, strict: bool) -> None:
-    """检查台账（默认：随附示例台账），逐条列出问题。无问题时退出码为 0。"""
+    """检查台账，逐条列出问题。无问题时退出码为 0。
+
+    不写台账文件名时检查随附示例台账（并在开头和结尾说明）。
+    """
     from .build import check as run_check
     from .report import check_summary
 
     data = run_check(path, rules)
-    _echo_lines(check_summary(data))
+    _echo_lines(check_summary(data, sample=path is None))
     if data.errors or (strict and data.warnings):
         sys.exit(1)
 
@@ -235,13 +209,11 @@ def check(path: Path | None, rules: Path | None, strict: bool) -> None:
 @click.argument("path", required=False, metavar="[台账.xlsx]", type=click.Path(path_type=Path))
 @click.option(
     "--year",
-    type=click.IntRange(1949, 2100),
+    type=Whole(1949, 2100),
     metavar="年份",
     help="计分年度（默认：最近有记录的年份）。",
 )
-@click.option(
-    "--quarter", type=click.IntRange(1, 4), metavar="季度", help="只计到该季度末（季度公示）。"
-)
+@click.option("--quarter", type=Whole(1, 4), metavar="季度", help="只计到该季度末（季度公示）。")
 @click.option(
     "--rules",
     multiple=True,
@@ -261,13 +233,16 @@ def score(
     """按积分规则计算每位代表的年度履职积分，列出总分、名次、等次和五星。
 
     有被拒绝的行时默认不计分、退出码为 1（积分会不完整）；加 --keep-going 按其余的行计分。
+    不写台账文件名时按随附示例台账计分（并在开头说明）。
     """
     import json
 
     from .evaluation import score_json, score_table, score_workbook
-    from .report import problem_lines, rejected_line
+    from .report import problem_lines, rejected_line, sample_line
 
     data, board = score_workbook(path, rules, year=year, quarter=quarter)
+    if path is None:  # on stderr with --json, which a program reads from stdout
+        click.echo(sample_line("按", " 计分"), err=as_json)
     rejected = sum(len(rows) for rows in data.rejected.values())
     if data.problems:
         _echo_lines(problem_lines(data), err=True)
@@ -310,9 +285,7 @@ def score(
 )
 @click.option("--from", "date_from", metavar="日期", help="起始日期（含），如 2024-1-1。")
 @click.option("--to", "date_to", metavar="日期", help="截止日期（含），如 2024-6-30。")
-@click.option(
-    "--jobs", type=click.IntRange(1, 256), metavar="N", help="并行进程数（默认：全部 CPU 核心）。"
-)
+@click.option("--jobs", type=Whole(1, 256), metavar="N", help="并行进程数（默认：全部 CPU 核心）。")
 @click.option("--keep-going", is_flag=True, help="有问题的行被拒绝时，仍生成其余没有问题的文书。")
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
 @click.option(
@@ -323,19 +296,19 @@ def score(
 )
 @click.option(
     "--year",
-    type=click.IntRange(1949, 2100),
+    type=Whole(1949, 2100),
     metavar="年份",
     help="只生成这一年的文书（考核表、公示表按该年度计分）。",
 )
 @click.option(
     "--quarter",
-    type=click.IntRange(1, 4),
+    type=Whole(1, 4),
     metavar="季度",
     help="积分公示按季度：从 1 月 1 日到该季度末的累计积分（年份取 --year 或最近有记录的年份）。",
 )
 @click.option(
     "--copies",
-    type=click.IntRange(1, 1000),
+    type=Whole(1, 1000),
     default=1,
     show_default=True,
     metavar="N",
@@ -379,11 +352,12 @@ def score(
 )
 @click.option(
     "--pdf-from",
-    type=click.Choice(["html", "docx"]),
+    type=OneOf(["html", "docx"]),
     default="html",
     show_default=True,
-    help="PDF 按 HTML 模板生成（默认，快）；或由 Word 文书经 LibreOffice 转换"
-    "（docx：只改了 Word 模板时用）。",
+    metavar="方式",
+    help="PDF 的生成方式：html 按 HTML 模板生成（快）；docx 由 Word 文书经 LibreOffice 转换"
+    "（只改了 Word 模板时用）。",
 )
 def build(
     path: Path | None,
@@ -407,9 +381,10 @@ def build(
     forms_dir: Path | None,
     pdf_from: str,
 ) -> None:
-    """检查台账（默认：随附示例台账）并生成文书到输出文件夹。
+    """检查台账并生成文书到输出文件夹。
 
     有被拒绝的行时默认不生成任何文件、退出码为 1；加 --keep-going 则生成其余部分。
+    不写台账文件名时用随附示例台账生成（并在开头和结尾说明）。
     """
     from .build import BuildOptions
     from .build import build as run_build
@@ -450,7 +425,7 @@ def build(
         )
     with _progress() as progress:
         result = run_build(options, progress)
-    _echo_lines(build_summary(result))
+    _echo_lines(build_summary(result, sample=path is None))
     if result.exit_code:
         sys.exit(result.exit_code)
 
@@ -508,9 +483,10 @@ def proposal() -> None:
 @click.option(
     "--type",
     "kind",
-    type=click.Choice(["建议", "议案"]),
+    type=OneOf(["建议", "议案"]),
     default="建议",
     show_default=True,
+    metavar="类别",
     help="草稿类别。",
 )
 @click.option("--lead", metavar="姓名", help="领衔代表（须在代表名册中）。")
@@ -558,12 +534,14 @@ def proposal_new(
 @click.option("--level", metavar="层级", help="议案提交的代表大会层级（省/市/县/乡镇）。")
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
 def proposal_check(folder: Path, workbook: Path | None, level: str | None, strict: bool) -> None:
-    """检查文件夹中的建议、议案草稿，逐条列出问题（文件名和行号）。"""
+    """检查文件夹中的建议、议案草稿，按文件名、行号逐条列出问题。"""
     from .proposals_checks import check_drafts
-    from .report import check_summary
+    from .report import check_summary, roster_line
 
     data = check_drafts(folder, workbook, level)
-    _echo_lines(check_summary(data))
+    if workbook is None:
+        click.echo(roster_line())
+    _echo_lines(check_summary(data, by_place=True))
     if data.errors or (strict and data.warnings):
         sys.exit(1)
 
@@ -590,8 +568,11 @@ def _catalogue(forms_dir: Path | None) -> Any:
 @_FORMS_DIR_OPTION
 def forms_list(forms_dir: Path | None) -> None:
     """列出全部表单：代号、中文名称、格式、所用台账工作表。"""
-    for form in _catalogue(forms_dir).values():
-        click.echo(f"{form.id}\t{form.title}\t{','.join(form.formats)}\t{form.sheet}")
+    from .textwidth import table
+
+    rows = [("代号", "名称", "格式", "工作表")]
+    rows += [(f.id, f.title, "、".join(f.formats), f.sheet) for f in _catalogue(forms_dir).values()]
+    _echo_lines(table(rows))
 
 
 @forms.command("show", context_settings=CONTEXT)
@@ -605,6 +586,7 @@ def forms_show(form: str, forms_dir: Path | None) -> None:
     from .forms import describe_fields, select_forms
     from .plans import plan
     from .rules import load_rules
+    from .textwidth import table
 
     chosen = select_forms(_catalogue(forms_dir), [form])[0]
     click.echo(f"{chosen.id}（{chosen.title}）：{chosen.description}")
@@ -615,9 +597,11 @@ def forms_show(form: str, forms_dir: Path | None) -> None:
     doc = next(plan(chosen, data, PlanEnv(load_rules())), None)
     if doc is None:
         raise UsageError("示例台账中没有这个表单的记录，无法列出字段")
-    click.echo("字段\t类型\t示例")
-    for name, kind, example in describe_fields(doc.context):
-        click.echo(f"{{{{ {name} }}}}\t{kind}\t{example}")
+    rows = [("字段", "类型", "示例")]
+    rows += [
+        (f"{{{{ {name} }}}}", kind, example) for name, kind, example in describe_fields(doc.context)
+    ]
+    _echo_lines(table(rows))
 
 
 @forms.command("export", context_settings=CONTEXT)

@@ -121,6 +121,10 @@ ROUTES = (
 SATISFACTION = ("满意", "基本满意", "不满意")
 RESULT_CLASSES = ("A", "B", "C", "D")
 PROPOSAL_TYPES = ("建议", "议案")
+# How a 议案 is handled (地方组织法第二十二条): the 主席团 lists it on the agenda, or first
+# refers it to a special committee; one not listed may be handled as a 建议 (then A–D and
+# reply deadlines apply).
+MOTION_STATES = ("交专门委员会审议", "列入会议议程", "审议通过", "作为建议处理", "不列入会议议程")
 GENDERS = ("男", "女")
 
 
@@ -376,6 +380,14 @@ SHEETS: tuple[Sheet, ...] = (
             ),
             C("答复日期", DATE, width=12),
             C("代表满意度", CHOICE, choices=SATISFACTION, width=10),
+            C(
+                "议案处理情况",
+                CHOICE,
+                alias=("议案办理情况", "议案处理结果"),
+                choices=MOTION_STATES,
+                width=14,
+                hint="只对议案填写：主席团决定后的处理情况；作为建议处理的议案再填办理结果类别",
+            ),
         ),
     ),
     Sheet(

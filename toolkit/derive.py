@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import chinese, contract
+from .figures import ReceptionTotals
 from .forms import FormDef
 from .records import Records, RowStore
 from .rules import Rules
@@ -285,7 +286,7 @@ def _station_period_documents(
         # order, as it nearly always is): the register's records are never all in memory.
         order = sorted((record_date(r) or dt.date.min, r.row, i) for i, r in enumerate(stored))
         rows = RowStore(spill_at=GROUP_CHUNK, chunk=GROUP_CHUNK)
-        figures = ReceptionFigures(rules)
+        figures = ReceptionTotals(rules.handed_on)
         sources = []
         number = 0
         for start in range(0, len(order), ORDER_WINDOW):
@@ -316,20 +317,3 @@ def period_label(period: Period, date: dt.date | None) -> str:
     if period.end:
         return f"截至{chinese.cn_date(period.end)}"
     return f"{date.year}年" if date else "未注明日期"
-
-
-class ReceptionFigures:
-    """A register's totals, counted as its rows go past."""
-
-    def __init__(self, rules: Rules) -> None:
-        self.rules = rules
-        self.counts = dict.fromkeys(("接待次数", "来访人数", "交办件数", "办结件数", "满意件数"), 0)
-
-    def add(self, r: Record) -> None:
-        counts = self.counts
-        counts["接待次数"] += 1
-        counts["来访人数"] += 1 if r["来访人数"] is None else r["来访人数"]
-        if r["处理方式"] in self.rules.handed_on:
-            counts["交办件数"] += 1
-            counts["办结件数"] += 1 if r["办理结果"] else 0
-        counts["满意件数"] += 1 if r["群众满意度"] == "满意" else 0

@@ -29,9 +29,10 @@ from .derive import Document, PlanEnv, deputy_fields, fill_pattern, period_label
 from .duty_rules import DutyRules, load_duty_rules
 from .duty_texts import PARTS, TextFiles, deputy_texts, own_rows, read_text_files
 from .errors import WARNING, Problem
+from .figures import Mentions, deputy_counts, index_mentions, proposal_date, quantity
 from .forms import FormDef
 from .names import Deputy
-from .proposals import RESULT_TEXT  # 办理结果类别 A–D, as the proposal forms print them
+from .proposals import outcome  # what became of a 建议 (A–D) or an 议案 (its own states)
 from .validate import Dataset, Record
 
 RATING_ITEMS = (
@@ -49,7 +50,8 @@ PROMPTS = {
     "努力方向": "【待代表本人填写：今后的努力方向和打算。此段为提示，定稿时删除。】",
 }
 SESSION_TYPES = ("出席人代会", "列席常委会")
-OUTING_TYPES = ("视察", "调研", "执法检查", "学习培训", "走访选民", "代表议事会")
+OUTING_TYPES = ("视察", "调研", "执法检查", "学习培训", "走访选民", "代表议事会", "述职")
+OUTING_LABELS = {"述职": "述职评议"}
 
 
 @dataclass(frozen=True)
@@ -98,64 +100,22 @@ def _all_dates(data: Dataset) -> Iterator[dt.date]:
             yield date
 
 
-def proposal_date(record: Record) -> dt.date | None:
-    return record["提出日期"] or record["交办日期"]
-
-
 # ── figures ──────────────────────────────────────────────────────────────────────────────────
 
 
-_VISIT_FIELDS = ("接待日期", "联络站", "来访人数", "处理方式", "办理结果")
+_Index = dict[str, Mentions]
+_MENTIONS: dict[tuple[int, Span], tuple[Dataset, _Index]] = {}
 
 
-class _Visit:
-    """What a report needs of a reception: a district has tens of thousands, kept small here
-    (the full records stay on disk, see records.py)."""
-
-    __slots__ = ("digest", "row", "title", "values")
-
-    def __init__(self, record: Record) -> None:
-        self.values = {k: record[k] for k in _VISIT_FIELDS}
-        self.title, self.row, self.digest = record.title, record.row, record.digest
-
-    def __getitem__(self, name: str) -> Any:
-        return self.values[name]
-
-
-_Mentions = dict[str, dict[str, list[Any]]]  # deputy → kind → records (or visits) of the span
-_MENTIONS: dict[tuple[int, Span], tuple[Dataset, _Mentions]] = {}
-
-
-def _mentions(data: Dataset, span: Span) -> _Mentions:
-    """Each deputy's records of the span, found in one pass over each sheet: asking every sheet
-    for every deputy would grow with deputies × records (3,000 × 50,000 in a city)."""
+def _mentions(data: Dataset, span: Span) -> _Index:
+    """Each deputy's records of the span (figures.index_mentions), once per dataset and span."""
     key = (id(data), span)
     found = _MENTIONS.get(key)
     if found is not None and found[0] is data:
         return found[1]
-    index: _Mentions = {}
-
-    def add(name: str, kind: str, record: Any) -> None:
-        lists = index.setdefault(name, {"活动": [], "接待": [], "领衔": [], "附议": []})
-        if not lists[kind] or lists[kind][-1] is not record:
-            lists[kind].append(record)
-
-    for r in data.rows("履职活动"):
-        if span.contains(r["活动日期"]):
-            for name in r["参加代表"] or ():
-                add(name, "活动", r)
-    for r in data.rows("接待登记"):
-        if span.contains(r["接待日期"]):
-            visit = _Visit(r)
-            for name in r["接待代表"] or ():
-                add(name, "接待", visit)
-    for r in data.rows("代表建议"):
-        if span.contains(proposal_date(r)):
-            if r["领衔代表"]:
-                add(r["领衔代表"], "领衔", r)
-            for name in r["附议代表"] or ():
-                if name != r["领衔代表"]:
-                    add(name, "附议", r)
+    index = index_mentions(
+        data.rows("履职活动"), data.rows("接待登记"), data.rows("代表建议"), span.contains
+    )
     _MENTIONS.clear()
     _MENTIONS[key] = (data, index)
     return index
@@ -163,35 +123,13 @@ def _mentions(data: Dataset, span: Span) -> _Mentions:
 
 def deputy_figures(data: Dataset, display: str, span: Span, handed_on: frozenset[str]) -> dict:
     """The numbers and lists of one deputy's report; every count is there, 0 when none."""
-    mine = _mentions(data, span).get(display, {})
-    activities = sorted(mine.get("活动", []), key=lambda r: (r["活动日期"], r.row))
-    receptions = mine.get("接待", [])
-    led = mine.get("领衔", [])
-    cosigned = mine.get("附议", [])
-    kinds = {
-        t: sum(1 for r in activities if r["活动类型"] == t) for t in (*SESSION_TYPES, *OUTING_TYPES)
-    }
-    handed = [r for r in receptions if r["处理方式"] in handed_on]
-    days = {(r["接待日期"], r["联络站"]) for r in receptions}
-    days |= {(r["活动日期"], "") for r in activities if r["活动类型"] == "进站接待"}
-    figures = {
-        "出席人代会": kinds["出席人代会"],
-        "列席常委会": kinds["列席常委会"],
-        "接待次数": len(days),
-        "接待人数": sum(1 if r["来访人数"] is None else r["来访人数"] for r in receptions),
-        "收集意见": len(receptions),
-        "交办件数": len(handed),
-        "办结件数": sum(1 for r in handed if r["办理结果"]),
-        "领衔建议": sum(1 for r in led if r["类别"] == "建议"),
-        "领衔议案": sum(1 for r in led if r["类别"] == "议案"),
-        "附议件数": len(cosigned),
-        **{t: kinds[t] for t in OUTING_TYPES},
-        "活动总数": len(activities),
-    }
-    listed = [(r, "领衔") for r in led] + [(r, "附议") for r in cosigned]
+    mine = _mentions(data, span).get(display) or Mentions()
+    activities = sorted(mine.activities, key=lambda r: (r["活动日期"], r.row))
+    listed = [(r, "领衔") for r in mine.led] + [(r, "附议") for r in mine.cosigned]
     listed.sort(key=lambda pair: (proposal_date(pair[0]) or dt.date.min, pair[0].row))
+    records = (*activities, *mine.receptions, *mine.led, *mine.cosigned)
     return {
-        "统计": figures,
+        "统计": deputy_counts(mine, handed_on),
         "建议": [_proposal(i, r, role) for i, (r, role) in enumerate(listed, start=1)],
         "活动": [
             {
@@ -203,56 +141,110 @@ def deputy_figures(data: Dataset, display: str, span: Span, handed_on: frozenset
             }
             for i, r in enumerate(activities, start=1)
         ],
-        "来源": [(r.title, r.row, r.digest) for r in (*activities, *receptions, *led, *cosigned)],
-        "有记录": bool(activities or receptions or led or cosigned),
+        "来源": [(r.title, r.row, r.digest) for r in records],
+        "有记录": mine.any,
     }
 
 
 def _proposal(index: int, record: Record, role: str) -> dict[str, Any]:
     result = record["办理结果类别"] or ""
-    outcome = (
-        f"办理结果：{result}类，{RESULT_TEXT[result]}" if result in RESULT_TEXT else "尚未答复"
-    )
     return {
         "序号": index,
         "标题": record["标题"] or "",
         "类别": record["类别"] or "",
         "角色": role,
         "办理结果类别": result,
-        "说明": f"{role}；{outcome}",
+        "说明": f"{role}；{outcome(record)}",
     }
 
 
-def report_sentences(deputy: dict[str, Any], figures: dict[str, int], span: Span) -> dict:
-    """The prefilled parts as first-person Chinese sentences built only from the records."""
-    who = [f"我是{deputy.get('代表层级') or '人大代表'}"]
-    if deputy.get("选区或代表团"):
-        who[0] = f"我是{deputy['选区或代表团']}选出的{deputy.get('代表层级') or '人大代表'}"
+ELECTED_BY_CONGRESS = ("市", "省", "全国")  # chosen by the congress below, not by voters
+
+
+def addressee(level: str | None) -> str:
+    """Who a report speaks to: voters elected county and township deputies; deputies of a city,
+    a province or the nation were elected by the congress below and report to its deputies."""
+    return "各位代表：" if level in ELECTED_BY_CONGRESS else "各位选民："
+
+
+def _elected(deputy: dict[str, Any], level: str | None) -> str:
+    title = deputy.get("代表层级") or "人大代表"
+    area = (deputy.get("选区或代表团") or "").strip()
+    if level in ELECTED_BY_CONGRESS:
+        if area.endswith("代表团") and len(area) > 3:
+            return f"我是由{area[:-3]}人民代表大会选举产生的{title}"
+        return f"我是{title}"
+    return f"我是{area}选出的{title}" if area else f"我是{title}"
+
+
+def _listing(figures: dict[str, int], parts: list[tuple[str, str]], sep: str = "，") -> str:
+    """(label, figure) → “出席…2次，列席…1次”, leaving out the zeros."""
+    return sep.join(f"{label}{quantity(figures[key], key)}" for label, key in parts if figures[key])
+
+
+def report_sentences(
+    deputy: dict[str, Any],
+    figures: dict[str, int],
+    span: Span,
+    level: str | None = None,
+    table: bool = False,
+) -> dict:
+    """The prefilled parts as first-person Chinese sentences built only from the records.
+
+    A figure of 0 is left out of its sentence (the table and the 考核表 still show it); a part
+    with nothing at all says so plainly, so a draft never reads like unedited boilerplate."""
+    who = [_elected(deputy, level)]
     if deputy.get("工作单位及职务"):
         who.append(f"现任{deputy['工作单位及职务']}")
     if deputy.get("所属联络站"):
         who.append(f"编入{deputy['所属联络站']}开展履职活动")
     f = figures
     station = deputy.get("所属联络站") or "联络站"
+    year = span.label
+    sessions = _listing(
+        f, [("出席人民代表大会会议", "出席人代会"), ("列席人大常委会会议", "列席常委会")]
+    )
+    contact = _listing(
+        f, [("接待选民", "接待天数"), ("接待来访群众", "接待人次"), ("收集意见建议", "收集意见")]
+    )
+    if contact:
+        contact = f"到{station}{contact}"
+        if f["交办件数"]:
+            handled = f"其中交有关单位办理{quantity(f['交办件数'], '交办件数')}"
+            if f["办结件数"] == f["交办件数"]:
+                handled += "，均已办结"
+            elif f["办结件数"]:
+                handled += f"，已办结{quantity(f['办结件数'], '办结件数')}"
+            else:
+                handled += "，均在办理中"
+            contact += "，" + handled
+        contact += "。"
+    else:
+        contact = f"{year}没有进站接待选民的记录。"
+    proposals = _listing(
+        f,
+        [
+            ("领衔提出建议", "领衔建议"),
+            ("领衔提出议案", "领衔议案"),
+            ("附议建议、议案", "附议件数"),
+        ],
+    )
+    joined = _listing(
+        f, [(OUTING_LABELS.get(k, k), k) for k in OUTING_TYPES if k != "走访选民"], "、"
+    )
+    visits = _listing(f, [("走访选民", "走访选民")])
+    outings = "，".join(p for p in (f"参加{joined}" if joined else "", visits) if p)
     return {
-        "基本情况": "，".join(who) + f"。现将{span.label}履职情况报告如下，请予评议。",
-        "参加会议": (
-            f"{span.label}，出席人民代表大会会议{f['出席人代会']}次，"
-            f"列席人大常委会会议{f['列席常委会']}次。"
-        ),
-        "联系群众": (
-            f"到{station}参加接待选民活动{f['接待次数']}次，接待选民{f['接待人数']}人次，"
-            f"收集意见建议{f['收集意见']}件，其中交有关单位办理{f['交办件数']}件、"
-            f"已办结{f['办结件数']}件。"
-        ),
-        "建议议案": (
-            f"领衔提出建议{f['领衔建议']}件、议案{f['领衔议案']}件，附议建议、议案{f['附议件数']}件"
-            + ("：" if f["领衔建议"] + f["领衔议案"] + f["附议件数"] else "。")
-        ),
+        "称呼": addressee(level),
+        "基本情况": "，".join(who) + f"。现将{year}履职情况报告如下，请予评议。",
+        "参加会议": f"{year}，{sessions}。" if sessions else f"{year}没有出席或列席会议的记录。",
+        "联系群众": contact,
+        "建议议案": f"{proposals}：" if proposals else f"{year}没有领衔或附议建议、议案。",
         "闭会活动": (
-            f"参加视察{f['视察']}次、调研{f['调研']}次、执法检查{f['执法检查']}次，"
-            f"参加学习培训{f['学习培训']}次，走访选民{f['走访选民']}次，"
-            f"参加代表议事会{f['代表议事会']}次" + ("，主要活动见下表。" if f["活动总数"] else "。")
+            outings + ("，主要活动见下表。" if table else "。")
+            if outings
+            else f"{year}没有参加视察、调研等闭会期间活动的记录"
+            + ("，参加的其他活动见下表。" if table else "。")
         ),
     }
 
@@ -325,7 +317,7 @@ def _report(
         "统计": found["统计"],
         "建议": found["建议"],
         "活动": found["活动"],
-        "段落": report_sentences(fields, found["统计"], span),
+        "段落": report_sentences(fields, found["统计"], span, deputy.level, bool(found["活动"])),
         "提示": dict(PROMPTS),
         **{part: texts.parts.get(part, []) for part in PARTS},
     }

@@ -85,7 +85,8 @@ def column_letter(index: int) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem with one cell (or row, when `column` is empty) of the workbook."""
+    """One problem with one cell (or row, when `column` is empty) of the workbook, or with one
+    line of a text file (a draft): then `sheet` is the file and `line` its line."""
 
     sheet: str
     row: int
@@ -94,11 +95,14 @@ class Problem:
     col: int = 0  # 1-based column index; 0 when the problem is the whole row
     severity: str = ERROR
     hint: str = ""
+    line: int = 0  # a text file's line: where reads `建议草稿/修路.md 第21行`, not `…!第21行`
 
     @property
     def where(self) -> str:
         if not self.sheet:
             return ""
+        if self.line > 0:
+            return f"{self.sheet} 第{self.line}行"
         if self.row <= 0:
             return self.sheet
         cell = f"{column_letter(self.col)}{self.row}" if self.col else f"第{self.row}行"

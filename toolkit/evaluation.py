@@ -22,6 +22,7 @@ from .forms import FormDef
 from .rules import pick_rules
 from .scoring import Scoreboard, Window, latest_year, score, star_cut
 from .scoring_rules import ScoringRules, load_scoring, number
+from .textwidth import display_width as _width  # CJK two columns, zero-width none
 from .validate import Dataset
 
 ALL_STATIONS = "全部联络站"
@@ -44,7 +45,7 @@ def windows(data: Dataset, env: PlanEnv) -> list[Window]:
     if env.quarter:
         if env.quarter not in (1, 2, 3, 4):
             raise UsageError(f"--quarter 应为 1 到 4，而不是 {env.quarter}")
-        return [Window.quarter(env.year or latest_year(data, rules, env.today), env.quarter)]
+        return [Window.quarter_of(env.year or latest_year(data, rules, env.today), env.quarter)]
     if env.year:
         return [Window.year(env.year)]
     period = env.period
@@ -126,7 +127,7 @@ def _sheet_document(
                     "日期": chinese.cn_date(source.date),
                     "类型": source.kind,
                     "内容": source.topic,
-                    "出处": f"{source.sheet} 第{source.row}行",
+                    "出处": source.where or f"{source.sheet} 第{source.row}行",
                     "_key": (source.date, source.sheet, source.row, n),
                 }
             )
@@ -162,16 +163,30 @@ def _sheet_document(
         "参评人数": people,
         "站内名次": entry.station_rank,
         "站内人数": station_size,
-        "五星": "是" if entry.star else "否",
+        "五星": ("是" if entry.star else "否") if board.starred else "",
         "五星规则": star_rule(rules, people, station_size),
+        "评定等次": board.graded,
+        "评定五星": board.starred,
+        "评定说明": judgement_note(board),
         "明细": details,
-        "规则文件": rules.source.rsplit("/", 1)[-1],
+        # Printed on the sheet: the rules by their title, never a file name (older templates
+        # print 规则文件, so it holds the title too).
+        "规则名称": rules.title,
+        "规则文件": f"《{rules.title}》",
     }
     parts = fill_pattern(
         form.filename,
         {"年度": board.window.label, "姓名": deputy.display, "联络站": deputy.station},
     )
     return Document(form, parts, context, [("代表名册", deputy.row, "")])
+
+
+def judgement_note(board: Scoreboard) -> str:
+    """Why a part-year sheet shows no grade or 五星 (they are year-end judgements)."""
+    if board.graded and board.starred:
+        return ""
+    what = "五星" if board.graded else "等次和五星"
+    return f"{board.window.label}只公示截至期末的积分和名次，{what}在年度考核时评定。"
 
 
 def star_rule(rules: ScoringRules, people: int, station_size: int) -> str:
@@ -203,7 +218,7 @@ def plan_boards(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document
     for window in windows(data, env):
         board = scoreboard(data, env, window)
         for station, entries in _board_groups(data, board):
-            yield _board_document(form, data, board, station, entries, env.today)
+            yield _board_document(form, data, board, station, entries, env.as_of or env.today)
 
 
 def _board_document(
@@ -212,8 +227,9 @@ def _board_document(
     board: Scoreboard,
     station: str,
     entries: list[Any],
-    today: dt.date,
+    issued: dt.date,
 ) -> Document:
+    """One posted board; `issued` is the day it is dated and its 公示期 starts (--as-of)."""
     whole = station == ALL_STATIONS
     ordered = entries if whole else sorted(entries, key=lambda s: (s.station_rank, s.deputy.row))
     rows = []
@@ -234,14 +250,21 @@ def _board_document(
                 "五星": "★" if entry.star else "",
             }
         )
-    grades: dict[str, int] = {g.name: 0 for g in board.rules.grades}
-    for entry in entries:
-        grades[entry.grade] = grades.get(entry.grade, 0) + 1
+    grades: dict[str, int] = {}
+    if board.graded:
+        grades = {g.name: 0 for g in board.rules.grades_for(board.window.quarter) or ()}
+        for entry in entries:
+            grades[entry.grade] = grades.get(entry.grade, 0) + 1
+    notice = board.rules.notice
+    site = station_fields(data, "" if whole else station)
+    issuer = notice.issuer or ("" if whole else station)
+    phone = notice.phone or ("" if whole else site.get("联系电话", ""))
+    until = issued + dt.timedelta(days=notice.days - 1)
     context: dict[str, Any] = {
         "表单名称": form.title,
         "期间": board.window.label,
         "联络站": station,
-        "站点": station_fields(data, "" if whole else station),
+        "站点": site,
         "全部": whole,
         "名单": rows,
         "人数": len(entries),
@@ -249,7 +272,15 @@ def _board_document(
         "等次人数": [{"等次": k, "人数": v} for k, v in grades.items()],
         "五星规则": star_rule(board.rules, len(board.scores), len(entries)),
         "排名范围": "全部联络站" if board.rules.star_scope == "全部" else "各联络站",
-        "公示日期": chinese.cn_date(today),
+        "评定等次": board.graded,
+        "评定五星": board.starred,
+        "评定说明": judgement_note(board),
+        "发布单位": issuer,
+        "公示日期": chinese.cn_date(issued),
+        "公示期": f"{chinese.cn_date(issued)}至{chinese.cn_date(until)}",
+        "公示天数": notice.days,
+        "异议电话": phone,
+        "异议受理": issuer or "代表所在联络站",
     }
     parts = fill_pattern(form.filename, {"联络站": station, "期间": board.window.label})
     sources = [("代表名册", e.deputy.row, "") for e in entries]
@@ -275,7 +306,7 @@ def score_workbook(
     data = check(path, picked.get("reception"), pdf=False)
     today = today or dt.date.today()
     year = year or latest_year(data, rules, today)
-    window = Window.quarter(year, quarter) if quarter else Window.year(year)
+    window = Window.quarter_of(year, quarter) if quarter else Window.year(year)
     return data, score(data, rules, window)
 
 
@@ -284,6 +315,7 @@ def score_json(board: Scoreboard) -> dict[str, Any]:
         "年度": board.window.label,
         "起止": [board.window.start.isoformat(), board.window.end.isoformat()],
         "规则文件": board.rules.source,
+        "规则名称": board.rules.title,
         "代表": [
             {
                 "名次": s.rank,
@@ -327,7 +359,7 @@ def score_table(board: Scoreboard) -> list[str]:
     ]
     widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
     lines = [
-        f"{board.window.label}履职积分（规则：{Path(board.rules.source).name}；"
+        f"{board.window.label}履职积分（依据《{board.rules.title}》；"
         f"共 {len(rows)} 名代表，五星 {board.star_count} 名）"
     ]
     for row in [head, *rows]:
@@ -335,7 +367,3 @@ def score_table(board: Scoreboard) -> list[str]:
             "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
         )
     return lines
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import chinese
+from . import chinese, contract
 from .derive import Document, PlanEnv, deputy_fields, fill_pattern, period_label
 from .forms import FormDef
 from .proposals_checks import Proposal, ProposalSet, proposal_date, proposal_set
@@ -39,6 +39,32 @@ RESULT_TEXT = {
     "D": "留作参考",
 }
 STATES = ("已答复", "办理中", "逾期答复", "逾期未答复", "未交办")
+# A 议案 is decided by the congress's 主席团, not answered by a department: its own states, no
+# reply deadline, no A–D class — unless it is handled as a 建议 (then it is tracked as one).
+MOTION_PENDING = "待主席团决定"
+MOTION_STATES = (MOTION_PENDING, *(s for s in contract.MOTION_STATES if s != "作为建议处理"))
+
+
+def as_suggestion(proposal: Any) -> bool:
+    """Handled as a 建议: every 建议, and a 议案 the 主席团 turned into one. An 议案 with an A–D
+    class but no 议案处理情况 (a workbook from before that column) counts as one too; the checks
+    warn about it."""
+    if proposal["类别"] != "议案":
+        return True
+    state = proposal["议案处理情况"]
+    return state == "作为建议处理" or (not state and bool(proposal["办理结果类别"]))
+
+
+def outcome(proposal: Any) -> str:
+    """What became of a proposal, as a report lists it: “办理结果：A类，已解决或基本解决”,
+    “尚未答复”, or an 议案's state (“列入会议议程”)."""
+    if not as_suggestion(proposal):
+        return proposal["议案处理情况"] or MOTION_PENDING
+    result = proposal["办理结果类别"] or ""
+    prefix = "作为建议处理，" if proposal["类别"] == "议案" else ""
+    if result in RESULT_TEXT:
+        return f"{prefix}办理结果：{result}类，{RESULT_TEXT[result]}"
+    return f"{prefix}尚未答复"
 
 
 def add_months(date: dt.date, months: int) -> dt.date:
@@ -65,6 +91,8 @@ class Tracking:
 
 
 def tracking(proposal: Proposal, as_of: dt.date, rules: ProposalRules) -> Tracking:
+    if not as_suggestion(proposal):
+        return Tracking(None, proposal["议案处理情况"] or MOTION_PENDING)
     handed = proposal["交办日期"]
     if handed is None or handed > as_of:
         return Tracking(None, "未交办")
@@ -89,7 +117,7 @@ def proposal_fields(data: Dataset, proposal: Proposal, track: Tracking | None = 
     lead = proposal["领衔代表"] or ""
     deputy = deputy_fields(data, lead) if lead else {}
     cosigners = list(proposal["附议代表"] or ())
-    result = proposal["办理结果类别"] or ""
+    result = (proposal["办理结果类别"] or "") if as_suggestion(proposal) else ""
     fields: dict[str, Any] = {
         "编号": proposal.number,
         "建议编号": proposal["建议编号"] or "",
@@ -109,6 +137,8 @@ def proposal_fields(data: Dataset, proposal: Proposal, track: Tracking | None = 
         "答复日期": chinese.cn_date(proposal["答复日期"]),
         "办理结果类别": result,
         "办理结果": f"{result} {RESULT_TEXT[result]}" if result in RESULT_TEXT else "",
+        "办理情况": outcome(proposal),
+        "议案处理情况": proposal["议案处理情况"] or "",
         "代表满意度": proposal["代表满意度"] or "",
         "复杂件": proposal["复杂件"] or "",
         "来源": proposal.label if proposal.is_draft else f"{proposal.label}!第{proposal.row}行",
@@ -191,7 +221,7 @@ def plan_registers(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Docum
     as_of = _as_of(env)
     for label, group in sorted(groups.items()):
         rows = []
-        states = {state: 0 for state in STATES}
+        states = {state: 0 for state in (*STATES, *MOTION_STATES)}
         for index, proposal in enumerate(group, start=1):
             track = tracking(proposal, as_of, found.rules)
             states[track.state] += 1
@@ -221,7 +251,8 @@ def plan_registers(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Docum
 
 
 def replied(proposal: Proposal) -> bool:
-    return bool(proposal["答复日期"] or proposal["办理结果类别"])
+    """A reply the deputy can rate: to a 建议, or an 议案 handled as one."""
+    return as_suggestion(proposal) and bool(proposal["答复日期"] or proposal["办理结果类别"])
 
 
 def count_feedback(form: FormDef, data: Dataset, env: PlanEnv) -> int:

@@ -4,9 +4,10 @@
 anything is written (build.py and check() call it). It turns every good row of 代表建议 and every
 Markdown draft of `folder` into a `Proposal` — one model, so both get the same checks and the
 same documents — checks them, adds each problem to `data.problems` (a sheet problem names the
-cell, `代表建议!E5`; a draft problem the file and line, `建议草稿/关于….md 第12行`), rejects the
-proposals with errors (sheet rows leave `data.records`; drafts are counted under the folder's name
-in `data.rejected`), numbers the rest in a stable order and keeps the result for the planners.
+cell, `代表建议!E5`; a draft problem the file and line, `建议草稿/关于….md 第12行`, the drafts'
+problems in file-then-line order), rejects the proposals with errors (sheet rows leave
+`data.records`; drafts are counted by file in `data.drafts` and `data.rejected_drafts`, never as
+rows of a sheet), numbers the rest in a stable order and keeps the result for the planners.
 
 The checks (DESIGN §6):
 - the title reads 关于……的建议 / 关于……的议案 and matches its 类别;
@@ -112,8 +113,8 @@ class Proposal:
         self, key: str, message: str, hint: str = "", severity: str = ERROR, line: int = 0
     ) -> Problem:
         if self.is_draft:
-            where = f"{self.label} 第{line or self.lines.get(key, self.body_line)}行"
-            return Problem(where, 0, message, key, 0, severity, hint)
+            line = line or self.lines.get(key, self.body_line)
+            return Problem(self.label, 0, message, key, 0, severity, hint, line=line)
         col = self.cols.get(key, 0)
         return Problem(self.label, self.row, message, key if col else "", col, severity, hint)
 
@@ -184,9 +185,7 @@ def from_draft(
     draft = parse_draft(text)
     proposal = Proposal({}, {}, label, 0, (1, name), digest, body_line=draft.body_line)
     problems = [
-        Problem(
-            f"{label} 第{i.line}行", 0, i.message, i.key, 0, ERROR if i.error else WARNING, i.hint
-        )
+        Problem(label, 0, i.message, i.key, 0, ERROR if i.error else WARNING, i.hint, line=i.line)
         for i in draft.issues
     ]
     _front_values(data, draft, proposal, problems)
@@ -270,6 +269,7 @@ def check_one(
         found += bundled(proposal, rules)
     if kind == "议案":
         found += _signers(proposal, rules, lead, level)
+    found += _handling(proposal)
     if proposal.reception:
         if codes is None:
             codes = reception_codes(data)
@@ -293,6 +293,34 @@ def check_one(
             )
         )
     return found
+
+
+def _handling(proposal: Proposal) -> list[Problem]:
+    """A–D classes are for 建议 (and 议案 handled as 建议); 议案处理情况 is for 议案 only."""
+    state, result = proposal["议案处理情况"], proposal["办理结果类别"]
+    if proposal.kind == "建议" and state:
+        return [proposal.problem("议案处理情况", "只对议案填写", "建议请删去此格", WARNING)]
+    if proposal.kind != "议案" or not result:
+        return []
+    if not state:
+        return [
+            proposal.problem(
+                "办理结果类别",
+                f"议案不按 A、B、C、D 分类答复（此格为“{result}”），已按“作为建议处理”计",
+                "议案经主席团决定作为建议处理的，请在“议案处理情况”填写“作为建议处理”",
+                WARNING,
+            )
+        ]
+    if state != "作为建议处理":
+        return [
+            proposal.problem(
+                "办理结果类别",
+                f"议案处理情况为“{state}”，不按 A、B、C、D 分类答复，此格未使用",
+                "只有作为建议处理的议案才填写办理结果类别",
+                WARNING,
+            )
+        ]
+    return []
 
 
 def _resolve_people(data: Dataset, proposal: Proposal, found: list[Problem]) -> Deputy | None:
@@ -591,16 +619,17 @@ def check_proposals(
     if folder is not None:
         drafts = read_drafts(folder)
         name = folder.name or str(folder)
-        data.read[name] = len(drafts)
-        bad = data.rejected.setdefault(name, [])
-        for index, (file, text, digest) in enumerate(drafts, start=1):
+        # Counted apart from the sheets: a folder is not a sheet, and may share a sheet's name.
+        data.drafts[name] = len(drafts)
+        bad = data.rejected_drafts.setdefault(name, [])
+        for file, text, digest in drafts:  # by file name
             proposal, problems = from_draft(data, f"{name}/{file}", file, text, digest)
             problems += check_one(data, proposal, rules, chosen_level, codes)
             if glyphs:
                 problems += _glyphs(proposal)
-            data.problems.extend(problems)
+            data.problems.extend(sorted(problems, key=lambda p: p.line))  # a clerk reads down
             if any(p.is_error for p in problems):
-                bad.append(index)
+                bad.append(file)
             else:
                 proposals.append(proposal)
     number(proposals)

@@ -19,6 +19,7 @@ from .paths import FORMS_DIR
 
 DEFAULT_RULES = FORMS_DIR / "rules" / "reception.yaml"
 RECEPTION_KEYS = ("处理方式",)
+TITLE_KEYS = ("名称",)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,12 @@ def rule_kinds(path: Path) -> set[str]:
         return {"reception"}  # let load_rules give the exact message
     if not isinstance(data, dict):
         return {"reception"}
-    kinds = {kind for kind, keys in rule_keys().items() if any(k in data for k in keys)}
+    # 名称 (a rules file's title) says nothing of which rules a file holds.
+    kinds = {
+        kind
+        for kind, keys in rule_keys().items()
+        if any(k in data for k in keys if k not in TITLE_KEYS)
+    }
     return kinds or {"reception"}
 
 

@@ -85,6 +85,9 @@ class Deputy:
     station: Station
     code: str = ""
     phone: str = ""
+    # How much the deputy takes part, 0–1: some deputies do a great deal, most a fair amount,
+    # a few little, so a year's scores spread over the grades as a real station's do.
+    zeal: float = 0.5
 
 
 @dataclass
@@ -161,16 +164,22 @@ def _rng(seed: int, part: str) -> random.Random:
 # ── the district: stations, deputies, duty teams, meetings ──────────────────────────────────
 
 
+ZEAL = ((0.3, 0.85, 1.0), (0.45, 0.55, 0.85), (0.25, 0.15, 0.45))  # (share, lowest, highest)
+
+
 def build_district(n_stations: int, n_deputies: int, year: int, seed: int) -> District:
     rng = _rng(seed, "district")
     stations = _stations(rng, n_stations)
     roster = _roster(rng, stations, n_deputies)
+    keen = _rng(seed, "zeal")
+    for deputy in roster:
+        _, low, high = keen.choices(ZEAL, [share for share, *_ in ZEAL])[0]
+        deputy.zeal = round(keen.uniform(low, high), 2)
     duty = {}
     for s, station in enumerate(stations):
         for month in range(1, 13):
-            duty[s, month] = rng.sample(
-                station.deputies, min(rng.choice((2, 2, 3)), len(station.deputies))
-            )
+            size = min(rng.choice((2, 2, 3)), len(station.deputies))
+            duty[s, month] = _keen(rng, station.deputies, size, power=2)
     district = District(year, stations, roster, duty)
     district.meetings = _meetings(district, _rng(seed, "会议"))
     return district
@@ -315,7 +324,7 @@ def _meetings(district: District, rng: random.Random) -> list[Row]:
             "述职评议会", f"{year}年度代表向选民述职评议会", _workday(rng, year, 11), W.DUTY_AGENDA
         )
         speakers = min(len(station.deputies), rng.randint(2, 4))
-        duty["_speakers"] = rng.sample(station.deputies, speakers)
+        duty["_speakers"] = _keen(rng, station.deputies, speakers)
         if station.kind == "镇":  # the town's congress votes: its 乡镇 deputies are entitled
             vote = add(
                 "民生实事票决会",
@@ -562,18 +571,31 @@ def activity_rows(district: District, rng: random.Random) -> list[Row]:
                 station.organiser,
             )
         plan = (
-            ("视察", W.VISIT_TOPICS, 2),
-            ("调研", W.RESEARCH_TOPICS, 2),
-            ("执法检查", W.INSPECTION_TOPICS, 1),
-            ("学习培训", W.TRAINING_TOPICS, 2),
-            ("走访选民", W.VOTER_VISITS, 2),
-            ("其他", W.OTHER_ACTIVITIES, 1),
+            ("视察", W.VISIT_TOPICS, 5),
+            ("调研", W.RESEARCH_TOPICS, 5),
+            ("执法检查", W.INSPECTION_TOPICS, 3),
+            ("学习培训", W.TRAINING_TOPICS, 4),
+            ("其他", W.OTHER_ACTIVITIES, 2),
         )
         for kind, topics, count in plan:
-            for topic in rng.sample(topics, count):
-                people = rng.sample(team, min(len(team), rng.randint(3, 6)))
-                place = station.address if kind in ("走访选民", "其他") else rng.choice(W.SITES)
+            for topic in rng.sample(topics, min(count, len(topics))):
+                # Each deputy comes by zeal; an activity has at least two.
+                people = [d for d in team if rng.random() < 0.1 + 0.85 * d.zeal]
+                if len(people) < min(2, len(team)):
+                    people = _keen(rng, team, min(2, len(team)))
+                place = station.address if kind == "其他" else rng.choice(W.SITES)
                 add(kind, topic, _workday(rng, year), people, place, station.organiser)
+        for deputy in team:  # visits to voters are made one deputy at a time
+            for _ in range(round(1 + 6 * deputy.zeal * rng.uniform(0.7, 1.2))):
+                topic = rng.choice(W.VOTER_VISITS)
+                add(
+                    "走访选民",
+                    topic,
+                    _workday(rng, year),
+                    [deputy],
+                    station.address,
+                    station.organiser,
+                )
         for meeting in district.meetings:
             activity = {"代表议事会": "代表议事会", "述职评议会": "述职"}.get(meeting["会议类型"])
             if activity and meeting["_station"] is station:
@@ -649,7 +671,7 @@ def _congress_rows(district: District, rng: random.Random) -> Iterator[Row]:
     county = [d for d in district.deputies if d.level == "县"]
     for n, month in enumerate((2, 4, 6, 8, 10, 12), start=21):
         if county:
-            people = rng.sample(county, min(2, len(county)))
+            people = _keen(rng, county, min(3, len(county)), power=2)
             yield {
                 "活动日期": _workday(rng, year, month),
                 "活动类型": "列席常委会",
@@ -669,8 +691,8 @@ def proposal_rows(district: District, rng: random.Random) -> list[Row]:
     congress: dict[tuple[str, str], list[Deputy]] = defaultdict(list)
     for d in district.deputies:
         congress[d.level, "" if d.level == "县" else d.station.township].append(d)
-    for n in range(max(1, len(district.deputies) // 3)):
-        lead = rng.choice(leads)
+    for n in range(max(1, len(district.deputies) // 2)):
+        lead = _keen(rng, leads, 1)[0]
         # Co-signers sit in the same congress: the district's, or the lead's own town's.
         peers = congress[lead.level, "" if lead.level == "县" else lead.station.township]
         need = 5 if lead.level == "乡镇" else 10
@@ -713,6 +735,13 @@ def proposal_rows(district: District, rng: random.Random) -> list[Row]:
             }
         )
         replied = assigned + timedelta(days=rng.randint(30, 88))
+        if kind == "议案":
+            # The 主席团 decides: on the agenda, to a committee first, or handled as a 建议.
+            state = rng.choices(("列入会议议程", "交专门委员会审议", "作为建议处理"), (3, 2, 5))[0]
+            row["议案处理情况"] = state
+            if state != "作为建议处理":
+                rows.append(row)
+                continue
         if replied <= date(year, 12, 31) and rng.random() < 0.9:
             row.update(
                 {
@@ -829,20 +858,22 @@ def duty_rating_rows(meetings: list[Row], rng: random.Random) -> list[Row]:
 
 
 def duty_text_rows(district: District, rng: random.Random) -> list[Row]:
-    on_duty: dict[str, int] = {}
+    """Half the deputies' own words. A text that names a figure is only given to a deputy the
+    figure is true of: reception days are the months the deputy was on duty, each with its
+    进站接待 activity (activity_rows), so the words never contradict the workbook."""
+    on_duty: Counter[str] = Counter()
     for team in district.duty.values():
-        for deputy in team:
-            on_duty[deputy.name] = on_duty.get(deputy.name, 0) + 1
+        on_duty.update(d.name for d in team)
     picked = sorted(rng.sample(range(len(district.deputies)), (len(district.deputies) + 1) // 2))
-    chosen = [district.deputies[i] for i in picked]
     rows = []
-    for d in chosen:
-        extra = rng.choice(W.DUTY_EXTRAS).format(次=on_duty.get(d.name, 1), 条=rng.randint(3, 15))
+    for d in (district.deputies[i] for i in picked):
+        days = on_duty[d.name]
+        texts = W.DUTY_EXTRAS_WITH_DAYS + W.DUTY_EXTRAS if days else W.DUTY_EXTRAS
         rows.append(
             {
                 "姓名": d.name,
                 "年度": district.year,
-                "履职情况补充": extra,
+                "履职情况补充": rng.choice(texts).format(天=days),
                 "存在不足": rng.choice(W.DUTY_SHORTCOMINGS),
                 "努力方向": rng.choice(W.DUTY_PLANS),
             }
@@ -903,6 +934,17 @@ def _spread(rng: random.Random, total: int, weights: list[float], minimum: int =
         parts[parts.index(max(parts))] -= 1
         parts[parts.index(min(parts))] += 1
     return parts
+
+
+def _keen(rng: random.Random, group: Sequence[Deputy], k: int, power: float = 1) -> list[Deputy]:
+    """`k` deputies of `group`, the keener more likely (weighted sampling without replacement,
+    Efraimidis–Spirakis, weight zeal ** power), in the group's order."""
+
+    def key(i: int) -> float:
+        return rng.random() ** (1 / max(group[i].zeal ** power, 0.001))
+
+    keys = sorted(range(len(group)), key=key)
+    return [group[i] for i in sorted(keys[-k:])] if k > 0 else []
 
 
 def _others(rng: random.Random, group: Sequence[Deputy], lead: Deputy, k: int) -> list[Deputy]:

@@ -16,7 +16,7 @@ from fractions import Fraction
 from . import chinese
 from .errors import WARNING, Problem
 from .names import Deputy
-from .scoring_rules import Item, ScoringRules
+from .scoring_rules import SOURCES, Item, ScoringRules
 from .validate import Dataset, Record
 
 # The date a record counts on: its required date, or for a proposal when it was made (or handed on).
@@ -35,30 +35,42 @@ class Window:
     start: dt.date
     end: dt.date
     label: str
+    quarter: int | None = None  # a quarterly 公示: totals from 1 January to the quarter's end
 
     @classmethod
     def year(cls, year: int) -> Window:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年度")
 
     @classmethod
-    def quarter(cls, year: int, quarter: int) -> Window:
+    def quarter_of(cls, year: int, quarter: int) -> Window:
         month, day = QUARTER_ENDS[quarter]
         return cls(
             dt.date(year, 1, 1),
             dt.date(year, month, day),
             f"{year}年第{chinese.cn_number(quarter)}季度",
+            quarter,
+        )
+
+    @property
+    def whole_year(self) -> bool:
+        return (
+            self.quarter is None
+            and (self.start.month, self.start.day) == (1, 1)
+            and (self.end.month, self.end.day) == (12, 31)
+            and self.start.year == self.end.year
         )
 
 
 @dataclass(frozen=True)
 class Source:
-    """One record a point came from, as the appendix lists it."""
+    """One record a point came from (or one reception day), as the appendix lists it."""
 
     sheet: str  # the sheet's title in the file
     row: int
     date: dt.date
     kind: str  # 活动类型, 进站接待, or 领衔建议 / 附议议案 …
     topic: str
+    where: str = ""  # several rows of a reception day: 接待登记 第3、7行；履职活动 第12行
 
 
 @dataclass
@@ -109,6 +121,8 @@ class Scoreboard:
     rules: ScoringRules
     scores: list[DeputyScore]  # in rank order; ties by station, then roster row
     problems: list[Problem] = field(default_factory=list)
+    graded: bool = True  # grades given: a whole year, or a quarter the rules give cut-offs for
+    starred: bool = True  # 五星 given: a whole year only
 
     @property
     def star_count(self) -> int:
@@ -159,28 +173,29 @@ def score(data: Dataset, rules: ScoringRules, window: Window) -> Scoreboard:
     }
     problems: list[Problem] = []
     by_source: dict[str, list[int]] = {}
+    day_items: list[int] = []  # items that count reception days (figures.reception_days)
     for index, item in enumerate(rules.items):
-        by_source.setdefault(item.source, []).append(index)
+        if item.counts == "接待天数":
+            day_items.append(index)
+        else:
+            by_source.setdefault(item.source, []).append(index)
+    if day_items:
+        for sheet in ("接待登记", "履职活动"):
+            by_source.setdefault(sheet, [])
+    days: dict[str, dict[dt.date, list[Record]]] = {}  # deputy → reception day → its records
     for sheet, indexes in by_source.items():
         for record in data.rows(sheet):
             day = record_day(record)
             if day is None:
                 if any(_matches(rules.items[i], record) for i in indexes):
-                    column = DATE_COLUMNS[sheet][0]
-                    problems.append(
-                        Problem(
-                            record.title,
-                            record.row,
-                            "没有日期，无法计入哪一年的履职积分",
-                            column,
-                            record.cols.get(column, 0),
-                            WARNING,
-                            f"请填写{'或'.join(DATE_COLUMNS[sheet])}",
-                        )
-                    )
+                    problems.append(_undated(record, sheet))
                 continue
             if not window.start <= day <= window.end:
                 continue
+            if day_items and _reception_day(record):
+                for name in _names(record[SOURCES[sheet]]):
+                    if name in scores:
+                        days.setdefault(name, {}).setdefault(day, []).append(record)
             for index in indexes:
                 item = rules.items[index]
                 if not _matches(item, record):
@@ -195,11 +210,19 @@ def score(data: Dataset, rules: ScoringRules, window: Window) -> Scoreboard:
                         scores[name].items[index].sources.append(
                             Source(record.title, record.row, day, kind, topic)
                         )
+    for name, by_day in days.items():
+        for day in sorted(by_day):
+            source = _day_source(day, by_day[day])
+            for index in day_items:
+                scores[name].items[index].sources.append(source)
+    grades = rules.grades_for(window.quarter) if not window.whole_year else rules.grades
+    if window.quarter is None and not window.whole_year:
+        grades = None  # a --from/--to period that is not a year: totals and ranks only
     for entry in scores.values():
         entry.subtotal = sum(i.points for i in entry.items)
         cap = rules.total_cap
         entry.total = min(entry.subtotal, cap) if cap is not None else entry.subtotal
-        entry.grade = rules.grade(entry.total)
+        entry.grade = rules.grade(entry.total, grades) if grades else ""
     ordered = sorted(scores.values(), key=lambda s: (-s.total, s.deputy.station, s.deputy.row))
     _rank(ordered, "rank")
     stations: dict[str, list[DeputyScore]] = {}
@@ -207,13 +230,55 @@ def score(data: Dataset, rules: ScoringRules, window: Window) -> Scoreboard:
         stations.setdefault(entry.deputy.station, []).append(entry)
     for group in stations.values():
         _rank(group, "station_rank")
+    starred = window.whole_year
     groups = list(stations.values()) if rules.star_scope == "联络站" else [ordered]
     attribute = "station_rank" if rules.star_scope == "联络站" else "rank"
     for group in groups:
         cut = star_cut(rules.star_share, len(group))
         for entry in group:
-            entry.star = entry.total > 0 and getattr(entry, attribute) <= cut
-    return Scoreboard(window, rules, ordered, problems)
+            entry.star = starred and entry.total > 0 and getattr(entry, attribute) <= cut
+    return Scoreboard(window, rules, ordered, problems, bool(grades), starred)
+
+
+def _undated(record: Record, sheet: str) -> Problem:
+    column = DATE_COLUMNS[sheet][0]
+    return Problem(
+        record.title,
+        record.row,
+        "没有日期，无法计入哪一年的履职积分",
+        column,
+        record.cols.get(column, 0),
+        WARNING,
+        f"请填写{'或'.join(DATE_COLUMNS[sheet])}",
+    )
+
+
+def _reception_day(record: Record) -> bool:
+    """A record that makes its date a reception day of the deputies it names (figures.py)."""
+    return record.sheet == "接待登记" or (
+        record.sheet == "履职活动" and record["活动类型"] == "进站接待"
+    )
+
+
+def _day_source(day: dt.date, records: list[Record]) -> Source:
+    """One reception day as the appendix lists it: what was done, and every row it rests on
+    (接待登记 first, each sheet in row order)."""
+    records = sorted(records, key=lambda r: (r.sheet != "接待登记", r.row))
+    receptions = [r for r in records if r.sheet == "接待登记"]
+    if receptions:
+        topic = f"接待选民，收集意见建议{len(receptions)}件：" + "；".join(
+            _brief(r["反映内容"] or "", 20) for r in receptions[:2]
+        )
+        if len(receptions) > 2:
+            topic += "等"
+    else:
+        topic = records[0]["活动主题"] or "进站接待选民"
+    rows: dict[str, list[str]] = {}
+    for r in records:
+        rows.setdefault(r.title, []).append(str(r.row))
+    where = "；".join(f"{title} 第{'、'.join(numbers)}行" for title, numbers in rows.items())
+    first = records[0]
+    return Source(first.title, first.row, day, "进站接待", topic, where)
 
 
 def star_cut(share: float, people: int) -> int:

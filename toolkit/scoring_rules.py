@@ -22,8 +22,23 @@ DEFAULT_SCORING = FORMS_DIR / "rules" / "scoring.yaml"
 SOURCES = {"履职活动": "参加代表", "接待登记": "接待代表", "代表建议": ""}
 ROLES = {"领衔": ("领衔代表",), "附议": ("附议代表",), "领衔或附议": ("领衔代表", "附议代表")}
 SCOPES = ("全部", "联络站")
-TOP_KEYS = ("积分项目", "扣分项目", "总分上限", "等次", "五星")
-ITEM_KEYS = ("名称", "来源", "每次", "上限", "活动类型", "备注包含", "备注不含", "角色", "类别")
+TOP_KEYS = ("名称", "积分项目", "扣分项目", "总分上限", "等次", "季度等次", "五星", "公示")
+ITEM_KEYS = (
+    "名称",
+    "来源",
+    "每次",
+    "上限",
+    "计数",
+    "活动类型",
+    "备注包含",
+    "备注不含",
+    "角色",
+    "类别",
+)
+DEFAULT_TITLE = "代表履职积分办法"
+# What an item counts (figures.py): a reception item counts days unless the file says rows.
+COUNTS = {"接待登记": ("接待天数", "收集意见"), "履职活动": ("记录",), "代表建议": ("记录",)}
+QUARTERS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,7 @@ class Item:
     note_lacks: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()  # the columns naming the deputy
     kinds: frozenset[str] = frozenset()  # 类别 filter for proposals
+    counts: str = "记录"  # a figure of figures.py: 接待天数, 收集意见, or 记录 (each record)
 
     @property
     def deduction(self) -> bool:
@@ -58,6 +74,15 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """How a posted 公示 reads: who issues it and for how long it is posted."""
+
+    issuer: str = ""  # 发布单位; blank: the station for its board, none on the all-stations one
+    days: int = 7  # 公示期, calendar days from the day of issue
+    phone: str = ""  # where to object; blank: the station's 联系电话
+
+
+@dataclass(frozen=True)
 class ScoringRules:
     items: tuple[Item, ...]
     total_cap: float | None
@@ -65,12 +90,25 @@ class ScoringRules:
     star_share: float
     star_scope: str  # 全部 or 联络站
     source: str = ""
+    title: str = DEFAULT_TITLE  # 名称: how documents cite the rules (《代表履职积分办法》)
+    # 季度等次: quarter → its grades. Grades and 五星 are year-end judgements; a quarter's 公示
+    # shows grades only where the file gives that quarter's cut-offs, and never 五星.
+    quarter_grades: tuple[tuple[int, tuple[Grade, ...]], ...] = ()
+    notice: Notice = Notice()
 
-    def grade(self, total: float) -> str:
-        for grade in self.grades:
+    def grades_for(self, quarter: int | None) -> tuple[Grade, ...] | None:
+        """The cut-offs a window is graded by: the year's, a quarter's when the file gives
+        them, else None (not graded)."""
+        if quarter is None:
+            return self.grades
+        return dict(self.quarter_grades).get(quarter)
+
+    def grade(self, total: float, grades: tuple[Grade, ...] | None = None) -> str:
+        grades = self.grades if grades is None else grades
+        for grade in grades:
             if grade.floor is None or total >= grade.floor:
                 return grade.name
-        return self.grades[-1].name
+        return grades[-1].name
 
 
 def number(value: float) -> str:
@@ -145,6 +183,15 @@ def _item(f: _File, raw: Any, node: yaml.Node, label: str, deduction: bool) -> I
     cap = None
     if raw.get("上限") is not None:
         cap = _number(f, at("上限"), raw["上限"], f"{label}“上限”")
+    counts = COUNTS[source][0]
+    if "计数" in raw:
+        counts = raw["计数"]
+        if counts not in COUNTS[source]:
+            raise f.fail(
+                at("计数"),
+                f"{label}“计数”：来源为{source}时不能按“{counts}”计",
+                f"可用：{'、'.join(COUNTS[source])}",
+            )
     allowed = {"履职活动": ("活动类型", "备注包含", "备注不含"), "代表建议": ("角色", "类别")}
     for key in ("活动类型", "备注包含", "备注不含", "角色", "类别"):
         if key in raw and key not in allowed.get(source, ()):
@@ -187,6 +234,7 @@ def _item(f: _File, raw: Any, node: yaml.Node, label: str, deduction: bool) -> I
         else (),
         roles,
         frozenset(kinds),
+        counts,
     )
 
 
@@ -276,4 +324,59 @@ def load_scoring(path: Path | None = None) -> ScoringRules:
         raise f.fail(
             _value_node(stars_node, "范围"), f"“五星”“范围”：“{scope}”不支持", "可用：全部、联络站"
         )
-    return ScoringRules(tuple(items), total_cap, grades, share, scope, str(path))
+    title = data.get("名称", DEFAULT_TITLE)
+    if not isinstance(title, str) or not title.strip():
+        raise f.fail(_value_node(root, "名称"), "“名称”应为规则的名称", "例如 代表履职积分办法")
+    return ScoringRules(
+        tuple(items),
+        total_cap,
+        grades,
+        share,
+        scope,
+        str(path),
+        title.strip().strip("《》"),
+        _quarter_grades(f, data.get("季度等次"), _value_node(root, "季度等次")),
+        _notice(f, data.get("公示"), _value_node(root, "公示")),
+    )
+
+
+def _quarter_grades(
+    f: _File, raw: Any, node: yaml.Node | None
+) -> tuple[tuple[int, tuple[Grade, ...]], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not isinstance(node, yaml.MappingNode):
+        raise f.fail(node, "“季度等次”应按季度写等次", "例如 第一季度: [{名称: 好, 最低分: 20}, …]")
+    names = {v: k for k, v in QUARTERS.items()}
+    found = []
+    for key_n, value_n in node.value:
+        key = raw_key = key_n.value
+        quarter = names.get(key) or (int(key) if str(key).isdigit() else 0)
+        if quarter not in QUARTERS:
+            raise f.fail(key_n, f"“季度等次”：“{raw_key}”不是季度", "写 第一季度 … 第四季度")
+        found.append((quarter, _grades(f, raw.get(key) or raw.get(quarter), value_n)))
+    return tuple(sorted(found))
+
+
+def _notice(f: _File, raw: Any, node: yaml.Node | None) -> Notice:
+    if raw is None:
+        return Notice()
+    if not isinstance(raw, dict):
+        raise f.fail(node, "“公示”应写“发布单位”“公示天数”“联系电话”")
+    keys = ("发布单位", "公示天数", "联系电话")
+    for key in raw:
+        if key not in keys:
+            raise f.fail(
+                key_node(node, key), f"“公示”：未知的键“{key}”", f"可用：{'、'.join(keys)}"
+            )
+    texts = {}
+    for key in ("发布单位", "联系电话"):
+        value = raw.get(key) or ""
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            raise f.fail(_value_node(node, key), f"“{key}”应为文字")
+        texts[key] = str(value).strip()
+    days = raw.get("公示天数", 7)
+    value = _number(f, _value_node(node, "公示天数"), days, "“公示天数”", positive=True)
+    if not float(value).is_integer():
+        raise f.fail(_value_node(node, "公示天数"), "“公示天数”应为整数")
+    return Notice(texts["发布单位"], int(value), texts["联系电话"])

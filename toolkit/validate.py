@@ -44,6 +44,8 @@ class Dataset:
     records: dict[str, Sequence[Record]] = field(default_factory=dict)
     rejected: dict[str, list[int]] = field(default_factory=dict)  # sheet → rejected row numbers
     read: dict[str, int] = field(default_factory=dict)  # sheet → rows read
+    drafts: dict[str, int] = field(default_factory=dict)  # drafts folder → files read
+    rejected_drafts: dict[str, list[str]] = field(default_factory=dict)  # folder → file names
     problems: list[Problem] = field(default_factory=list)
     roster: Roster = field(default_factory=lambda: Roster([]))
     stations: Stations = field(default_factory=lambda: Stations([], known=False))

@@ -66,7 +66,7 @@ def duty_report() -> DocxDocument:
     doc = new_official_document("代表述职报告")
     official_title(doc, "{{ 期间 }}履职情况述职报告")
     official_byline(doc, "{{ 代表层级 }}　{{ 姓名 }}")
-    official_paragraph(doc, "各位选民：", indent=False)
+    official_paragraph(doc, "{{ 段落.称呼 }}", indent=False)
     official_heading(doc, "一、基本情况", 1)
     official_paragraph(doc, "{{ 段落.基本情况 }}")
     official_heading(doc, "二、履职情况", 1)
