@@ -132,9 +132,11 @@ def _size_xml(points: float) -> str:
 
 
 _LANG = '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
-# Word's default puts a quarter-em gap between Chinese and Latin text or digits (autoSpaceDE/DN);
-# the PDF has none, and with it “2024年1月9日” is wider in Word and lines wrap elsewhere.
-NO_AUTO_SPACE = '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+# Word's defaults put a gap between Chinese and Latin text or digits (autoSpaceDE/DN) and let
+# a full stop hang past the line's end (overflowPunct); the PDF does neither, and with them
+# “2024年1月9日” is wider in Word and lines wrap elsewhere. (LibreOffice's DOCX import ignores
+# the first two and reads the third inverted: see toolkit/render/docx_pdf.py.)
+NO_AUTO_SPACE = '<w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
 PPR_DEFAULT = (
     f"<w:pPrDefault><w:pPr>{NO_AUTO_SPACE}"
     '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
@@ -142,7 +144,7 @@ PPR_DEFAULT = (
 # Table text never snaps to a document's line grid (the official layout's 28.95pt): a 4号 line in
 # a cell is as tall as in the PDF, not a whole grid line.
 _TIGHT = (
-    f'{NO_AUTO_SPACE}<w:snapToGrid w:val="0"/>'
+    f'<w:widowControl w:val="0"/>{NO_AUTO_SPACE}<w:snapToGrid w:val="0"/>'
     '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
 )
 # Paragraph styles: id, name, font role, size, pPr. Built-in names are Word's own styles.
@@ -373,6 +375,14 @@ def add_title(doc: DocxDocument, text: str, size: float = ER, after: int = 240) 
     return par
 
 
+def end_after_table(doc: DocxDocument) -> Paragraph:
+    """A Word body cannot end with a table: Word and LibreOffice add an empty 小四 paragraph after
+    it, which takes a page of its own when the table fills the last one. This one is 1 pt."""
+    par = new_paragraph(doc, exact=20)
+    add_run(par, "", size=1)
+    return par
+
+
 def bottom_border(par: Paragraph) -> None:
     """A ruled line under the paragraph (consecutive ones get a line each via w:between)."""
     line = 'w:val="single" w:sz="4" w:space="1" w:color="000000"'
@@ -425,6 +435,7 @@ def new_table(
         col.w = Twips(width)
     table._widths = widths  # type: ignore[attr-defined]
     table._line_height = line_height  # type: ignore[attr-defined]
+    table._padding = 0  # type: ignore[attr-defined]
     return table
 
 
@@ -476,14 +487,24 @@ def cell_paragraph(
 def _table_line(cell: _Cell, par: Paragraph, size: float) -> Paragraph:
     """The line spacing its table asks for (`new_table(line_height=…)`), for `size` points."""
     factor = getattr(cell._parent, "_line_height", None)
+    padding = getattr(cell._parent, "_padding", 0)
     if factor:
-        set_paragraph(par, exact=round(size * factor * 20))
+        set_paragraph(par, before=padding, after=padding, exact=round(size * factor * 20))
     return par
 
 
 def label(cell: _Cell, text: str, size: float = XIAO_SI) -> None:
+    """A 黑体 label, centred, with 1 mm at either side (base.css's th and td.label), so
+    “工作单位及职务” fits the cell the PDF gives it."""
     par = _table_line(cell, cell_paragraph(cell, "center", style="TableLabel"), size)
     add_text(par, text, "label", size)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    if tc_pr.find(qn("w:tcMar")) is None:  # schema order: tcW, gridSpan, vMerge, tcBorders, …
+        margins = w(
+            '<w:tcMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tcMar>'
+        )
+        anchor = tc_pr.find(qn("w:vAlign"))
+        tc_pr.insert(list(tc_pr).index(anchor), margins)
 
 
 def value(
@@ -821,6 +842,7 @@ def register_table(doc: DocxDocument) -> None:
         align = "center" if field in CENTRED else "left"
         value(cell, f"{{{{ r.{field} }}}}", 10, align=align)
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
+    end_after_table(doc)
 
 
 # ── checking and writing ─────────────────────────────────────────────────────────────────────

@@ -84,6 +84,7 @@ _EXACT = f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule=
 _EXACT_LINE_AFTER = _EXACT.replace('w:after="0"', f'w:after="{LINE_PITCH}"')
 # Widow and orphan control: a paragraph that runs over a page leaves at least two lines on each.
 _WIDOWS = "<w:widowControl/>"
+_EXACT_FOOTER = _EXACT.replace(f'w:line="{LINE_PITCH}"', f'w:line="{round(SI * 20)}"')
 # The closing block (署名, 落款, date) is kept whole and with what follows it (see
 # official_closing, which also ties the blank line above it to the last lines of the body).
 _KEEP = "<w:keepNext/><w:keepLines/>"
@@ -114,7 +115,10 @@ OFFICIAL_STYLES = (
         SAN,
         f'{_KEEP}{_EXACT}<w:ind w:rightChars="400" w:right="{INDENT_2 * 2}"/><w:jc w:val="right"/>',
     ),
-    ("Footer", "footer", "song", SI, ""),
+    # Off the grid and exactly 4号 high: snapped to a 28.95pt grid line, the footer outgrew
+    # the 28.3pt between the text block and its distance from the edge, and LibreOffice took
+    # the difference from the text block (a page then missed its 22nd line by a hair).
+    ("Footer", "footer", "song", SI, f'<w:snapToGrid w:val="0"/>{_EXACT_FOOTER}'),
 )
 HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 HEADING_ROLES = {1: "label", 2: "kai", 3: "body"}
@@ -166,10 +170,16 @@ def set_official_page(section: Section) -> None:
     grid.attrib.pop(qn("w:charSpace"), None)
 
 
-def official_table(doc: DocxDocument, widths: Iterable[int]) -> Table:
+def official_table(doc: DocxDocument, widths: Iterable[int], padding: int = 57) -> Table:
     """A table inside the text, as official.css's table.official: cell padding 1 mm × 1.5 mm,
-    lines 1.35 times the type size (not on the text's line grid: see make_templates._TIGHT)."""
-    return new_table(doc, widths, margins=(57, 85), line_height=1.35)
+    lines 1.35 times the type size (not on the text's line grid: see make_templates._TIGHT).
+
+    The 1 mm above and below is paragraph spacing, not a cell margin: with top and bottom cell
+    margins LibreOffice splits a long table with a repeated header row far too early (a 述职报告
+    put 8 of 22 rows on a page with room for all of them)."""
+    table = new_table(doc, widths, margins=(0, 85), line_height=1.35)
+    table._padding = padding  # type: ignore[attr-defined]
+    return table
 
 
 def official_footers(section: Section) -> None:

@@ -98,11 +98,11 @@ def duty_report() -> DocxDocument:
 
 def activity_table(doc: DocxDocument) -> None:
     table = official_table(doc, [width for _, width in ACTIVITY_COLUMNS])
-    heads = add_row(table, 510, header=True, cant_split=True)
+    heads = add_row(table, header=True, cant_split=True)
     for cell, (name, _) in zip(heads.cells, ACTIVITY_COLUMNS, strict=True):
         label(cell, name)
     value(add_row(table).cells[0], "{%tr for a in 活动 %}")
-    row = add_row(table, 510, cant_split=True)
+    row = add_row(table, cant_split=True)  # as tall as its text, as in the PDF
     for cell, field in zip(row.cells, ("序号", "日期", "活动类型", "活动主题"), strict=True):
         value(cell, f"{{{{ a.{field} }}}}", align="left" if field == "活动主题" else "center")
     value(add_row(table).cells[0], "{%tr endfor %}")

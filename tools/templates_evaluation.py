@@ -20,6 +20,7 @@ from make_templates import (
     add_run,
     add_text,
     add_title,
+    end_after_table,
     form_rows,
     grid,
     label,
@@ -81,11 +82,11 @@ def annual_assessment() -> DocxDocument:
 
 def _items_table(doc: DocxDocument) -> None:
     table = new_table(doc, ITEM_GRID, margins=(40, 70))
-    heads = add_row(table, 454, header=True, cant_split=True)
+    heads = add_row(table, 431, header=True, cant_split=True)
     for cell, name in zip(heads.cells, ITEM_HEADS, strict=True):
         label(cell, name, WU)
     value(add_row(table).cells[0], "{%tr for i in 项目 %}", WU)
-    row = add_row(table, 360, cant_split=True)
+    row = add_row(table, 431, cant_split=True)
     value(row.cells[0], "{{ i.序号 }}", WU, align="center")
     name = value(row.cells[1], "{{ i.名称 }}", WU)
     add_text(name, "{% if i.类别 == '扣分' %}（扣分）{% endif %}", "kai", WU)
@@ -95,7 +96,7 @@ def _items_table(doc: DocxDocument) -> None:
     value(row.cells[5], "{{ i.说明 }}", WU, align="center")
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
     value(add_row(table).cells[0], "{%tr for s in 汇总 %}", WU)
-    row = add_row(table, 360, cant_split=True)
+    row = add_row(table, 431, cant_split=True)
     total = span(row, 0, 3)
     label(
         total,
@@ -127,11 +128,11 @@ def _appendix(doc: DocxDocument) -> None:
     line = new_paragraph(doc, align="center", after=120)
     add_text(line, "{{ 代表.姓名 }}　{{ 年度 }}　共 {{ 明细|length }} 条", "kai", XIAO_SI)
     table = new_table(doc, DETAIL_GRID, margins=(57, 68), line_height=1.35)
-    heads = add_row(table, 454, header=True, cant_split=True)
+    heads = add_row(table, header=True, cant_split=True)
     for cell, name in zip(heads.cells, DETAIL_HEADS, strict=True):
         label(cell, name, WU)
     value(add_row(table).cells[0], "{%tr for d in 明细 %}", WU)
-    row = add_row(table, 380, cant_split=True)
+    row = add_row(table, cant_split=True)  # heights as table.details: its text
     for index, field in enumerate(("序号", "日期", "项目", "类型", "内容", "出处")):
         align = "left" if field in ("项目", "内容") else "center"
         value(row.cells[index], f"{{{{ d.{field} }}}}", 10, align=align)  # as table.details
@@ -140,3 +141,4 @@ def _appendix(doc: DocxDocument) -> None:
     none = new_paragraph(doc, align="center", before=240)
     add_text(none, "本年度没有计入积分的记录。", "body", XIAO_SI)
     add_run(new_paragraph(doc), "{%p endif %}")
+    end_after_table(doc)

@@ -60,7 +60,10 @@ def _pair(row_cells: list, name: str, text: str) -> None:
 
 
 def header_block(doc: DocxDocument) -> None:
-    table = official_table(doc, HEADER_GRID)
+    # 0.05 mm less padding than the CSS's 1 mm: Word and LibreOffice give the text 22 grid lines
+    # (636.9pt), 0.9pt less than the 225 mm the PDF has, and with the block as tall as the
+    # PDF's the 22nd line of an 议案 that fills its page did not fit.
+    table = official_table(doc, HEADER_GRID, padding=54)
     for left, right in (
         (("编　　号", "{{ 编号 }}"), ("类　　别", "{{ 类别 }}")),
         (("领衔代表", "{{ 领衔代表 }}"), ("代表证号", "{{ 代表证号 }}")),

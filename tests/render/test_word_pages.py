@@ -2,7 +2,9 @@
 (forms/fonts/fonts.conf maps the fonts Word files name to the faces the CSS uses), the .docx of
 every form has as many pages as our PDF of it.
 
-Run only where LibreOffice (`soffice`) is installed; `.ci/run` installs it. From the bundled
+Converted as `--pdf-from docx` converts (render/docx_pdf.convert: with the two Asian-typography
+settings LibreOffice's DOCX import loses put back). Run only where LibreOffice (`soffice`) is
+installed; `.ci/run` installs it. From the bundled
 sample it takes the documents of each form most likely to end near a page boundary: the one with
 the most records and the longest text, and the two longest of the official-text forms (述职报告,
 通知, 建议, 议案), whose 22-line pages fill up. One LibreOffice run converts them all.
@@ -13,16 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from toolkit import fonts
-from toolkit.render.docx_pdf import soffice_path
+from toolkit.render.docx_pdf import convert, soffice_path
 
 needs_soffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) 未安装")
 
@@ -72,23 +71,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, 
                 (folder / f"closing-{n}.docx").write_bytes(stream.getvalue())
                 chosen.append(("closing", str(n), f"closing-{n}"))
     lo = folder / "lo"
-    env_vars = {**os.environ, "FONTCONFIG_FILE": str(fonts.FONTS_CONF)}
-    subprocess.run(
-        [
-            str(soffice_path()),
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(lo),
-            *(str(folder / f"{stem}.docx") for *_, stem in chosen),
-        ],
-        env=env_vars,
-        capture_output=True,
-        timeout=600,
-        check=True,
-    )
+    sources = [folder / f"{stem}.docx" for *_, stem in chosen]
+    convert(str(soffice_path()), sources, lo, folder / "profile")
     return [(f, name, folder / f"{stem}.pdf", lo / f"{stem}.pdf") for f, name, stem in chosen]
 
 
