@@ -13,11 +13,13 @@ from docx.document import Document as DocxDocument
 from docx.shared import Twips
 from make_templates import (
     DATE_BLANK,
+    PORTRAIT_WIDTH,
     SAN,
     add_row,
     add_run,
     add_text,
     add_title,
+    grid,
     label,
     new_document,
     new_paragraph,
@@ -39,9 +41,7 @@ from official_docx import (
     official_title,
 )
 
-# 日期 with room for “2024年11月10日” as LibreOffice spaces it (a gap between Chinese and
-# digits that Word and the PDF do not put); 活动主题 still holds 18 characters a line, as the PDF.
-ACTIVITY_COLUMNS = (("序号", 700), ("日期", 2150), ("类型", 1500), ("活动主题", 4494))
+ACTIVITY_COLUMNS = (("序号", 700), ("日期", 1950), ("类型", 1500), ("活动主题", 4694))
 assert sum(width for _, width in ACTIVITY_COLUMNS) == OFFICIAL_WIDTH
 
 
@@ -110,12 +110,8 @@ def activity_table(doc: DocxDocument) -> None:
 
 # ── 述职评议测评表 ───────────────────────────────────────────────────────────────────────────
 
-BALLOT_COLUMNS = (
-    ("序号", 900),
-    ("测评内容", 3744),
-    ("满意", 1400),
-    ("基本满意", 1400),
-    ("不满意", 1400),
+BALLOT_COLUMNS = tuple(  # style.css: col.n 10%, col.item 42%, col.g 16%
+    zip(("序号", "测评内容", "满意", "基本满意", "不满意"), grid(10, 42, 16, 16, 16), strict=True)
 )
 ITEMS = ("学习宣传法律法规", "出席会议和审议", "闭会期间活动", "联系群众反映民意", "为群众办实事")
 NOTE = (
@@ -130,7 +126,7 @@ def duty_ballot() -> DocxDocument:
     add_run(loop, "{%p for copy in 副本 %}")
     add_title(doc, "{{ 表单名称 }}")
     meta = new_paragraph(doc, after=120)
-    meta.paragraph_format.tab_stops.add_tab_stop(Twips(8844), alignment=2)
+    meta.paragraph_format.tab_stops.add_tab_stop(Twips(PORTRAIT_WIDTH), alignment=2)
     add_run(meta, "述职代表：", "label")
     add_text(meta, "{{ 姓名 }}（{{ 代表层级 }}）")
     add_run(meta, "\t")

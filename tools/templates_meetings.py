@@ -71,8 +71,8 @@ def meta_line(doc: DocxDocument, items: list[tuple[str, str]]) -> Paragraph:
     par = new_paragraph(doc, after=85, exact=360)
     par.paragraph_format.tab_stops.add_tab_stop(Twips(PORTRAIT_WIDTH), alignment=2)
     for i, (name, expr) in enumerate(items):
-        if i:
-            add_run(par, "\t")
+        if i:  # the space keeps 地点 off a time that fills the line (the PDF wraps it)
+            add_run(par, BLANK + "\t")
         add_run(par, name, "label")
         add_text(par, expr)
     return par
