@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from toolkit.render.docx_pdf import convert, soffice_path
 
 needs_soffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) 未安装")
+slow = pytest.mark.slow  # about 10 s: LibreOffice converts some 30 documents twice
 
 OFFICIAL = {"duty_report", "meeting_notice", "proposal", "motion"}
 
@@ -77,6 +78,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, 
 
 
 @needs_soffice
+@slow
 def test_every_form_has_as_many_pages_in_word_as_in_pdf(converted) -> None:
     forms = {form for form, *_ in converted}
     assert {"duty_report", "meeting_notice", "motion", "reception_register", "sign_in"} <= forms
@@ -91,6 +93,7 @@ def test_every_form_has_as_many_pages_in_word_as_in_pdf(converted) -> None:
 
 
 @needs_soffice
+@slow
 def test_libreoffice_draws_word_fonts_with_the_pdf_faces(converted) -> None:
     """仿宋_GB2312, 方正小标宋简体, 黑体 and 楷体_GB2312 become FandolFang, Noto Serif CJK SC Bold,
     Noto Sans CJK SC and Liaison Kai, not a fallback serif for all four."""
@@ -106,6 +109,7 @@ def test_libreoffice_draws_word_fonts_with_the_pdf_faces(converted) -> None:
 
 
 @needs_soffice
+@slow
 def test_the_closing_block_never_stands_alone_on_a_page_in_word(converted) -> None:
     """落款 and date go over the page with the last lines of the body (keep with next, widow
     control), never alone: in every notice that runs to a second page, that page starts with
