@@ -12,11 +12,12 @@ How another form uses it, in its own ``tools/templates_<family>.py``::
         official_title(doc, "{{ 会议名称 }}通知")
         official_paragraph(doc, "{{ 正文 }}")            # 仿宋 3号, indented 2 characters
         official_heading(doc, "一、会议时间", level=1)     # 黑体; level=2 楷体; level=3 仿宋
-        official_signature(doc, "{{ 主办单位 }}")
+        official_paragraph(doc, "请准时出席。", last=True)  # may end the body
+        official_closing(doc, "{{ 主办单位 }}", "{{ 成文日期 }}")
         return doc
 
-Tables inside the text come from make_templates (new_table, add_row, label, value) with widths
-adding up to ``OFFICIAL_WIDTH``.
+Tables inside the text come from ``official_table`` (then make_templates' add_row, label,
+value) with widths adding up to ``OFFICIAL_WIDTH``.
 
 What a document made here has (tests/test_duty.py measures it on the rendered file):
 - A4, margins top 37 mm, right 26 mm, bottom 35 mm, left 28 mm (twips 2098, 1474, 1984, 1588):
@@ -29,7 +30,10 @@ What a document made here has (tests/test_duty.py measures it on the rendered fi
 - Styles naming fonts by role in w:eastAsia: Normal and 公文正文 (OfficialBody, indented 2
   characters) 仿宋_GB2312 3号, Title 方正小标宋简体 2号, heading 1 黑体 3号 (“一、”), heading 2
   楷体_GB2312 3号 (“（一）”), heading 3 仿宋_GB2312 3号 (“1.”); body lines at exactly 28.95pt,
-  so the page holds 22 lines in Word, WPS and LibreOffice alike.
+  so the page holds 22 lines in Word, WPS and LibreOffice alike; widow control on body text.
+- The closing block (``official_closing``: a blank line, 署名/落款, date) kept on one page and
+  with the body's last paragraph (``official_paragraph(..., last=True)``), never alone.
+- Tables (``official_table``) off the line grid, lines 1.35 × their size, as table.official.
 - Footers: “— PAGE —” in 宋体 4号 (14pt), odd pages at the right and even pages at the left, one
   character in from the edge, ``w:evenAndOddHeaders`` set in settings.xml.
 """
