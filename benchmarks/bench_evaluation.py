@@ -27,8 +27,8 @@ SCORE_CODE = """
 import time
 from pathlib import Path
 from toolkit.build import check
-from toolkit.scoring import Window, score, latest_year
-from toolkit.scoring_rules import load_scoring
+from toolkit.derive.scoring import Window, score, latest_year
+from toolkit.rules.scoring import load_scoring
 import datetime as dt
 t = time.perf_counter()
 data = check(Path({book!r}), pdf=False)
@@ -59,7 +59,7 @@ RESULT = {{'n': r.documents, 's': time.perf_counter() - t, 'exit': r.exit_code}}
 def make_book(path: Path, deputies: int, records: int) -> Path:
     """A sample whose counted records total `records`: receptions fill what activities and
     proposals (made per deputy by the generator) leave."""
-    from toolkit.sample import make_sample
+    from toolkit.commands.sample import make_sample
 
     stations = max(1, deputies // 20)
     counts = make_sample(path, stations=stations, deputies=deputies, receptions=1, seed=7)

@@ -68,7 +68,7 @@ def best_of(reps: int, code_for: object) -> dict:
 
 
 def make_sample(path: Path, receptions: int, stations: int = 10) -> None:
-    from toolkit.sample import make_sample as make
+    from toolkit.commands.sample import make_sample as make
 
     make(path, stations=stations, receptions=receptions, year=2024, seed=7)
 
@@ -96,8 +96,8 @@ import io, time
 from pathlib import Path
 from docxtpl import DocxTemplate
 from toolkit.build import BuildOptions, check
-from toolkit.derive import PlanEnv
-from toolkit.plans import plan
+from toolkit.model import PlanEnv
+from toolkit.derive import plan
 from toolkit.forms import load_forms
 from toolkit.rules import load_rules
 data = check(Path({str(book)!r}), pdf=False)
@@ -135,8 +135,8 @@ from toolkit import fonts
 fonts.use_shipped_fonts()
 from weasyprint import HTML, CSS
 from toolkit.build import check
-from toolkit.derive import PlanEnv
-from toolkit.plans import plan
+from toolkit.model import PlanEnv
+from toolkit.derive import plan
 from toolkit.forms import load_forms
 from toolkit.rules import load_rules
 from toolkit.templating import make_env

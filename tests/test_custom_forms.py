@@ -31,8 +31,12 @@ def test_forms_show_lists_fields_with_examples(run):
     result = run("forms", "show", "接待选民登记簿")
     assert result.exit_code == 0
     rows = [line.partition("}}") for line in result.output.splitlines()]
-    assert ["数字"] == [rest.split()[0] for name, _, rest in rows if name == "{{ 统计.接待次数 "]
-    assert ["文本"] == [rest.split()[0] for name, _, rest in rows if name == "{{ 记录[].反映内容 "]
+    kinds = {name.strip(" {"): rest.split() for name, _, rest in rows if rest.strip()}
+    assert kinds["统计.接待次数"][0] == "数字"
+    assert kinds["记录[].反映内容"][0] == "文本"
+    assert kinds["记录[].接待日期"][0] == "日期"
+    assert kinds["记录[].接待日期"][1].startswith("2024年")
+    assert kinds["记录[].接待代表"][0] == "名单"
 
 
 def test_export_edit_in_word_with_chinese_input_and_build(run, make_book, tmp_path):
@@ -86,7 +90,8 @@ def test_a_new_form_by_folder_only(make_book, tmp_path):
     )
     (folder / "template.html").write_text(
         "<html><body><h1 class='title'>{{ 表单名称 }}</h1><p>{{ 活动日期 }} {{ 活动主题 }}"
-        "（{{ 参加代表 }}）</p></body></html>",
+        "（{{ 参加代表 }}）</p><p>{{ 活动日期|大写日期 }}{% for d in 参加代表 %}[{{ d }}]"
+        "{% endfor %}</p></body></html>",
         encoding="utf-8",
     )
     activities = [
@@ -102,12 +107,13 @@ def test_a_new_form_by_folder_only(make_book, tmp_path):
     )
     assert result.exit_code == 0
     [pdf] = out.rglob("*.pdf")
-    assert pdf.name == "代表走访记录表_2024-4-2_走访独居老人.pdf"
+    assert pdf.name == "代表走访记录表_2024-04-02_走访独居老人.pdf"
     import pdfplumber
 
     with pdfplumber.open(pdf) as document:
         text = "".join(page.extract_text() or "" for page in document.pages).replace(" ", "")
     assert "代表走访记录表" in text and "2024年4月2日走访独居老人（王伟、李娜）" in text
+    assert "二〇二四年四月二日[王伟][李娜]" in text  # a date and a list, not their text
 
 
 def test_forms_dir_from_environment_and_liaison_toml(make_book, tmp_path, monkeypatch):

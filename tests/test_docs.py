@@ -26,3 +26,10 @@ def test_readme_starts_with_the_two_commands():
     assert 'pip install -e ".[test]" && pytest' in lines[1]
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert lines[1].split("#")[0].strip() in ci
+
+
+def test_every_figure_is_documented_with_its_unit_and_rule():
+    from toolkit.derive.figures import FIGURES
+
+    for figure in FIGURES.values():
+        assert f"| {figure.key} | {figure.label} | {figure.unit} | {figure.rule} |" in README

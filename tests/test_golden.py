@@ -45,6 +45,8 @@ def _xlsx(path: Path) -> dict:
     ws = openpyxl.load_workbook(path).active
     return {
         "rows": [[c.value for c in row] for row in ws.iter_rows()],
+        "formats": [[c.number_format for c in row] for row in ws.iter_rows(min_row=3)],
+        "autofilter": ws.auto_filter.ref,
         "print_titles": ws.print_title_rows,
         "orientation": ws.page_setup.orientation,
     }

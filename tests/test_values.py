@@ -130,7 +130,9 @@ def test_control_characters_and_excel_escapes():
 
 
 def test_chinese_dates_and_numbers():
-    assert chinese.cn_date(dt.date(2024, 3, 5)) == "2024年3月5日"
+    assert str(chinese.cn_date(dt.date(2024, 3, 5))) == "2024年3月5日"
+    assert chinese.cn_date(dt.date(2024, 3, 5)) == dt.date(2024, 3, 5)  # still a date
+    assert chinese.cn_date(None) == "" and chinese.cn_date("另定") == "另定"
     assert chinese.cn_upper_date(dt.date(2024, 3, 25)) == "二〇二四年三月二十五日"
     assert chinese.cn_upper_date(dt.date(2024, 10, 10)) == "二〇二四年十月十日"
     assert [chinese.cn_index(n) for n in (1, 10, 11, 21)] == ["一、", "十、", "十一、", "二十一、"]

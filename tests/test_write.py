@@ -74,7 +74,7 @@ def test_hostile_names_never_leave_the_output_folder(make_book, tmp_path):
     assert result.exit_code == 0
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.docx"))
     assert len(written) == 3
-    assert all(p.startswith("代表接待选民登记表/代表接待选民登记表_2024-3-15_") for p in written)
+    assert all(p.startswith("代表接待选民登记表/代表接待选民登记表_2024-03-15_") for p in written)
     assert not list(tmp_path.glob("x*"))
 
 
@@ -204,17 +204,17 @@ def test_documents_the_input_no_longer_asks_for_are_removed(make_book, tmp_path)
         name="台账.xlsx",  # the same workbook, edited
     )
     edited = (
-        out / "代表接待选民登记表" / "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_B.docx"
+        out / "代表接待选民登记表" / "代表接待选民登记表_2024-03-15_三元社区人大代表联络站_B.docx"
     )
     edited.write_bytes(edited.read_bytes() + b"")  # unchanged bytes: still ours
     result = build(
         BuildOptions(only=RECEPTION_FORMS, workbook=second, out=out, formats=("docx",), jobs=1)
     )
     names = sorted(p.name for p in out.rglob("*.docx"))
-    assert "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_A.docx" not in names
-    assert "代表接待选民登记表_2024-3-16_三元社区人大代表联络站_A.docx" in names
+    assert "代表接待选民登记表_2024-03-15_三元社区人大代表联络站_A.docx" not in names
+    assert "代表接待选民登记表_2024-03-16_三元社区人大代表联络站_A.docx" in names
     assert [p.name for p in out.glob("群众意见建议交办单/*.docx")] == [
-        "群众意见建议交办单_2024-3-16_三元社区人大代表联络站_A.docx"
+        "群众意见建议交办单_2024-03-16_三元社区人大代表联络站_A.docx"
     ]
     assert len(result.removed) == 5  # A's form, slip and feedback; B's slip and feedback
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -277,13 +277,13 @@ def test_another_workbook_built_into_the_same_folder_removes_nothing(make_book, 
     )
     names = {p.name for p in out.glob("代表接待选民登记表/*.docx")}
     assert names == {
-        "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_A.docx",
-        "代表接待选民登记表_2024-3-15_三元社区人大代表联络站_B.docx",
+        "代表接待选民登记表_2024-03-15_三元社区人大代表联络站_A.docx",
+        "代表接待选民登记表_2024-03-15_三元社区人大代表联络站_B.docx",
     }
 
 
 def test_a_process_pool_writes_exactly_what_one_process_writes(tmp_path):
-    from toolkit.sample import make_sample
+    from toolkit.commands.sample import make_sample
 
     book = tmp_path / "示例.xlsx"
     make_sample(book, stations=2, receptions=120, seed=3)

@@ -21,17 +21,18 @@ from typing import Any
 
 from . import fonts, forms, render, templating
 from . import records as record_files
-from .derive import Document, Period, PlanEnv
-from .duty_rules import load_duty_rules
+from .derive.meetings import pack_renderer
+from .derive.planners import count, plan
+from .derive.scoring import Window, latest_year
 from .errors import ERROR, Problem, UsageError
+from .model import Dataset, Document, Period, PlanEnv
 from .paths import SAMPLE_WORKBOOK
-from .plans import PLANNERS, count, plan
 from .read import read_workbook
 from .records import Records
 from .rules import load_rules, pick_rules
-from .scoring import Window, latest_year
-from .scoring_rules import load_scoring
-from .validate import Dataset, validate
+from .rules.duty import load_duty_rules
+from .rules.scoring import load_scoring
+from .validate import validate
 from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_temporaries, write_atomic
 
 ProgressFn = Callable[[int, int], None]
@@ -102,7 +103,7 @@ def check(path: Path | None, rules_path: Path | None = None, *, pdf: bool = True
     """Read and validate; with `pdf`, also reject text the shipped fonts cannot print."""
     rules = load_rules(rules_path)
     data = validate(read_workbook(resolve_workbook(path)), rules)
-    from .proposals_checks import check_proposals
+    from .validate.proposals import check_proposals
 
     check_proposals(
         data, rules_path=pick_rules((rules_path,) if rules_path else ()).get("proposals")
@@ -137,7 +138,7 @@ def check_glyphs(data: Dataset) -> None:
                     bad_rows.add(record.row)
         if bad_rows:
             data.rejected.setdefault(sheet, []).extend(sorted(bad_rows))
-            data.records[sheet] = Records(r for r in data.rows(sheet) if r.row not in bad_rows)
+            data.set_rows(sheet, Records(r for r in data.rows(sheet) if r.row not in bad_rows))
 
 
 def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:
@@ -159,7 +160,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     _year_period(options, None)  # a usage error before the workbook is read
     built = render.build_time()  # once: every document of the run carries the same time
     data = validate(read_workbook(workbook), rules)
-    from .proposals_checks import check_proposals  # the sheet's and the drafts', before writing
+    from .validate.proposals import check_proposals
 
     check_proposals(
         data, options.proposals, options.level, picked.get("proposals"), glyphs=wants_pdf
@@ -432,7 +433,7 @@ def renderer_for(forms_root: str, form_id: str, fmt: str) -> render.Renderer:
         form = forms.load_forms(Path(forms_root))[form_id]
         env = templating.make_env(autoescape=render.AUTOESCAPE[fmt])
         template = form.template(fmt.split(":")[0])
-        own = PLANNERS[form.per].render  # a pack binds other forms' documents itself
+        own = pack_renderer if form.binds else None  # a pack binds other forms' documents
         name = f"{form.id}/{template.name}"
         found = own(template, env, name, fmt) if own else render.RENDERERS[fmt](template, env, name)
         _RENDERERS[key] = found

@@ -119,7 +119,7 @@ def cli() -> None:
 )
 def init(path: Path, force: bool, rules: Path | None) -> None:
     """生成空白台账工作簿：全部工作表和列、填写说明、下拉选项。"""
-    from .blank import write_blank_workbook
+    from .commands.init import write_blank_workbook
     from .rules import load_rules
 
     choices = load_rules(rules).choices if rules else None
@@ -170,7 +170,7 @@ def sample(
     force: bool,
 ) -> None:
     """生成示例台账（内容虚构但贴近实际，可用于试用和测试）。"""
-    from .sample import make_sample
+    from .commands.sample import make_sample
 
     _new_workbook_path(path, force)
     try:
@@ -197,7 +197,7 @@ def check(path: Path | None, rules: Path | None, strict: bool) -> None:
     不写台账文件名时检查随附示例台账（并在开头和结尾说明）。
     """
     from .build import check as run_check
-    from .report import check_summary
+    from .commands.report import check_summary
 
     data = run_check(path, rules)
     _echo_lines(check_summary(data, sample=path is None))
@@ -237,8 +237,8 @@ def score(
     """
     import json
 
-    from .evaluation import score_json, score_table, score_workbook
-    from .report import problem_lines, rejected_line, sample_line
+    from .commands.report import problem_lines, rejected_line, sample_line
+    from .commands.score import score_json, score_table, score_workbook
 
     data, board = score_workbook(path, rules, year=year, quarter=quarter)
     if path is None:  # on stderr with --json, which a program reads from stdout
@@ -388,8 +388,8 @@ def build(
     """
     from .build import BuildOptions
     from .build import build as run_build
-    from .doctor import subsetting_fast
-    from .report import build_summary
+    from .commands.doctor import subsetting_fast
+    from .commands.report import build_summary
 
     start, end = _date(date_from, "--from"), _date(date_to, "--to")
     if start and end and start > end:
@@ -463,7 +463,7 @@ class _progress:
 )
 def doctor(out: Path) -> None:
     """检查本机环境：Python 和依赖库版本、Pango、HarfBuzz 字体子集、随附字体、输出文件夹。"""
-    from .doctor import run_checks
+    from .commands.doctor import run_checks
 
     checks = run_checks(out)
     _echo_lines([str(c) for c in checks])
@@ -471,6 +471,44 @@ def doctor(out: Path) -> None:
     click.echo("环境正常。" if not failed else f"有 {len(failed)} 项需要处理。")
     if failed:
         sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--port",
+    type=Whole(0, 65535),
+    default=0,
+    metavar="端口",
+    help="端口（默认：自动选一个空闲端口）。",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="地址",
+    help="监听地址。只在本机使用时不要改；改为其他地址时，同一网络的电脑也能打开（会给出提醒）。",
+)
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器。")
+@click.option(
+    "--max-upload",
+    type=Whole(1, 4096),
+    default=50,
+    show_default=True,
+    metavar="大小",
+    help="上传文件的大小上限，单位为兆字节。",
+)
+def serve(port: int, host: str, no_browser: bool, max_upload: int) -> None:
+    """在浏览器中使用：启动本机网页，选择台账、查看检查结果、生成并下载文书，起草建议议案，
+    查看履职积分。默认只有本机能打开；启动后，窗口中写明网页地址和停止的方法。"""
+    from .web import serve as run
+
+    run(
+        host,
+        port,
+        open_browser=not no_browser,
+        max_upload=max_upload * 1024 * 1024,
+        echo=click.echo,
+    )
 
 
 @cli.group(context_settings=CONTEXT)
@@ -512,7 +550,7 @@ def proposal_new(
     force: bool,
 ) -> None:
     """生成一份代表建议或议案草稿（Markdown）：开头填标题、领衔代表等，下面按提示写各部分。"""
-    from .proposals_draft import write_new_draft
+    from .commands.proposal import write_new_draft
 
     written = write_new_draft(
         path, kind, lead=lead, reception=reception, workbook=workbook, overwrite=force
@@ -535,8 +573,8 @@ def proposal_new(
 @click.option("--strict", is_flag=True, help="提醒也视为错误。")
 def proposal_check(folder: Path, workbook: Path | None, level: str | None, strict: bool) -> None:
     """检查文件夹中的建议、议案草稿，按文件名、行号逐条列出问题。"""
-    from .proposals_checks import check_drafts
-    from .report import check_summary, roster_line
+    from .commands.proposal import check_drafts
+    from .commands.report import check_summary, roster_line
 
     data = check_drafts(folder, workbook, level)
     if workbook is None:
@@ -582,9 +620,9 @@ def forms_show(form: str, forms_dir: Path | None) -> None:
     """列出表单可用的全部字段：字段名、类型、示例值（取自随附示例台账）。"""
 
     from .build import check
-    from .derive import PlanEnv
+    from .derive.planners import plan
     from .forms import describe_fields, select_forms
-    from .plans import plan
+    from .model import PlanEnv
     from .rules import load_rules
     from .textwidth import table
 
@@ -629,8 +667,8 @@ def forms_export(form: str, target: Path, force: bool, forms_dir: Path | None) -
 def forms_check(folder: Path | None) -> None:
     """检查模板：语法错误（指出模板和段落）、不存在的字段（给出最接近的字段名）、未用到的必填列、
     Word 与 PDF 模板字段不一致。不写文件夹时检查自带表单。"""
+    from .commands.forms import check_forms
     from .forms import load_forms
-    from .lint import check_forms
 
     chosen = list(load_forms(folder).values()) if folder else list(_catalogue(None).values())
     if not chosen:

@@ -1,12 +1,28 @@
 """The form registry: each folder of `forms/` with a `form.yaml` is one form (house style: forms
 are data).
 
-`load_forms()` parses every definition into a typed `FormDef`; `select_forms()` resolves what a
-user typed after `--only` (ASCII ids or Chinese titles, repeated or comma-separated).
+A form says, in a small fixed vocabulary, what one document is made from and when it applies:
+
+  per:   row             a row of `sheet`
+         station_period  a station and a period (a register, a station's 公示)
+         deputy_year     a deputy and the year (or the --from/--to period)
+         meeting         a row of 会议
+         proposal        a 建议 or 议案 (a row of 代表建议 or a draft)
+         period          the period's rows at once (a tally, a summary table)
+         sitting         a deputy's 述职 (a 述职测评 row, or a 述职 activity)
+  when:  conditions a document needs (WHEN below), all of them
+  adds:  what the context gains beyond the record (ADDS below)
+  binds: the forms whose documents of one meeting make this form's one file (a pack)
+  templates_from: the form whose folder holds this form's templates, when they are the same
+
+`family` names the stage-family module that plans it (derive/<family>.py). Adding a form of an
+existing kind is a folder and no code. `load_forms()` parses every definition into a typed
+`FormDef`; `select_forms()` resolves what a user typed after `--only`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -18,13 +34,36 @@ from pathlib import Path
 
 import yaml
 
-from . import contract, yamltext
+from . import chinese, contract, yamltext
 from .errors import TemplateError, UsageError
 from .paths import FORMS_DIR
 
 FORMATS = ("docx", "pdf", "xlsx")
 TEMPLATE_FILES = {"docx": "template.docx", "pdf": "template.html", "xlsx": "layout.yaml"}
-SELECTORS = ("handed_on",)
+PERS = ("row", "station_period", "deputy_year", "meeting", "proposal", "period", "sitting")
+WHEN = {
+    "handed_on": "处理方式属于交办",
+    "has_agenda": "“议程”有内容",
+    "vote_with_items": "民生实事票决会，且有票决项目",
+    "vote_with_results": "民生实事票决会，且有票决结果",
+    "rated": "政府部门进站或代表议事会",
+    "rated_with_result": "政府部门进站或代表议事会，且有满意度测评",
+    "has_text": "写有正文",
+    "kind_suggestion": "类别为建议",
+    "kind_motion": "类别为议案",
+    "replied": "已答复（作为建议办理）",
+    "combined": "加 --combined 时",
+}
+ADDS = {
+    "notice": "通知：标题、成文日期、主送、张贴公告的接待代表",
+    "sign_sheet": "签到表：参会代表和空白签到行",
+    "ballot": "票决票：票决项目和份数",
+    "tally": "计票结果：各项目的票数和是否通过",
+    "rating_form": "满意度测评表：测评对象和份数",
+    "rating_result": "满意度测评结果：各等次票数和比例",
+    "body": "建议、议案的正文各部分",
+}
+LEGACY_FILE = FORMS_DIR / "legacy.yaml"  # the older words, and what they mean today
 
 
 @dataclass(frozen=True)
@@ -33,16 +72,26 @@ class FormDef:
     title: str
     family: str
     sheet: str  # the records each document is made from
-    per: str  # "row": one document per record; "station_period": one per station and period
+    per: str  # what one document is made from: one of PERS
     formats: tuple[str, ...]
     filename: str  # pattern of contract field names in braces; the title is always prepended
     folder: Path
-    select: str = ""  # a named subset of the rows, e.g. handed_on
+    when: tuple[str, ...] = ()  # conditions (WHEN) a document needs
     description: str = ""
     landscape: bool = False
+    adds: tuple[str, ...] = ()  # what a context gains (ADDS)
+    binds: tuple[str, ...] = ()  # a pack: the forms whose documents it binds, in order
+    templates_from: str = ""  # the form (a sibling folder) whose templates this form uses
 
     def template(self, fmt: str) -> Path:
-        return self.folder / TEMPLATE_FILES[fmt]
+        own = self.folder / TEMPLATE_FILES[fmt]
+        if self.templates_from and not own.exists():
+            return self.folder.parent / self.templates_from / TEMPLATE_FILES[fmt]
+        return own
+
+    def style(self) -> Path:
+        """The form's own stylesheet (beside the HTML template it uses)."""
+        return self.template("pdf").with_name("style.css")
 
     def digest(self, fmt: str) -> str:
         """Changes when the template does, so a rerun regenerates what a new template affects."""
@@ -81,6 +130,10 @@ def load_form(folder: Path) -> FormDef:
         "formats",
         "filename",
         "select",
+        "when",
+        "adds",
+        "binds",
+        "templates_from",
         "description",
         "landscape",
     }
@@ -95,33 +148,82 @@ def load_form(folder: Path) -> FormDef:
         raise _fail(path, f"id“{form_id}”只能用英文字母、数字和下划线")
     if data["sheet"] not in contract.SHEETS_BY_NAME:
         raise _fail(path, f"sheet“{data['sheet']}”不是台账中的工作表")
+    source = str(data.get("templates_from") or "")
+    if source and not (folder.parent / source / "form.yaml").is_file():
+        raise _fail(path, f"templates_from“{source}”不是同一文件夹中的表单")
     formats = tuple(data["formats"])
     for fmt in formats:
         if fmt not in FORMATS:
             raise _fail(path, f"格式“{fmt}”不受支持（可用：{'、'.join(FORMATS)}）")
-        if not (folder / TEMPLATE_FILES[fmt]).exists():
+        here = folder / TEMPLATE_FILES[fmt]
+        if not here.exists() and not (source and (folder.parent / source / here.name).exists()):
             raise _fail(path, f"缺少模板文件 {TEMPLATE_FILES[fmt]}")
-    from .plans import PLANNERS  # here: plans imports the form definitions' module
-
-    per = data.get("per", "row")
-    if per not in PLANNERS:
-        raise _fail(path, f"per“{per}”不受支持（可用：{'、'.join(PLANNERS)}）")
-    select = data.get("select") or ""
-    if select and select not in SELECTORS:
-        raise _fail(path, f"select“{select}”不受支持（可用：{'、'.join(SELECTORS)}）")
+    per, when, adds, binds = _vocabulary(path, data)
     return FormDef(
         form_id,
         str(data["title"]),
-        str(data.get("family", "")),
+        family_of(data),
         data["sheet"],
         per,
         formats,
         str(data["filename"]),
         folder,
-        select,
+        when,
         str(data.get("description", "")),
         bool(data.get("landscape", False)),
+        adds,
+        binds,
+        source,
     )
+
+
+def _names(path: Path, data: dict, key: str, allowed: dict[str, str] | None) -> tuple[str, ...]:
+    raw = data.get(key) or []
+    items = [raw] if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise _fail(path, f"“{key}”应为名称的列表")
+    for item in items:
+        if allowed is not None and item not in allowed:
+            raise _fail(path, f"{key}“{item}”不受支持（可用：{'、'.join(allowed)}）")
+    return tuple(items)
+
+
+def _vocabulary(
+    path: Path, data: dict
+) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(per, when, adds, binds) of a definition, older words (legacy.yaml) and `select` read
+    as the vocabulary says them today."""
+    legacy = _legacy()
+    per = str(data.get("per", "row"))
+    when = _names(path, data, "when", WHEN)
+    adds = _names(path, data, "adds", ADDS)
+    binds = _names(path, data, "binds", None)
+    select = data.get("select") or ""
+    if select:
+        if select not in WHEN:
+            raise _fail(path, f"select“{select}”不受支持（可用：{'、'.join(WHEN)}）")
+        when = (*when, select)
+    if per in legacy["per"]:
+        meaning = legacy["per"][per]
+        per = meaning["per"]
+        when = (*meaning.get("when", ()), *when)
+        adds = adds or tuple(meaning.get("adds", ()))
+        binds = binds or tuple(meaning.get("binds", ()))
+    elif per == "meeting" and "adds" not in data and not binds:
+        adds = tuple(legacy["meeting_adds"])
+    if per not in PERS:
+        raise _fail(path, f"per“{per}”不受支持（可用：{'、'.join(PERS)}）")
+    return per, tuple(dict.fromkeys(when)), adds, binds
+
+
+@lru_cache(maxsize=1)
+def _legacy() -> dict:
+    return yamltext.load(LEGACY_FILE.read_text(encoding="utf-8"))
+
+
+def family_of(data: dict) -> str:
+    family = str(data.get("family", "") or "")
+    return _legacy()["family"].get(family, family)
 
 
 def load_forms(root: Path = FORMS_DIR) -> dict[str, FormDef]:
@@ -197,6 +299,16 @@ def export_form(form: FormDef, target: Path, *, overwrite: bool = False) -> Path
     return destination
 
 
+# What a template can do with a field (chinese.typed): a 日期 takes |大写日期, a 名单 a for loop.
+_KINDS = {
+    chinese.Date: "日期",
+    chinese.Time: "时间",
+    chinese.Names: "名单",
+    chinese.Percent: "比例",
+    dt.date: "日期",
+}
+
+
 def describe_fields(context: dict[str, object], prefix: str = "") -> list[tuple[str, str, str]]:
     """(field as written in a template, kind, example) for every value of a context."""
     rows: list[tuple[str, str, str]] = []
@@ -209,7 +321,7 @@ def describe_fields(context: dict[str, object], prefix: str = "") -> list[tuple[
             if value and isinstance(value[0], dict):
                 rows.extend(describe_fields(value[0], path + "[]."))
         else:
-            kind = "数字" if isinstance(value, int | float) else "文本"
+            kind = _KINDS.get(type(value)) or ("数字" if isinstance(value, int | float) else "文本")
             example = str(value).replace("\n", "⏎")
             rows.append((path, kind, example[:40] + ("……" if len(example) > 40 else "")))
     return rows

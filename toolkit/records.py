@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
-    from .validate import Record  # validate stores its records here: no import at run time
+    from .model import Record
 
 SPILL_AT = 2000  # records held in memory before a sheet goes to disk
 ROWS_PREFIX = ".~liaison-rows-"  # write.TEMP_PREFIX: swept from an output folder

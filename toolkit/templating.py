@@ -7,6 +7,7 @@ fails in the sandbox. Templates are compiled once per process by the renderers t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -90,6 +91,8 @@ def _json_default(value: Any) -> Any:
 
     if isinstance(value, Records):
         return list(value)
+    if isinstance(value, dt.date | dt.time):
+        return str(value)  # a typed date in |tojson reads as the form prints it: 2024年3月5日
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 

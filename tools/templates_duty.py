@@ -1,8 +1,9 @@
 """Word templates of the duty-report family, registered in make_templates.py.
 
-- duty_report: 代表述职报告 in the GB/T 9704 official layout (official_docx.py); the figures are
-  sentences prepared by toolkit/duty.py, the deputy's own parts loop over paragraphs, and where a
-  part is missing the prompt is printed in 楷体, highlighted, so it cannot pass for real text.
+- duty_report: 代表述职报告 in the GB/T 9704 official layout (official_docx.py); the figures
+  are sentences prepared by toolkit/derive/duty.py, the deputy's own parts loop over paragraphs,
+  and where a part is missing the prompt is printed in 楷体, highlighted, so it cannot pass for
+  real text.
 - duty_ballot: 述职评议测评表, one A4 page per copy (a paragraph loop over 副本 with a page break
   between copies).
 """

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from conftest import pdf_text
 from toolkit.build import BuildOptions, build
+from toolkit.commands.sample import make_sample
 from toolkit.paths import FORMS_DIR, SAMPLE_WORKBOOK
-from toolkit.sample import make_sample
 
 pytestmark = pytest.mark.e2e
 FORMS = ("duty_report", "annual_assessment", "score_board")

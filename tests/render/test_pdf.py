@@ -200,9 +200,9 @@ def test_font_subsets_reused_across_documents_give_the_same_bytes(make_book):
     from weasyprint.pdf.fonts import Font
 
     from toolkit.build import check, renderer_for
-    from toolkit.derive import PlanEnv
+    from toolkit.derive.planners import plan
     from toolkit.forms import load_forms
-    from toolkit.plans import plan
+    from toolkit.model import PlanEnv
     from toolkit.rules import load_rules
 
     data = check(make_book([reception(code=f"S{i}", visitor=f"访客{i}") for i in range(3)]))
@@ -232,9 +232,9 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
     import io
 
     from toolkit.build import check, renderer_for
-    from toolkit.derive import PlanEnv
+    from toolkit.derive.planners import plan
     from toolkit.forms import load_forms
-    from toolkit.plans import plan
+    from toolkit.model import PlanEnv
     from toolkit.render import weasy_cache
     from toolkit.rules import load_rules
 

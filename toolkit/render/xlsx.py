@@ -1,13 +1,16 @@
 """Excel: a register laid out by a form's `layout.yaml`, written with openpyxl in write-only mode.
 
-Write-only mode streams rows to disk, so a 100,000-row register stays in bounded memory. Every
-value that came from a cell is written as text where it is text: openpyxl would store a string
-starting with "=" as a formula, so string cells are forced to the string type. A4 print setup,
-the header row repeated on every page, fit to the page width, page numbers in the footer.
+Write-only mode streams rows to disk, so a 100,000-row register stays in bounded memory. Values
+keep their type so a clerk can sort, filter and sum: a date is an Excel date shown
+2024年3月5日, a count a number, a share (chinese.Percent) a number shown 85.00%. Text stays text:
+openpyxl would store a string starting with "=" as a formula, so string cells are forced to the
+string type. The header row carries an autofilter; A4 print setup, the header row repeated on
+every page, fit to the page width, page numbers in the footer.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -19,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .. import values, yamltext
+from .. import chinese, values, yamltext
 from ..errors import TemplateError
 from ..templating import describe_error, normalise_tags
 from ..xlsx_bytes import write_reproducibly
@@ -28,6 +31,11 @@ from . import UNDATED, DocumentInfo
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 FONT_NAME = "宋体"
+TITLE_SIZE = 16
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # GB/T 9704's 2024年3月5日, no leading zeros
+TIME_FORMAT = "h:mm"
+INT_FORMAT = "0"
+NUMBER_FORMAT = "General"  # 2.5 points as 2.5, as the PDF prints it
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,8 @@ class XlsxColumn:
     width: float = 12
     wrap: bool = False
     align: str = "left"
+    format: str = ""  # an Excel number format for the column's numbers (e.g. money: #,##0.00)
+    when: str = ""  # a context field: the column is there only when it is true (等次 at year end)
 
 
 def _styles() -> dict[str, NamedStyle]:
@@ -58,12 +68,12 @@ def _styles() -> dict[str, NamedStyle]:
         return s
 
     return {
+        # Title and subtitle wrap: a long meeting name over a narrow table (a 测评结果 of three
+        # columns) was cut off at both edges of the merged cell.
         "title": style(
-            "liaison-title", size=16, bold=True, border=False, horizontal="center", wrap=False
+            "liaison-title", size=TITLE_SIZE, bold=True, border=False, horizontal="center"
         ),
-        "subtitle": style(
-            "liaison-subtitle", size=10.5, border=False, horizontal="center", wrap=False
-        ),
+        "subtitle": style("liaison-subtitle", size=10.5, border=False, horizontal="center"),
         "lines": style("liaison-lines", border=False, horizontal="left"),
         "footer": style("liaison-footer", border=False, horizontal="left", wrap=False),
         "header": style("liaison-header", bold=True, horizontal="center"),
@@ -118,6 +128,10 @@ class _SheetLayout:
         self.rows_keys = [str(r) for r in (rows if isinstance(rows, list) else [rows])]
         self.landscape = bool(spec.get("landscape", True))
         self.columns = [XlsxColumn(**c) for c in spec["columns"]]
+        # The autofilter spans the header and the rows of every list (true, the default), of
+        # one list (its key: a 考核表's items, not the totals under them), or none (false).
+        flt = spec.get("filter", True)
+        self.filter_keys = self.rows_keys if flt is True else [str(flt)] if flt else []
 
     def texts(self, context: dict[str, Any]) -> tuple[str, str, str]:
         return (
@@ -126,7 +140,8 @@ class _SheetLayout:
             self.footer.render(context).strip(),
         )
 
-    def _cell(self, ws: Any, value: Any, style: str) -> WriteOnlyCell:
+    def _cell(self, ws: Any, value: Any, style: str, number_format: str = "") -> WriteOnlyCell:
+        """A cell of `value`, stored as excel_value gives it, shown with `number_format`."""
         if isinstance(value, str) and "_x" in value:
             # Excel reads _xHHHH_ as an escaped character; a clerk's literal text must stay text.
             value = values.escape_excel_literals(value)
@@ -134,10 +149,12 @@ class _SheetLayout:
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
         cell.style = style
+        if number_format:
+            cell.number_format = number_format
         return cell
 
-    def _page_setup(self, ws: Any) -> None:
-        for index, column in enumerate(self.columns, start=1):
+    def _page_setup(self, ws: Any, columns: list[XlsxColumn]) -> None:
+        for index, column in enumerate(columns, start=1):
             ws.column_dimensions[_letter(index)].width = column.width
         ws.freeze_panes = "A4"
         ws.print_title_rows = "3:3"
@@ -154,31 +171,45 @@ class _SheetLayout:
         self, wb: Workbook, context: dict[str, Any], title: str, subtitle: str, footer: str
     ) -> None:
         ws = wb.create_sheet(self.sheet_title[:31])
-        self._page_setup(ws)  # write-only: everything above the rows must be set before them
-        n = len(self.columns)
+        columns = [c for c in self.columns if not c.when or context.get(c.when)]
+        self._page_setup(ws, columns)  # write-only: all above the rows is set before them
+        n = len(columns)
         last = _letter(n)
         ws.merged_cells.add(f"A1:{last}1")
         ws.merged_cells.add(f"A2:{last}2")
-        ws.row_dimensions[1].height = 30
+        widths = [c.width for c in columns]
+        ws.row_dimensions[1].height = max(30, row_height([title], [sum(widths)], TITLE_SIZE))
+        ws.row_dimensions[2].height = row_height([subtitle], [sum(widths)])
         lines = subtitle.count("\n") + 1
-        if lines > 1:
-            ws.row_dimensions[2].height = lines * LINE_HEIGHT + 4
         ws.append([self._cell(ws, title, "liaison-title")])
         ws.append([self._cell(ws, subtitle, "liaison-lines" if lines > 1 else "liaison-subtitle")])
-        ws.append([self._cell(ws, c.header, "liaison-header") for c in self.columns])
-        kinds = ["liaison-center" if c.align == "center" else "liaison-left" for c in self.columns]
-        keys = [c.value for c in self.columns]
-        widths = [c.width for c in self.columns]
+        # A header that wraps (满意及基本满意比例) needs a row tall enough, as a body row does.
+        ws.row_dimensions[3].height = row_height([c.header for c in columns], widths)
+        ws.append([self._cell(ws, c.header, "liaison-header") for c in columns])
+        kinds = ["liaison-center" if c.align == "center" else "liaison-left" for c in columns]
+        formats = [c.format for c in columns]
+        keys = [c.value for c in columns]
         # Streamed, never listed: a register's rows may be on disk (records.RowStore).
-        rows = (row for key in self.rows_keys for row in context.get(key, ()))
-        index = 3
-        for index, row in enumerate(rows, start=4):
-            values = [row.get(k, "") for k in keys]
+        rows = ((key, row) for key in self.rows_keys for row in context.get(key, ()))
+        index = filtered = 3
+        for index, (key, row) in enumerate(rows, start=4):
+            cells = [excel_value(row.get(k, "")) for k in keys]
             # Wrapped text needs a row tall enough to show it; Excel does not grow rows written
             # by a program. The dimension is dropped once written, so memory stays flat.
-            ws.row_dimensions[index].height = row_height(values, widths)
-            ws.append([self._cell(ws, v, k) for v, k in zip(values, kinds, strict=True)])
+            ws.row_dimensions[index].height = row_height([v for v, _ in cells], widths)
+            ws.append(
+                [
+                    # A column's own format (money) only for what has a format: never for text.
+                    self._cell(ws, value, style, kind and (column or kind))
+                    for (value, kind), style, column in zip(cells, kinds, formats, strict=True)
+                ]
+            )
             del ws.row_dimensions[index]
+            if key in self.filter_keys:
+                filtered = index
+        if self.filter_keys:
+            # Written with the sheet's tail, after the rows: the range is known by then.
+            ws.auto_filter.ref = f"A3:{last}{filtered}"
         if footer:
             ws.merged_cells.add(f"A{index + 2}:{last}{index + 2}")
             ws.row_dimensions[index + 2].height = 30
@@ -186,11 +217,35 @@ class _SheetLayout:
             ws.append([self._cell(ws, footer, "liaison-footer")])
 
 
+def excel_value(value: Any) -> tuple[Any, str]:
+    """A context value as openpyxl should store it, and the number format its kind wants ("" for
+    text). Dates, times, numbers and shares keep their type; anything else is its printed text."""
+    if isinstance(value, bool):
+        return ("是" if value else "否"), ""
+    if isinstance(value, chinese.Percent):
+        return float(value), value.excel_format
+    if isinstance(value, int):
+        return value, INT_FORMAT
+    if isinstance(value, float):
+        return value, NUMBER_FORMAT
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day), DATE_FORMAT
+    if isinstance(value, dt.time):
+        return dt.time(value.hour, value.minute, value.second), TIME_FORMAT
+    if value is None:
+        return "", ""
+    return value if isinstance(value, str) else chinese.display(value), ""
+
+
 LINE_HEIGHT = 14.5  # points per line of 10.5 pt text
 
 
-def row_height(values: list[Any], widths: list[float]) -> float:
-    """Points needed to show every wrapped value: CJK characters are two width units wide."""
+def row_height(values: list[Any], widths: list[float], size: float = 10.5) -> float:
+    """Points needed to show every wrapped value: CJK characters are two width units wide (at
+    10.5 pt; a larger font takes proportionally more width and height)."""
+    scale = size / 10.5
     lines = 1
     for value, width in zip(values, widths, strict=True):
         if not isinstance(value, str) or not value:
@@ -198,10 +253,10 @@ def row_height(values: list[Any], widths: list[float]) -> float:
         usable = max(width - 1.5, 1)
         needed = 0
         for line in value.split("\n"):
-            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) * scale
             needed += max(1, -(-int(units) // int(usable)))
         lines = max(lines, needed)
-    return min(409.0, lines * LINE_HEIGHT + 4)
+    return min(409.0, lines * LINE_HEIGHT * scale + 4)
 
 
 def _letter(index: int) -> str:

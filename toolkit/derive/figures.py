@@ -1,0 +1,223 @@
+"""The figures documents print, each defined once (DESIGN §6 "Figures").
+
+A number that two documents print comes from here, so a 述职报告, a 考核表 and a register cannot
+disagree about it. Each `Figure` has its unit and its rule in the words of DESIGN §6; the
+per-record tests (`visitors`, `handed_off`, `closed`, `satisfied`) are the only places those
+rules are written, and `DeputyFigures` counts one deputy's figures over a span of dates from the
+`Mentions` index (each sheet read once for every deputy).
+
+- 接待天数 (reception days): distinct dates on which the deputy is named in 接待登记 or in a
+  进站接待 activity of 履职活动 — one date is one day however many voters came or sheets say so.
+- 接待人次 (visitors): the sum of 来访人数 of those 接待登记 rows, 1 when blank.
+- 收集意见 (opinions collected): those 接待登记 rows.
+- 交办件数 (handed off): rows whose 处理方式 hands the matter on (the reception rules).
+- 办结件数 (closed): handed-off rows with 办理结果 or 反馈日期.
+- activities by 活动类型: 履职活动 rows naming the deputy, by type.
+- 领衔建议 / 领衔议案 / 附议件数: 代表建议 rows the deputy leads (by 类别) or co-signs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .. import contract
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # the name templates and scoring rules use
+    label: str  # how a sentence or a table names it
+    unit: str
+    rule: str  # how it is counted, for the README and `liaison forms show`
+
+
+ACTIVITY_KINDS = tuple(t for t in contract.ACTIVITY_TYPES if t != "进站接待")
+
+FIGURES: dict[str, Figure] = {
+    f.key: f
+    for f in (
+        Figure(
+            "接待天数",
+            "进站接待选民",
+            "次",
+            "接待登记或进站接待活动中列有该代表的不同日期数（同一天只算一次）",
+        ),
+        Figure("接待人次", "接待选民", "人次", "这些接待登记的来访人数之和，未填来访人数的按 1 人"),
+        Figure("收集意见", "收集意见建议", "件", "接待登记中列有该代表的行数"),
+        Figure("交办件数", "交有关单位办理", "件", "其中处理方式属于交办的行数"),
+        Figure("办结件数", "已办结", "件", "交办的行中填有办理结果或反馈日期的行数"),
+        Figure("满意件数", "群众满意", "件", "群众满意度为“满意”的行数"),
+        *(
+            Figure(kind, kind, "次", f"履职活动中列有该代表、活动类型为“{kind}”的行数")
+            for kind in ACTIVITY_KINDS
+        ),
+        Figure("活动总数", "参加履职活动", "次", "履职活动中列有该代表的行数（进站接待除外）"),
+        Figure("领衔建议", "领衔提出建议", "件", "代表建议中该代表领衔、类别为建议的行数"),
+        Figure("领衔议案", "领衔提出议案", "件", "代表建议中该代表领衔、类别为议案的行数"),
+        Figure("附议件数", "附议建议、议案", "件", "代表建议中列该代表为附议代表的行数"),
+    )
+}
+
+
+class Row(Protocol):
+    """A record or anything that reads like one by column name."""
+
+    def __getitem__(self, name: str) -> Any: ...
+
+
+def visitors(record: Row) -> int:
+    """来访人数, 1 when blank: every registered visit is at least one voter."""
+    count = record["来访人数"]
+    return 1 if count is None else int(count)
+
+
+def handed_off(record: Row, handed_on: frozenset[str]) -> bool:
+    return record["处理方式"] in handed_on
+
+
+def closed(record: Row, handed_on: frozenset[str]) -> bool:
+    return handed_off(record, handed_on) and bool(record["办理结果"] or record["反馈日期"])
+
+
+def satisfied(record: Row) -> bool:
+    return record["群众满意度"] == "满意"
+
+
+def quantity(count: int, figure: str) -> str:
+    """5 and 接待人次 → “5人次”: a number never printed without its unit."""
+    return f"{count}{FIGURES[figure].unit}"
+
+
+@dataclass
+class ReceptionTotals:
+    """Totals of a set of 接待登记 rows (a register, a station's year), counted as rows go past.
+
+    The keys are the figures'; 接待次数 stays as the name older templates used for the rows
+    (收集意见), so a form exported before this change still prints."""
+
+    handed_on: frozenset[str]
+    counts: dict[str, int] = field(default_factory=dict)
+    days: set[dt.date] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        keys = ("接待天数", "接待人次", "收集意见", "交办件数", "办结件数", "满意件数")
+        self.counts = dict.fromkeys((*keys, "接待次数", "来访人数"), 0)
+
+    def add(self, record: Row) -> None:
+        counts = self.counts
+        counts["收集意见"] += 1
+        counts["接待人次"] += visitors(record)
+        counts["交办件数"] += handed_off(record, self.handed_on)
+        counts["办结件数"] += closed(record, self.handed_on)
+        counts["满意件数"] += satisfied(record)
+        if isinstance(record["接待日期"], dt.date):
+            self.days.add(record["接待日期"])
+        counts["接待天数"] = len(self.days)
+        counts["接待次数"] = counts["收集意见"]  # the older names of the same figures
+        counts["来访人数"] = counts["接待人次"]
+
+
+# ── one deputy's figures ────────────────────────────────────────────────────────────────────
+
+
+class Visit:
+    """What the figures need of a reception: a district has tens of thousands, kept small here
+    (the full records stay on disk, see records.py)."""
+
+    FIELDS = ("接待日期", "联络站", "来访人数", "处理方式", "办理结果", "反馈日期", "群众满意度")
+    __slots__ = ("digest", "row", "title", "values")
+
+    def __init__(self, record: Any) -> None:
+        self.values = {k: record[k] for k in self.FIELDS}
+        self.title, self.row, self.digest = record.title, record.row, record.digest
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+@dataclass
+class Mentions:
+    """One deputy's records of a span: activities, receptions (as `Visit`s), proposals led and
+    co-signed, each in sheet order and each once."""
+
+    activities: list[Any] = field(default_factory=list)
+    receptions: list[Visit] = field(default_factory=list)
+    led: list[Any] = field(default_factory=list)
+    cosigned: list[Any] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.activities or self.receptions or self.led or self.cosigned)
+
+
+def proposal_date(record: Row) -> dt.date | None:
+    """The date a proposal counts on: when it was made, else when it was handed on."""
+    return record["提出日期"] or record["交办日期"]
+
+
+def index_mentions(
+    activities: Iterable[Any],
+    receptions: Iterable[Any],
+    proposals: Iterable[Any],
+    within: Callable[[dt.date | None], bool],
+) -> dict[str, Mentions]:
+    """Each deputy's records within the span, in one pass over each sheet: asking every sheet for
+    every deputy would grow with deputies × records (3,000 × 50,000 in a city)."""
+    index: dict[str, Mentions] = {}
+
+    def of(name: str) -> Mentions:
+        found = index.get(name)
+        if found is None:
+            found = index[name] = Mentions()
+        return found
+
+    for r in activities:
+        if within(r["活动日期"]):
+            for name in dict.fromkeys(r["参加代表"] or ()):
+                of(name).activities.append(r)
+    for r in receptions:
+        if within(r["接待日期"]):
+            visit = Visit(r)
+            for name in dict.fromkeys(r["接待代表"] or ()):
+                of(name).receptions.append(visit)
+    for r in proposals:
+        if within(proposal_date(r)):
+            lead = r["领衔代表"]
+            if lead:
+                of(lead).led.append(r)
+            for name in dict.fromkeys(r["附议代表"] or ()):
+                if name != lead:
+                    of(name).cosigned.append(r)
+    return index
+
+
+def reception_days(mine: Mentions) -> list[dt.date]:
+    """The 接待天数 of DESIGN §6: the distinct dates, from both sheets, in order."""
+    days = {r["接待日期"] for r in mine.receptions if isinstance(r["接待日期"], dt.date)}
+    days |= {r["活动日期"] for r in mine.activities if r["活动类型"] == "进站接待"}
+    return sorted(days)
+
+
+def deputy_counts(mine: Mentions, handed_on: frozenset[str]) -> dict[str, int]:
+    """Every figure of one deputy, 0 when none."""
+    receptions = mine.receptions
+    kinds = dict.fromkeys(ACTIVITY_KINDS, 0)
+    for r in mine.activities:
+        if r["活动类型"] in kinds:
+            kinds[r["活动类型"]] += 1
+    return {
+        "接待天数": len(reception_days(mine)),
+        "接待人次": sum(visitors(r) for r in receptions),
+        "收集意见": len(receptions),
+        "交办件数": sum(1 for r in receptions if handed_off(r, handed_on)),
+        "办结件数": sum(1 for r in receptions if closed(r, handed_on)),
+        "满意件数": sum(1 for r in receptions if satisfied(r)),
+        **kinds,
+        "活动总数": sum(kinds.values()),
+        "领衔建议": sum(1 for r in mine.led if r["类别"] == "建议"),
+        "领衔议案": sum(1 for r in mine.led if r["类别"] == "议案"),
+        "附议件数": len(mine.cosigned),
+    }

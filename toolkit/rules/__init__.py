@@ -1,0 +1,27 @@
+"""The rules files (DESIGN §6): local practice a district may replace, each kind read and
+checked with messages naming the file, the line and the key.
+
+- reception: the handling routes (which of them hand a matter on)
+- scoring: the year-end points, caps, grades, 五星 and how a 公示 reads
+- duty: the grades of a 述职评议
+- proposals: 联名 counts, reply months, one-matter-each keywords
+"""
+
+from .duty import DutyRules, load_duty_rules
+from .kinds import pick_rules, rule_kinds
+from .proposals import ProposalRules, load_proposal_rules
+from .reception import Rules, load_rules
+from .scoring import ScoringRules, load_scoring
+
+__all__ = [
+    "DutyRules",
+    "ProposalRules",
+    "Rules",
+    "ScoringRules",
+    "load_duty_rules",
+    "load_proposal_rules",
+    "load_rules",
+    "load_scoring",
+    "pick_rules",
+    "rule_kinds",
+]
