@@ -42,9 +42,9 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, 
     """(form, document, our PDF, LibreOffice's PDF of our .docx) for the chosen documents, and
     ("closing", n, -, LibreOffice's PDF) for a 会议通知 with n agenda items."""
     from toolkit.build import check, renderer_for
-    from toolkit.derive import PlanEnv
+    from toolkit.derive.planners import plan
     from toolkit.forms import load_forms
-    from toolkit.plans import plan
+    from toolkit.model import PlanEnv
     from toolkit.rules import load_rules
 
     folder = tmp_path_factory.mktemp("word-pages")
