@@ -71,6 +71,7 @@ def test_a_register_whose_rows_went_to_disk_is_the_same_from_workers_and_in_proc
         return handle, path
 
     monkeypatch.setattr(tempfile, "mkstemp", recording)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714550400")  # both builds stamp the same time
     made = {}
     for jobs in (1, 2):
         out = tmp_path / f"jobs{jobs}"

@@ -158,6 +158,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     scoring = load_scoring(picked.get("scoring"))
     duty_rules = load_duty_rules(picked.get("duty"))
     _year_period(options, None)  # a usage error before the workbook is read
+    built = render.build_time()  # once: every document of the run carries the same time
     data = validate(read_workbook(workbook), rules)
     from .validate.proposals import check_proposals
 
@@ -202,7 +203,9 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     record_files.ROWS_DIR = str(out)  # registers' rows on disk: beside the documents, swept
     try:
         folders = {f.id: str(f.folder.parent) for f in chosen}
-        _render_all(documents(), formats, folders, options, manifest, result, total, progress)
+        _render_all(
+            documents(), formats, folders, options, manifest, result, total, progress, built
+        )
         # Clean up only after a run that understood its whole input: with any error, a missing
         # sheet or an empty one, "not produced any more" could mean "not read" and files of
         # real records would be deleted.
@@ -249,7 +252,14 @@ def _formats(chosen: list[forms.FormDef], wanted: tuple[str, ...]) -> dict[str, 
     return result
 
 
-Task = tuple[str, str, str, str, dict[str, Any], str]  # forms root, form id, fmt, rel, ctx, out
+# forms root, form id, fmt, rel, ctx, out, and what the file says of itself (not in ctx, which
+# is hashed: a time there would make every document look changed on every run)
+Task = tuple[str, str, str, str, dict[str, Any], str, render.DocumentInfo]
+
+
+def document_info(doc: Document, built: dt.datetime) -> render.DocumentInfo:
+    """A document's title is its form's and the parts of its name (代表议案 YA-2024-001 关于…)."""
+    return render.DocumentInfo(" ".join([doc.form.title, *doc.name_parts]), built)
 
 
 def _tasks(
@@ -260,6 +270,7 @@ def _tasks(
     manifest: Manifest,
     result: BuildResult,
     meta: dict[str, tuple[Document, str, str]],
+    built: dt.datetime,
 ) -> Iterator[Task]:
     planner = NamePlanner()
     digests: dict[tuple[str, str], str] = {}  # template hashes, once per run
@@ -278,7 +289,8 @@ def _tasks(
                 result.unchanged += 1
                 continue
             meta[rel] = (doc, fmt, input_hash)
-            yield (str(doc.form.folder.parent), doc.form.id, kind, rel, doc.context, str(out))
+            info = document_info(doc, built)
+            yield (str(doc.form.folder.parent), doc.form.id, kind, rel, doc.context, str(out), info)
 
 
 def _render_all(
@@ -290,6 +302,7 @@ def _render_all(
     result: BuildResult,
     total: int,
     progress: ProgressFn | None,
+    built: dt.datetime,
 ) -> None:
     meta: dict[str, tuple[Document, str, str]] = {}
     done = 0
@@ -309,7 +322,7 @@ def _render_all(
 
     if progress:
         progress(0, total)  # the bar starts with the clock, not at the first finished document
-    tasks = _tasks(options.pdf_from, docs, formats, result.out, manifest, result, meta)
+    tasks = _tasks(options.pdf_from, docs, formats, result.out, manifest, result, meta, built)
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or total < 2 * BATCH:
         for task in tasks:
@@ -428,9 +441,11 @@ def renderer_for(forms_root: str, form_id: str, fmt: str) -> render.Renderer:
 
 
 def render_task(task: Task) -> tuple[str, str, int]:
-    forms_root, form_id, fmt, rel, context, out = task
+    forms_root, form_id, fmt, rel, context, out, info = task
     renderer = renderer_for(forms_root, form_id, fmt)
-    digest, size = write_atomic(Path(out) / rel, lambda stream: renderer.render(context, stream))
+    digest, size = write_atomic(
+        Path(out) / rel, lambda stream: renderer.render(context, stream, info)
+    )
     return rel, digest, size
 
 

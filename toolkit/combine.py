@@ -22,6 +22,8 @@ from typing import IO, Any
 from jinja2 import Environment
 from lxml import etree
 
+from .render import UNDATED, DocumentInfo
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -52,29 +54,35 @@ class PackRenderer:
             self.converter = DocxPdfRenderer(path, env, name)
             self.converter.docx = _JoinedDocx()
 
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def render(
+        self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+    ) -> None:
         if self.converter is not None:
-            self.converter.render(context, stream)
+            self.converter.render(context, stream, info)
         elif self.fmt == "pdf":
-            write_joined_pdf(context, stream)
+            write_joined_pdf(context, stream, info)
         else:
-            _JoinedDocx().render(context, stream)
+            _JoinedDocx().render(context, stream, info)
 
 
 class _JoinedDocx:
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def render(
+        self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+    ) -> None:
         documents = []
         for renderer, part in _parts(context, "docx"):
             buffer = io.BytesIO()
-            renderer.render(part, buffer)
+            renderer.render(part, buffer, info)  # the first part's properties are the pack's
             documents.append(buffer.getvalue())
         stream.write(join_docx(documents))
 
 
-def write_joined_pdf(context: dict[str, Any], stream: IO[bytes]) -> None:
+def write_joined_pdf(
+    context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+) -> None:
     from weasyprint import HTML
 
-    from .render.pdf import fetch_package_asset, font_config
+    from .render.pdf import fetch_package_asset, font_config, stamp
 
     laid_out = []
     for renderer, part in _parts(context, "pdf"):
@@ -83,7 +91,7 @@ def write_joined_pdf(context: dict[str, Any], stream: IO[bytes]) -> None:
         )
         laid_out.append(html.render(stylesheets=renderer.stylesheets, font_config=font_config()))
     pages = [page for document in laid_out for page in document.pages]
-    laid_out[0].copy(pages).write_pdf(stream, uncompressed_pdf=False)
+    stamp(laid_out[0].copy(pages), info).write_pdf(stream, uncompressed_pdf=False)
 
 
 # ── joining Word documents ──────────────────────────────────────────────────────────────────
