@@ -9,9 +9,10 @@ from click.testing import CliRunner
 from docx import Document
 
 from conftest import reception
-from toolkit.build import BuildOptions, build
 from toolkit.cli import cli
+from toolkit.commands.build import build
 from toolkit.errors import TemplateError
+from toolkit.model import BuildOptions
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from conftest import RECEPTION_FORMS, W, docx_part, reception
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
 from toolkit.errors import UsageError
+from toolkit.model import BuildOptions
 from toolkit.render import build_time
 
 EPOCH = 1714552200  # 2024-05-01 08:30:00 UTC

@@ -16,7 +16,8 @@ from lxml import etree
 
 from conftest import RECEPTION_FORMS, reception
 from toolkit import fonts
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
+from toolkit.model import BuildOptions
 
 
 def excel_escaped(text: str) -> str:

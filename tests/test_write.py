@@ -13,7 +13,8 @@ import pytest
 from docx import Document
 
 from conftest import RECEPTION_FORMS, reception
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
+from toolkit.model import BuildOptions
 from toolkit.write import NamePlanner, file_name, safe_component, sha256_file, write_atomic
 
 

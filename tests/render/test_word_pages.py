@@ -41,7 +41,10 @@ CLOSING_RANGE = range(6, 16)  # 议程 items: the notice's closing block crosses
 def converted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, Path, Path]]:
     """(form, document, our PDF, LibreOffice's PDF of our .docx) for the chosen documents, and
     ("closing", n, -, LibreOffice's PDF) for a 会议通知 with n agenda items."""
-    from toolkit.build import check, renderer_for
+    from toolkit.render.registry import Renderers
+
+    renderer_for = Renderers().get
+    from toolkit.commands.build import check
     from toolkit.derive.planners import plan
     from toolkit.forms import load_forms
     from toolkit.model import PlanEnv
