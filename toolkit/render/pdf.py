@@ -13,6 +13,10 @@ a register of thousands of rows would take gigabytes. A template that declares
 each written and freed before the next, and the parts are joined into one PDF with pypdf. The
 page numbers run on across parts; each part gets `分段` (首, 末, 序号) so the template prints its
 cover or title in the first part only and its totals in the last.
+
+Between parsing and layout, `nobreak.keep_together` wraps the dates, times, numbers with their
+units and (under class="names") the names of the parsed tree in <nobr>, so no line breaks inside
+them.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from ..errors import TemplateError
 from ..paths import FORMS_DIR, STYLES_DIR
 from ..templating import describe_error, normalise_tags
 from . import weasy_cache
+from .nobreak import keep_together
 
 fonts.use_shipped_fonts()
 
@@ -123,6 +128,7 @@ class PdfRenderer:
         document = HTML(
             string=self.html(context), base_url=self.base_url, url_fetcher=fetch_package_asset
         )
+        keep_together(document.etree_element)
         return document.render(stylesheets=sheets, font_config=font_config())
 
     def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
