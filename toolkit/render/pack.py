@@ -93,16 +93,10 @@ class _JoinedDocx:
 def write_joined_pdf(
     context: dict[str, Any], stream: IO[bytes], info: DocumentInfo, renderers: Renderers
 ) -> None:
-    from weasyprint import HTML
+    from .pdf import stamp
 
-    from .pdf import fetch_package_asset, font_config, stamp
-
-    laid_out = []
-    for renderer, part in _parts(context, "pdf", renderers):
-        html = HTML(
-            string=renderer.html(part), base_url=renderer.base_url, url_fetcher=fetch_package_asset
-        )
-        laid_out.append(html.render(stylesheets=renderer.stylesheets, font_config=font_config()))
+    # Each part laid out as its own form lays it out (its stylesheets, page rules, kept words).
+    laid_out = [renderer.layout(part) for renderer, part in _parts(context, "pdf", renderers)]
     pages = [page for document in laid_out for page in document.pages]
     stamp(laid_out[0].copy(pages), info).write_pdf(stream, uncompressed_pdf=False)
 

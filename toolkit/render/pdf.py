@@ -13,6 +13,10 @@ a register of thousands of rows would take gigabytes. A template that declares
 each written and freed before the next, and the parts are joined into one PDF with pypdf. The
 page numbers run on across parts; each part gets `分段` (首, 末, 序号) so the template prints its
 cover or title in the first part only and its totals in the last.
+
+Between parsing and layout, `nobreak.keep_together` wraps the dates, times, numbers with their
+units and (under class="names") the names of the parsed tree in <nobr>, so no line breaks inside
+them.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from ..errors import TemplateError
 from ..paths import FORMS_DIR, STYLES_DIR
 from ..templating import describe_error, normalise_tags
 from . import UNDATED, DocumentInfo, weasy_cache
+from .nobreak import keep_together
 
 fonts.use_shipped_fonts()
 
@@ -116,13 +121,14 @@ class PdfRenderer:
         except Exception as exc:
             raise describe_error(exc, self.name) from None
 
-    def _layout(self, context: dict[str, Any], first_page: int | None = None) -> Any:
+    def layout(self, context: dict[str, Any], first_page: int | None = None) -> Any:
         sheets = list(self.stylesheets)
         if first_page is not None:
             sheets.append(CSS(string=f"@page:first {{ counter-reset: page {first_page} }}"))
         document = HTML(
             string=self.html(context), base_url=self.base_url, url_fetcher=fetch_package_asset
         )
+        keep_together(document.etree_element)
         return document.render(stylesheets=sheets, font_config=font_config())
 
     def render(
@@ -130,7 +136,7 @@ class PdfRenderer:
     ) -> None:
         rows = context.get(self.split_key) if self.split_key else None
         if not isinstance(rows, Sequence) or isinstance(rows, str) or len(rows) <= PART_ROWS:
-            stamp(self._layout(context), info).write_pdf(stream, uncompressed_pdf=False)
+            stamp(self.layout(context), info).write_pdf(stream, uncompressed_pdf=False)
             return
         self._render_parts(context, rows, stream, info)
 
@@ -147,7 +153,7 @@ class PdfRenderer:
             final = start + len(part) >= len(rows)
             marks = {"首": index == 0, "末": final, "序号": index + 1}
             laid_out = stamp(
-                self._layout({**context, self.split_key: part, "分段": marks}, next_page), info
+                self.layout({**context, self.split_key: part, "分段": marks}, next_page), info
             )
             pages, used = laid_out.pages, len(part)
             if not final:
