@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
 from toolkit.forms import load_forms
+from toolkit.model import BuildOptions
 from toolkit.pagecheck import Violation, check_folder, workbook_names
 
 JOBS = 2
