@@ -98,6 +98,13 @@ def render_all(
     if progress:
         progress(0, total)  # the bar starts with the clock, not at the first finished document
     tasks = _tasks(options.pdf_from, docs, formats, result.out, manifest, result, meta, built)
+    if options.cluster:
+        # Dask only here, and only with --cluster: a local run never imports it.
+        from .cluster import run_on_cluster
+
+        batches = _batches(tasks, meta)
+        run_on_cluster(options.cluster, batches, folders, result.out, record)
+        return
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or total < 2 * BATCH:
         for task in tasks:
@@ -125,18 +132,9 @@ def render_all(
             collect(finished)
 
     try:
-        batch: list[Task] = []
-        weight = 0
-        for task in tasks:
-            records = max(1, len(meta[task[3]][0].sources))
-            batch.append(task)
-            weight += records
-            if len(batch) == BATCH or weight >= BIG:
-                pending[pool.submit(render_batch, batch)] = weight
-                batch, weight = [], 0
-                drain(jobs * IN_FLIGHT_RECORDS)
-        if batch:
+        for batch, weight in _batches(tasks, meta):
             pending[pool.submit(render_batch, batch)] = weight
+            drain(jobs * IN_FLIGHT_RECORDS)
         drain(0)
     except KeyboardInterrupt:
         # Queued work is dropped; what the workers are on finishes and is recorded, so the
@@ -146,6 +144,23 @@ def render_all(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _batches(
+    tasks: Iterator[Task], meta: dict[str, tuple[Document, str, str]]
+) -> Iterator[tuple[list[Task], int]]:
+    """Tasks in batches of `BATCH` documents, or fewer when they hold `BIG` records, each with
+    its weight (records in it) for bounding the work in flight."""
+    batch: list[Task] = []
+    weight = 0
+    for task in tasks:
+        batch.append(task)
+        weight += max(1, len(meta[task[3]][0].sources))
+        if len(batch) == BATCH or weight >= BIG:
+            yield batch, weight
+            batch, weight = [], 0
+    if batch:
+        yield batch, weight
 
 
 def _worker_setup() -> None:

@@ -192,6 +192,7 @@ class BuildOptions:
     forms_dir: Path | None = None
     today: dt.date | None = None
     pdf_from: str = "html"  # or "docx": convert the Word output with LibreOffice
+    cluster: str | None = None  # --cluster: a Dask scheduler's address, or local[:N]
     # Family settings, passed to the planners through PlanEnv.
     year: int | None = None
     quarter: int | None = None

@@ -111,6 +111,12 @@ from .text import OneOf, Whole
     help="PDF 的生成方式：html 按 HTML 模板生成（快）；docx 由 Word 文书经 LibreOffice 转换"
     "（只改了 Word 模板时用）。",
 )
+@click.option(
+    "--cluster",
+    metavar="地址",
+    help="在 Dask 集群上生成：调度器地址（如 tcp://192.168.1.10:8786），或 local、local:N "
+    '在本机启动 N 个工作进程。需先安装：pip install -e ".[cluster]"。',
+)
 def build(
     path: Path | None,
     only: tuple[str, ...],
@@ -132,6 +138,7 @@ def build(
     combined: bool,
     forms_dir: Path | None,
     pdf_from: str,
+    cluster: str | None,
 ) -> None:
     """检查台账并生成文书到输出文件夹。
 
@@ -159,6 +166,7 @@ def build(
         rules=rules,
         forms_dir=forms_dir,
         pdf_from=pdf_from,
+        cluster=cluster,
         year=year,
         quarter=quarter,
         copies=copies,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import forms, render
 from ..batch import render_all
+from ..cluster import parse_spec
 from ..derive import count, plan
 from ..derive.scoring import Window, latest_year
 from ..errors import UsageError
@@ -59,6 +60,8 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     scoring = load_scoring(picked.get("scoring"))
     duty_rules = load_duty_rules(picked.get("duty"))
     _year_period(options, None)  # a usage error before the workbook is read
+    if options.cluster:
+        parse_spec(options.cluster)  # likewise
     built = render.build_time()  # once: every document of the run carries the same time
     data = validate(read_workbook(workbook), rules)
     check_proposals(
