@@ -34,7 +34,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import ToolkitError, UsageError
 from .forms import load_forms
@@ -47,8 +47,8 @@ IN_FLIGHT_RECORDS = 400  # per worker, as batch.py's pool: bounds contexts and r
 WORKER_WAIT = 60  # seconds to wait for a remote scheduler's first worker
 GATHER_AFTER_STOP = 10  # seconds to fetch what finished before a Ctrl-C
 # What decides a document's bytes besides its context and the forms.
-PACKAGES = ("liaison", "weasyprint", "pydyf", "fonttools", "docxtpl", "python-docx", "openpyxl")
-PACKAGES += ("Jinja2", "lxml")
+PACKAGES = ["liaison", "weasyprint", "pydyf", "fonttools", "docxtpl", "python-docx", "openpyxl"]
+PACKAGES += ["Jinja2", "lxml"]
 INSTALL_HINT = 'pip install -e ".[cluster]"（或 pip install "liaison[cluster]"）'
 
 Task = tuple[str, str, str, str, dict[str, Any], str, Any]  # batch.Task
@@ -187,8 +187,12 @@ def _workers(client: Any) -> int:
 
 def _write(results: list[tuple[str, bytes]], out: Path, record: Record) -> None:
     for rel, data in results:
-        digest, size = write_atomic(out / rel, lambda stream, data=data: stream.write(data))
+        digest, size = write_atomic(out / rel, _writer(data))
         record(rel, digest, size)
+
+
+def _writer(data: bytes) -> Callable[[IO[bytes]], Any]:
+    return lambda stream: stream.write(data)
 
 
 def _keep_finished(client: Any, pending: dict[Any, int], out: Path, record: Record) -> None:
