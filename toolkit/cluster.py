@@ -44,6 +44,7 @@ from .render.registry import Renderers
 from .write import write_atomic
 
 IN_FLIGHT_RECORDS = 400  # per worker, as batch.py's pool: bounds contexts and results in flight
+CONNECT_WAIT = "20s"  # for a scheduler to answer
 WORKER_WAIT = 60  # seconds to wait for a remote scheduler's first worker
 GATHER_AFTER_STOP = 10  # seconds to fetch what finished before a Ctrl-C
 # What decides a document's bytes besides its context and the forms.
@@ -162,7 +163,7 @@ def _local_cluster(count: int) -> Any:
 
 def _connect(client_type: Any, address: str) -> Any:
     try:
-        client = client_type(address, timeout="20s")
+        client = client_type(address, timeout=CONNECT_WAIT)
     except (OSError, TimeoutError) as exc:
         raise UsageError(
             f"无法连接 Dask 调度器 {address}：{exc}",
