@@ -154,6 +154,38 @@ def check_output(out: Path) -> Check:
     return Check(True, f"输出文件夹可写：{out.resolve()}{state}")
 
 
+def check_speedups() -> Check:
+    """Which of render/weasy_cache.py's patches of WeasyPrint are in use: all of them on the
+    version they were written for, fewer (and slower PDFs) on any other."""
+    try:
+        from ..render import weasy_cache
+        from ..render.pdf import PdfRenderer  # noqa: F401  (installs the patches)
+    except (ImportError, OSError) as exc:  # WeasyPrint or its libraries missing: said above
+        return Check(True, f"PDF 加速补丁：未检查（WeasyPrint 无法加载：{str(exc)[:60]}）")
+    version = importlib.metadata.version("weasyprint")
+    used = weasy_cache.patches()
+    missing = [name for name in weasy_cache.DESCRIPTIONS if name not in used]
+    names = "、".join(weasy_cache.DESCRIPTIONS[name] for name in used)
+    if missing:
+        absent = "、".join(weasy_cache.DESCRIPTIONS[name] for name in missing)
+        return Check(
+            False,
+            f"WeasyPrint {version} 的 PDF 加速补丁只启用了 {len(used)} 项（未启用：{absent}），"
+            "生成 PDF 较慢",
+            "这些补丁按 WeasyPrint 70 编写：pip install 'weasyprint>=70,<71'",
+        )
+    return Check(True, f"WeasyPrint {version} 的 PDF 加速补丁 {len(used)} 项均已启用：{names}")
+
+
+def check_cluster() -> Check:
+    """Dask is needed only by `liaison build --cluster`: its absence is not a failure."""
+    try:
+        version = importlib.metadata.version("distributed")
+    except importlib.metadata.PackageNotFoundError:
+        return Check(True, '未安装 Dask：只在使用 --cluster 时需要（pip install -e ".[cluster]"）')
+    return Check(True, f"Dask distributed {version}：可用 --cluster 在多台机器上生成")
+
+
 def run_checks(out: Path) -> list[Check]:
     return [
         check_python(),
@@ -162,5 +194,7 @@ def run_checks(out: Path) -> list[Check]:
         check_subsetting(),
         check_fonts(),
         check_fontconfig(),
+        check_speedups(),
+        check_cluster(),
         check_output(out),
     ]

@@ -7,10 +7,17 @@ of that subset. Each cache below keys its result by every input it is computed f
 result is what WeasyPrint would compute; the tests render every PDF form of the sample with and
 without them and compare the bytes.
 
-The computed-style cache replaces `StyleFor.__init__`, which is WeasyPrint's own code, so it is
-installed only on the WeasyPrint versions it was written against (`STYLE_VERSIONS`); on any other
-version WeasyPrint runs unchanged, only slower. The other three wrap one function each and check
-the attributes they rely on.
+One patch is not a cache: WeasyPrint subsets each font twice, and the second pass gives back
+the first's bytes; it is done once (`_subset_in_one_pass`).
+
+The computed-style cache and the one-pass subset replace WeasyPrint's own code
+(`StyleFor.__init__`, `Font._harfbuzz_subset`), so they are installed only on the WeasyPrint
+versions they were written against (`STYLE_VERSIONS`, which pyproject.toml's pin follows); on any
+other version WeasyPrint runs unchanged, only slower, and `liaison doctor` says so. The other
+three wrap one function each and check the attributes they rely on. Each patch is kept because
+benchmarks/bench_patches.py measures what it saves (benchmarks/README.md has the figures);
+tried and dropped as not worth their code: sharing pseudo-element styles, and several records
+laid out as one document.
 """
 
 from __future__ import annotations
@@ -35,12 +42,27 @@ FILE_CACHE = 8  # font files kept per process (the shipped ones are five)
 _ORIGINALS: dict[str, tuple[Any, str, Any]] = {}  # name → (owner, attribute, original)
 
 
+# What each patch does, for `liaison doctor` (the names are those of `disabled()`).
+DESCRIPTIONS = {
+    "font files": "字体文件只复制一次",
+    "subset in one pass": "字体子集一次完成",
+    "font subsets": "重复的字体子集只做一次",
+    "font streams": "重复的字体数据只压缩一次",
+    "computed styles": "同一模板的样式只计算一次",
+}
+
+
 def install() -> None:
     _cache_font_files()
     _subset_in_one_pass()
     _cache_font_subsets()
     _cache_font_streams()
     _cache_computed_styles()
+
+
+def patches() -> dict[str, tuple[Any, str, Any]]:
+    """The patches installed in this process: name → (owner, attribute, WeasyPrint's own)."""
+    return dict(_ORIGINALS)
 
 
 @contextlib.contextmanager
@@ -119,7 +141,7 @@ def _cache_font_files() -> None:
             pdf_fonts.get_hb_object_data = original
 
     font_init.cache = cache  # type: ignore[attr-defined]
-    _replace("Font.__init__", pdf_fonts.Font, "__init__", font_init)
+    _replace("font files", pdf_fonts.Font, "__init__", font_init)
 
 
 # WeasyPrint 70's list of the tables a subset drops
@@ -233,7 +255,7 @@ def _cache_font_subsets() -> None:
             cache.popitem(last=False)
 
     subset.cache = cache  # type: ignore[attr-defined]
-    _replace("subset", Font, "subset", subset)
+    _replace("font subsets", Font, "subset", subset)
 
 
 def _cache_font_streams() -> None:
@@ -279,7 +301,7 @@ def _cache_font_streams() -> None:
         return b"\n".join((extra.data, b"stream", packed, b"endstream"))
 
     data.cache = cache  # type: ignore[attr-defined]
-    _replace("data", pydyf.Stream, "data", property(data))
+    _replace("font streams", pydyf.Stream, "data", property(data))
 
 
 def _cache_computed_styles() -> None:
@@ -299,7 +321,7 @@ def _cache_computed_styles() -> None:
         return
     if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
         return
-    _replace("StyleFor", StyleFor, "__init__", _style_for_init)
+    _replace("computed styles", StyleFor, "__init__", _style_for_init)
 
 
 _STYLES: dict[tuple[Any, ...], Any] = {}
@@ -394,7 +416,7 @@ def _style_for_init(
     known = all(sheet in _SEEN_SHEETS for sheet, _origin, _specificity in sheets)
     _SEEN_SHEETS.update(sheet for sheet, _origin, _specificity in sheets)
     if not known:
-        _ORIGINALS["StyleFor"][2](
+        _ORIGINALS["computed styles"][2](
             self, html, sheets, presentational_hints, font_config, target_collector
         )
         return
