@@ -127,9 +127,7 @@ class PdfRenderer:
         sheets = list(self.stylesheets)
         if first_page is not None:
             sheets.append(CSS(string=f"@page:first {{ counter-reset: page {first_page} }}"))
-        document = HTML(
-            string=self.html(context), base_url=self.base_url, url_fetcher=self.fetcher
-        )
+        document = HTML(string=self.html(context), base_url=self.base_url, url_fetcher=self.fetcher)
         keep_together(document.etree_element)
         return document.render(stylesheets=sheets, font_config=font_config())
 
