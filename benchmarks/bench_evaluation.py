@@ -26,7 +26,7 @@ from bench_reception import peak_child  # noqa: E402  (the same child-process me
 SCORE_CODE = """
 import time
 from pathlib import Path
-from toolkit.build import check
+from toolkit.commands.build import check
 from toolkit.derive.scoring import Window, score, latest_year
 from toolkit.rules.scoring import load_scoring
 import datetime as dt
@@ -48,7 +48,8 @@ RESULT = {{'n': records, 's': min(times), 'read_s': read_s, 'deputies': len(boar
 BUILD_CODE = """
 import time
 from pathlib import Path
-from toolkit.build import build, BuildOptions
+from toolkit.commands.build import build
+from toolkit.model import BuildOptions
 t = time.perf_counter()
 r = build(BuildOptions(workbook=Path({book!r}), out=Path({out!r}),
                        only=('annual_assessment', 'score_board'), formats=({fmt!r},)))

@@ -78,7 +78,8 @@ def _build_code(book: Path, out: Path, fmt: str) -> str:
     return f"""
 import time
 from pathlib import Path
-from toolkit.build import build, BuildOptions
+from toolkit.commands.build import build
+from toolkit.model import BuildOptions
 t = time.perf_counter()
 r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(out)!r}),
                        only=('reception_form',), formats=({fmt!r},)))
@@ -95,7 +96,7 @@ def bench_docx(book: Path, work: Path, naive_n: int) -> dict:
 import io, time
 from pathlib import Path
 from docxtpl import DocxTemplate
-from toolkit.build import BuildOptions, check
+from toolkit.commands.build import check
 from toolkit.model import PlanEnv
 from toolkit.derive import plan
 from toolkit.forms import load_forms
@@ -134,7 +135,7 @@ from pathlib import Path
 from toolkit import fonts
 fonts.use_shipped_fonts()
 from weasyprint import HTML, CSS
-from toolkit.build import check
+from toolkit.commands.build import check
 from toolkit.model import PlanEnv
 from toolkit.derive import plan
 from toolkit.forms import load_forms
@@ -232,7 +233,7 @@ RESULT = {{'n': n, 's': time.perf_counter() - t}}
     ours = peak_child(f"""
 import time
 from pathlib import Path
-from toolkit.build import check
+from toolkit.commands.build import check
 t = time.perf_counter()
 data = check(Path({str(book)!r}))
 RESULT = {{'n': data.read['接待登记'], 's': time.perf_counter() - t, 'errors': len(data.errors)}}
@@ -258,7 +259,8 @@ def bench_memory(small: Path, large: Path, work: Path) -> dict:
         return peak_child(f"""
 import time
 from pathlib import Path
-from toolkit.build import build, BuildOptions
+from toolkit.commands.build import build
+from toolkit.model import BuildOptions
 t = time.perf_counter()
 r = build(BuildOptions(workbook=Path({str(book)!r}), out=Path({str(work / name)!r}),
                        formats=('docx', 'xlsx'), only={only!r}))

@@ -4,6 +4,7 @@ Dask is not imported."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -67,16 +68,20 @@ def _options(book: Path, out: Path, **kwargs) -> BuildOptions:
 
 
 @pytest.mark.e2e
-def test_the_sample_on_a_two_worker_cluster_is_byte_for_byte_the_local_build(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    local = build(BuildOptions(out=tmp_path / "local", jobs=2))
-    remote = build(BuildOptions(out=tmp_path / "cluster", cluster="local:2"))
-    assert local.exit_code == remote.exit_code == 0
-    sums = _sums(tmp_path / "local")
+def test_the_sample_on_a_two_worker_cluster_is_byte_for_byte_the_local_build(
+    sample_build, tmp_path, monkeypatch
+):
+    """The session's local build of the sample (conftest.sample_build), made again on a
+    cluster of two worker processes with the same build time and --as-of."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    options = BuildOptions(out=tmp_path / "cluster", as_of=dt.date(2024, 12, 20), cluster="local:2")
+    remote = build(options)
+    assert remote.exit_code == 0
+    sums = _sums(sample_build.out)
     assert len(sums) > 1000 and {Path(p).suffix for p in sums} == {".docx", ".pdf", ".xlsx"}
     assert _sums(tmp_path / "cluster") == sums
-    assert _entries(tmp_path / "cluster") == _entries(tmp_path / "local")
-    assert remote.written == local.written
+    assert _entries(tmp_path / "cluster") == _entries(sample_build.out)
+    assert remote.written == sample_build.result.written
 
 
 @pytest.mark.e2e
