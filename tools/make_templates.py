@@ -37,6 +37,7 @@ from docx.section import Section
 from docx.shared import Twips
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from html_columns import colgroups
 from lxml import etree
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
@@ -80,7 +81,12 @@ def grid(*shares: float, width: int = PORTRAIT_WIDTH) -> tuple[int, ...]:
     return tuple(b - a for a, b in pairwise(edges))
 
 
-FORM_GRID = grid(17.3, 32.7, 17.3, 32.7)  # label, value, label, value: base.css col.l, col.v
+def columns(form_id: str, table: int = 0, width: int = PORTRAIT_WIDTH) -> tuple[int, ...]:
+    """The column widths in twips of the form's `table`-th <colgroup> in its template.html, in
+    the proportions the PDF gives them (tools/html_columns.py): one source for both layouts."""
+    return grid(*colgroups(form_id)[table], width=width)
+
+
 BLANK = "\u3000"  # a full-width space: blanks to fill by hand are underlined runs of these
 
 COMPATIBILITY_MODE = "15"  # settings.xml w:compatSetting compatibilityMode: Word 2013+
@@ -619,8 +625,9 @@ def save(doc: DocxDocument, path: Path) -> None:
 # ── the forms ────────────────────────────────────────────────────────────────────────────────
 
 
-def form_table(doc: DocxDocument) -> Table:
-    return new_table(doc, FORM_GRID)
+def form_table(doc: DocxDocument, form_id: str) -> Table:
+    """The 4-column form grid (label, value, label, value) of the form's template.html."""
+    return new_table(doc, columns(form_id))
 
 
 def reception_form() -> DocxDocument:
@@ -629,7 +636,7 @@ def reception_form() -> DocxDocument:
     add_title(doc, "{{ 表单名称 }}")
     number_line(doc, "{{ 联络站 }}")
     form_rows(
-        form_table(doc),
+        form_table(doc, "reception_form"),
         [
             ("接待日期", "{{ 接待日期 }}", "接待代表", "{{ 接待代表 }}"),
             ("来 访 人", "{{ 来访人 }}", "联系电话", "{{ 联系电话 }}"),
@@ -654,7 +661,7 @@ def handoff_slip() -> DocxDocument:
     add_title(doc, "{{ 表单名称 }}")
     number_line(doc)
     form_rows(
-        form_table(doc),
+        form_table(doc, "handoff_slip"),
         [
             ("联 络 站", "{{ 联络站 }}", 567),
             ("接待日期", "{{ 接待日期 }}", "接待代表", "{{ 接待代表 }}"),
@@ -698,7 +705,7 @@ def feedback_slip() -> DocxDocument:
     add_title(doc, "{{ 表单名称 }}")
     number_line(doc)
     form_rows(
-        form_table(doc),
+        form_table(doc, "feedback_slip"),
         [
             ("承办单位", "{{ 承办单位 }}", 567),
             ("接待日期", "{{ 接待日期 }}", "办理时限", field_or_blank("办理时限", date=True)),
@@ -718,19 +725,20 @@ def feedback_slip() -> DocxDocument:
 
 # ── the register (landscape: a cover, then the table) ───────────────────────────────────────
 
-REGISTER_COLUMNS = (  # header, field of each row, width in twips (sums to LANDSCAPE_WIDTH)
-    ("序号", "序号", 515),
-    ("接待日期", "接待日期", 1560),
-    ("接待代表", "接待代表", 1060),
-    ("来访人", "来访人", 800),
-    ("联系电话", "联系电话", 1520),
-    ("住址", "住址", 1200),
-    ("反映内容", "反映内容", 2620),
-    ("问题类别", "问题类别", 969),
-    ("处理方式", "处理方式", 1060),
-    ("承办单位", "承办单位", 1120),
-    ("办理结果", "办理结果", 1542),
-    ("群众满意度", "群众满意度", 1170),
+# Header and field of each column; their widths are the <colgroup> of the form's template.html.
+REGISTER_COLUMNS = (
+    "序号",
+    "接待日期",
+    "接待代表",
+    "来访人",
+    "联系电话",
+    "住址",
+    "反映内容",
+    "问题类别",
+    "处理方式",
+    "承办单位",
+    "办理结果",
+    "群众满意度",
 )
 CENTRED = {"序号", "接待日期", "来访人", "问题类别", "群众满意度"}
 STATION_LINES = (
@@ -832,13 +840,14 @@ def add_page_number(par: Paragraph, size: float) -> None:
 
 def register_table(doc: DocxDocument) -> None:
     """The header row repeated on every page, then one row per record (a docxtpl row loop)."""
-    table = new_table(doc, [c[2] for c in REGISTER_COLUMNS], margins=(68, 57), line_height=1.35)
+    widths = columns("reception_register", width=LANDSCAPE_WIDTH)
+    table = new_table(doc, widths, margins=(68, 57), line_height=1.35)
     heads = add_row(table, 567, header=True, cant_split=True)
-    for cell, (name, _, _) in zip(heads.cells, REGISTER_COLUMNS, strict=True):
+    for cell, name in zip(heads.cells, REGISTER_COLUMNS, strict=True):
         label(cell, name, 10)
     value(add_row(table).cells[0], "{%tr for r in 记录 %}", WU)
     row = add_row(table, 454)  # may break across pages: Word clips a taller unbreakable row
-    for cell, (_, field, _) in zip(row.cells, REGISTER_COLUMNS, strict=True):
+    for cell, field in zip(row.cells, REGISTER_COLUMNS, strict=True):
         align = "center" if field in CENTRED else "left"
         value(cell, f"{{{{ r.{field} }}}}", 10, align=align)
     value(add_row(table).cells[0], "{%tr endfor %}", WU)

@@ -11,7 +11,6 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
 from make_templates import (
     DATE_BLANK,
-    PORTRAIT_WIDTH,
     SAN,
     SI,
     WU,
@@ -20,9 +19,9 @@ from make_templates import (
     add_run,
     add_text,
     add_title,
+    columns,
     end_after_table,
     form_rows,
-    grid,
     label,
     new_document,
     new_paragraph,
@@ -35,12 +34,10 @@ from make_templates import (
 
 ITEM_HEADS = ("序号", "考核项目", "计分标准", "次数", "得分", "说明")
 DETAIL_HEADS = ("序号", "日期", "积分项目", "类型", "内容", "出处")
-# The percentages of style.css's <col> classes.
-PERSON_GRID = grid(21, 29, 21, 29)  # 工作单位及职务 fits its label cell
-ITEM_GRID = grid(7, 29, 30, 8, 9, 17)  # 序号 项目 计分标准 次数 得分 说明
-RESULT_GRID = grid(13, 14, 13, 33, 13, 14)
-DETAIL_GRID = grid(7, 16, 18, 11, 30, 18)  # 序号 日期 项目 类型 内容 出处
-assert sum(PERSON_GRID) == sum(ITEM_GRID) == sum(RESULT_GRID) == sum(DETAIL_GRID) == PORTRAIT_WIDTH
+# The <colgroup>s of template.html, in order (their widths are style.css's <col> classes).
+PERSON_GRID, ITEM_GRID, RESULT_GRID, DETAIL_GRID = (
+    columns("annual_assessment", table) for table in range(4)
+)
 
 
 def annual_assessment() -> DocxDocument:

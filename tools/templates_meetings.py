@@ -19,7 +19,6 @@ from docx.text.paragraph import Paragraph
 from make_templates import (
     BLANK,
     DATE_BLANK,
-    FORM_GRID,
     PORTRAIT_WIDTH,
     SAN,
     SI,
@@ -30,6 +29,7 @@ from make_templates import (
     add_text,
     add_title,
     bottom_border,
+    columns,
     form_rows,
     grid,
     label,
@@ -49,14 +49,9 @@ from official_docx import (
     official_title,
 )
 
-# In the proportions of the templates' <col> widths.
-SIGN_GRID = grid(680, 1700, 1900, 2664, 1900)  # 序号 姓名 代表层级 工作单位及职务 签名
-BALLOT_GRID = grid(640, 2505, 2800, 966, 967, 966)  # 序号 项目名称 主要内容 赞成 反对 弃权
-TALLY_GRID = grid(600, 2844, 900, 900, 900, 900, 900, 900)  # 序号 项目 发出 收回 赞成 … 结果
-RATING_GRID = grid(4344, 1500, 1500, 1500)  # 测评内容 满意 基本满意 不满意
+# The tables' columns are those of the templates' <colgroup>s (make_templates.columns); the
+# 测评结果's tables have none: a fixed-layout table without widths shares its width equally.
 COUNT_GRID = grid(1, 1, 1)
-assert sum(SIGN_GRID) == sum(BALLOT_GRID) == sum(TALLY_GRID) == PORTRAIT_WIDTH
-assert sum(RATING_GRID) == sum(COUNT_GRID) == PORTRAIT_WIDTH
 BOX = "□"
 
 
@@ -124,7 +119,8 @@ def sign_in() -> DocxDocument:
     page_number_footer(doc.sections[0])
     meeting_heading(doc)
     meta_line(doc, [("时间：", "{{ 会议时间 }}"), ("地点：", "{{ 地点 }}")])
-    table = new_table(doc, SIGN_GRID, margins=(45, 85), line_height=1.25)  # as table.sign-in
+    # padding and line height as table.sign-in
+    table = new_table(doc, columns("sign_in"), margins=(45, 85), line_height=1.25)
     heads = add_row(table, 567, header=True, cant_split=True)
     for cell, name in zip(
         heads.cells, ("序号", "姓名", "代表层级", "工作单位及职务", "签名"), strict=True
@@ -151,7 +147,7 @@ def meeting_minutes() -> DocxDocument:
     page_number_footer(doc.sections[0])
     meeting_heading(doc)
     form_rows(
-        new_table(doc, FORM_GRID),
+        new_table(doc, columns("meeting_minutes")),
         [
             ("会议名称", "{{ 会议名称 }}", 567),
             ("时　　间", "{{ 会议时间 }}", "地　　点", "{{ 地点 }}"),
@@ -191,7 +187,7 @@ def vote_ballot() -> DocxDocument:
         "（{{ 应到 }}人）半数的项目为通过。本票不记名。",
         "kai",
     )
-    table = new_table(doc, BALLOT_GRID)
+    table = new_table(doc, columns("vote_ballot"))
     heads = add_row(table, 567, header=True, cant_split=True)
     for cell, name in zip(
         heads.cells, ("序号", "项目名称", "主要内容", "赞成", "反对", "弃权"), strict=True
@@ -222,7 +218,7 @@ def vote_tally() -> DocxDocument:
         "赞成票超过应到人数的一半（即{{ 通过票数 }}票及以上）的项目为通过；恰好一半不通过。",
         "kai",
     )
-    table = new_table(doc, TALLY_GRID)
+    table = new_table(doc, columns("vote_tally"))
     heads = add_row(table, 567, header=True, cant_split=True)
     for cell, name in zip(
         heads.cells,
@@ -256,7 +252,7 @@ def satisfaction_form() -> DocxDocument:
     meta_line(doc, [("时间：", "{{ 会议时间 }}"), ("地点：", "{{ 地点 }}")])
     rule = new_paragraph(doc, after=160, line=1.4, style="Note")
     add_text(rule, "请在您认为合适的等次下的方框内划“√”，只选一项。本表不记名。", "kai")
-    table = new_table(doc, RATING_GRID)
+    table = new_table(doc, columns("satisfaction_form"))
     heads = add_row(table, 567, cant_split=True)
     for cell, name in zip(heads.cells, ("测评内容", "满意", "基本满意", "不满意"), strict=True):
         label(cell, name)

@@ -17,7 +17,6 @@ from docx.document import Document as DocxDocument
 from make_templates import (
     BLANK,
     DATE_BLANK,
-    FORM_GRID,
     SATISFACTION,
     SI,
     add_row,
@@ -25,6 +24,7 @@ from make_templates import (
     add_text,
     add_title,
     cell_paragraph,
+    columns,
     form_rows,
     label,
     new_document,
@@ -45,9 +45,6 @@ from official_docx import (
     official_title,
 )
 
-HEADER_GRID = (2000, 2422, 2000, 2422)  # label, value, label, value: as in the CSS
-assert sum(HEADER_GRID) == OFFICIAL_WIDTH
-
 
 def _tag(doc: DocxDocument, tag: str) -> None:
     """A paragraph holding only a {%p %} tag (docxtpl drops the paragraph itself)."""
@@ -59,11 +56,11 @@ def _pair(row_cells: list, name: str, text: str) -> None:
     value(row_cells[1], text, SI)
 
 
-def header_block(doc: DocxDocument) -> None:
+def header_block(doc: DocxDocument, form_id: str) -> None:
     # 0.05 mm less padding than the CSS's 1 mm: Word and LibreOffice give the text 22 grid lines
     # (636.9pt), 0.9pt less than the 225 mm the PDF has, and with the block as tall as the
     # PDF's the 22nd line of an 议案 that fills its page did not fit.
-    table = official_table(doc, HEADER_GRID, padding=54)
+    table = official_table(doc, columns(form_id, width=OFFICIAL_WIDTH), padding=54)
     for left, right in (
         (("编　　号", "{{ 编号 }}"), ("类　　别", "{{ 类别 }}")),
         (("领衔代表", "{{ 领衔代表 }}"), ("代表证号", "{{ 代表证号 }}")),
@@ -80,10 +77,10 @@ def header_block(doc: DocxDocument) -> None:
     official_blank_line(doc)
 
 
-def proposal_text(title: str) -> Callable[[], DocxDocument]:
+def proposal_text(form_id: str, title: str) -> Callable[[], DocxDocument]:
     def build() -> DocxDocument:
         doc = new_official_document(title)
-        header_block(doc)
+        header_block(doc, form_id)
         official_title(doc, "{{ 标题 }}")
         _tag(doc, "{%p for part in 正文 %}")
         _tag(doc, "{%p set 末部分 = loop.last %}")
@@ -126,7 +123,7 @@ def proposal_feedback() -> DocxDocument:
     add_run(number, "编号：", "label")
     add_text(number, "{{ 编号 }}")
     form_rows(
-        new_table(doc, FORM_GRID),
+        new_table(doc, columns("proposal_feedback")),
         [
             ("{{ 类别 }}标题", "{{ 标题 }}", 900),
             ("领衔代表", "{{ 领衔代表 }}", "代表证号", "{{ 代表证号 }}"),
@@ -151,7 +148,7 @@ def proposal_feedback() -> DocxDocument:
 
 
 BUILDERS = {
-    "proposal": proposal_text("代表建议"),
-    "motion": proposal_text("代表议案"),
+    "proposal": proposal_text("proposal", "代表建议"),
+    "motion": proposal_text("motion", "代表议案"),
     "proposal_feedback": proposal_feedback,
 }
