@@ -16,6 +16,7 @@ from make_templates import (
     DATE_BLANK,
     PORTRAIT_WIDTH,
     SAN,
+    add_names,
     add_row,
     add_run,
     add_text,
@@ -126,7 +127,8 @@ def duty_ballot() -> DocxDocument:
     meta = new_paragraph(doc, after=120)
     meta.paragraph_format.tab_stops.add_tab_stop(Twips(PORTRAIT_WIDTH), alignment=2)
     add_run(meta, "述职代表：", "label")
-    add_text(meta, "{{ 姓名 }}（{{ 代表层级 }}）")
+    add_names(meta, "{{ 姓名 }}")
+    add_text(meta, "（{{ 代表层级 }}）")
     add_run(meta, "\t")
     add_run(meta, "述职日期：", "label")
     add_run(meta, "{% if 日期 %}")

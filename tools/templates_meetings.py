@@ -24,6 +24,7 @@ from make_templates import (
     SI,
     WU,
     XIAO_SI,
+    add_names,
     add_row,
     add_run,
     add_text,
@@ -33,6 +34,7 @@ from make_templates import (
     form_rows,
     grid,
     label,
+    names,
     new_document,
     new_paragraph,
     new_table,
@@ -103,7 +105,9 @@ def meeting_agenda() -> DocxDocument:
     meta = new_paragraph(doc, align="center", after=360, line=1.5)
     add_text(meta, "（{{ 会议时间 }}{% if 地点 %}　{{ 地点 }}{% endif %}）", "kai", SAN)
     chair = new_paragraph(doc, align="center", after=360)
-    add_text(chair, "{% if 主持人 %}主持人：{{ 主持人 }}{% endif %}", "kai", SAN)
+    add_text(chair, "{% if 主持人 %}主持人：", "kai", SAN)
+    add_names(chair, "{{ 主持人 }}", "kai", SAN)
+    add_text(chair, "{% endif %}", "kai", SAN)
     tag_paragraph(doc, "{%p for item in 议程项 %}")
     item = new_paragraph(doc, line=1.8, indent_chars=2)
     add_text(item, "{{ loop.index|序号 }}{{ item }}", "body", SAN)
@@ -129,7 +133,7 @@ def sign_in() -> DocxDocument:
     value(add_row(table).cells[0], "{%tr for r in 签到 %}")
     row = add_row(table, 539, cant_split=True)
     value(row.cells[0], "{{ r.序号 }}", align="center")
-    value(row.cells[1], "{{ r.姓名 }}", align="center")
+    value(row.cells[1], "{{ r.姓名 }}", align="center", names=True)
     value(row.cells[2], "{{ r.代表层级 }}", 10.5, align="center")
     value(row.cells[3], "{{ r.工作单位及职务 }}", 10.5)
     value(row.cells[4], "")
@@ -151,9 +155,9 @@ def meeting_minutes() -> DocxDocument:
         [
             ("会议名称", "{{ 会议名称 }}", 567),
             ("时　　间", "{{ 会议时间 }}", "地　　点", "{{ 地点 }}"),
-            ("主 持 人", "{{ 主持人 }}", "记 录 人", "{{ 记录人 }}"),
+            ("主 持 人", names("{{ 主持人 }}"), "记 录 人", names("{{ 记录人 }}")),
             ("应到人数", "{{ 应到 }}", "实到人数", ""),
-            ("出席人员", "{{ 参会代表名单 }}", 1134),
+            ("出席人员", names("{{ 参会代表名单 }}"), 1134),
             ("缺席人员", "", 680),
             ("列席人员", "", 680),
         ],
@@ -324,7 +328,9 @@ def meeting_notice() -> DocxDocument:
         "{{ 会议地点 }}开展人大代表接待选民活动。届时，下列人大代表将接待选民，听取意见和建议：",
     )
     _tag(doc, "{%p for d in 接待代表 %}")
-    official_paragraph(doc, "{{ d.姓名 }}{% if d.代表层级 %}　{{ d.代表层级 }}{% endif %}")
+    deputy = official_paragraph(doc, "")
+    add_names(deputy, "{{ d.姓名 }}", "body", SAN)
+    add_text(deputy, "{% if d.代表层级 %}　{{ d.代表层级 }}{% endif %}", "body", SAN)
     _tag(doc, "{%p endfor %}")
     # Either can end the body: both are kept with what follows (the phone is one line).
     official_paragraph(doc, "欢迎广大选民届时前来反映意见和建议。", last=True)

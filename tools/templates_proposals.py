@@ -27,6 +27,7 @@ from make_templates import (
     columns,
     form_rows,
     label,
+    names,
     new_document,
     new_paragraph,
     new_table,
@@ -45,6 +46,8 @@ from official_docx import (
     official_title,
 )
 
+NAMED = {"领衔代表", "附议代表"}
+
 
 def _tag(doc: DocxDocument, tag: str) -> None:
     """A paragraph holding only a {%p %} tag (docxtpl drops the paragraph itself)."""
@@ -53,7 +56,7 @@ def _tag(doc: DocxDocument, tag: str) -> None:
 
 def _pair(row_cells: list, name: str, text: str) -> None:
     label(row_cells[0], name, SI)
-    value(row_cells[1], text, SI)
+    value(row_cells[1], text, SI, names=name in NAMED)  # td.names
 
 
 def header_block(doc: DocxDocument, form_id: str) -> None:
@@ -126,7 +129,7 @@ def proposal_feedback() -> DocxDocument:
         new_table(doc, columns("proposal_feedback")),
         [
             ("{{ 类别 }}标题", "{{ 标题 }}", 900),
-            ("领衔代表", "{{ 领衔代表 }}", "代表证号", "{{ 代表证号 }}"),
+            ("领衔代表", names("{{ 领衔代表 }}"), "代表证号", "{{ 代表证号 }}"),
             ("承办单位", "{{ 建议承办单位 }}", 567),
             ("交办日期", "{{ 交办日期 }}", "答复日期", "{{ 答复日期 }}"),
             ("结果类别", "{{ 办理结果 }}", 567),
