@@ -130,3 +130,34 @@ def _plain(value: object) -> object:
     if isinstance(value, dt.date):
         return f"{value.year}-{value.month}-{value.day}"
     return value
+
+
+_INLINE = re.compile(
+    r'<c r="([A-Z]+\d+)"( s="\d+")? t="inlineStr"><is><t[^>]*>(.*?)</t></is></c>', re.S
+)
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def to_shared_strings(source: Path, target: Path) -> Path:
+    """The same workbook with its text in a shared string table, as Excel and WPS save it
+    (openpyxl writes each text into its cell)."""
+    table: dict[str, int] = {}
+
+    def shared(found: re.Match[str]) -> str:
+        index = table.setdefault(found.group(3), len(table))
+        return f'<c r="{found.group(1)}"{found.group(2) or ""} t="s"><v>{index}</v></c>'
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = _INLINE.sub(shared, data.decode("utf-8")).encode("utf-8")
+            new.writestr(info, data)
+        items = "".join(f'<si><t xml:space="preserve">{text}</t></si>' for text in table)
+        new.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="{_MAIN}" count="{len(table)}" uniqueCount="{len(table)}">{items}</sst>',
+        )
+        if "xl/sharedStrings.xml" not in old.namelist():
+            pass
+    return target

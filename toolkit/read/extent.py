@@ -212,8 +212,10 @@ def ods_extents(path: Path) -> Iterator[tuple[str, Extent]]:
     extent = Extent()
 
     def repeat(attrs: dict[str, str], name: str) -> int:
-        text = attrs.get(f"{_TABLE} {name}", "1")
-        return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 9 else 1
+        text = attrs.get(f"{_TABLE} {name}", "1").strip()
+        if not (text.isascii() and text.isdigit()):
+            return 1
+        return int(text) if len(text) <= 12 else 10**12  # a count no sheet could hold
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal extent
