@@ -33,7 +33,17 @@ from .rules import load_rules, pick_rules
 from .rules.duty import load_duty_rules
 from .rules.scoring import load_scoring
 from .validate import validate
-from .write import Manifest, NamePlanner, file_name, prepare_output, sweep_temporaries, write_atomic
+from .write import (
+    DISK_ERRNOS,
+    Manifest,
+    NamePlanner,
+    OutputLock,
+    disk_error,
+    file_name,
+    prepare_output,
+    sweep_temporaries,
+    write_output,
+)
 
 ProgressFn = Callable[[int, int], None]
 BATCH = 8  # documents per pool task: enough to amortise the pickling, small enough to balance
@@ -65,6 +75,7 @@ class BuildOptions:
     proposals: Path | None = None
     level: str | None = None  # --level: the congress 议案 go to, instead of the lead's 代表层级
     combined: bool = False
+    wait: bool = False  # --wait: queue behind a run already writing into `out`, not refuse
 
 
 @dataclass
@@ -141,7 +152,11 @@ def check_glyphs(data: Dataset) -> None:
             data.set_rows(sheet, Records(r for r in data.rows(sheet) if r.row not in bad_rows))
 
 
-def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:
+def build(
+    options: BuildOptions,
+    progress: ProgressFn | None = None,
+    notice: Callable[[str], None] | None = None,  # what the output-folder lock has to say
+) -> BuildResult:
     workbook = resolve_workbook(options.workbook)
     catalogue = forms.catalogue(forms.user_forms_dir(options.forms_dir, workbook))
     chosen = forms.select_forms(catalogue, options.only)
@@ -176,8 +191,14 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         result.blocked = True  # and the output folder is left as it was, not even created
         return result
     out = result.out = prepare_output(options.out)
-    manifest = Manifest.load(out)  # before the sweep: a killed run's journal still counts
-    sweep_temporaries(out)
+    lock = OutputLock(out, wait=options.wait, notice=notice)
+    lock.acquire()  # before the sweep: another run's temporaries and journal are its own
+    try:
+        manifest = Manifest.load(out)  # before the sweep: a killed run's journal still counts
+        sweep_temporaries(out)
+    except BaseException:
+        lock.release()
+        raise
     period = Period(date_from, date_to)
     env = PlanEnv(
         rules,
@@ -209,9 +230,16 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         if not period.bounded and not result.rows_rejected and not data.errors:
             kinds = {(f.id, fmt) for f in chosen for fmt in formats[f.id] if data.read.get(f.sheet)}
             result.removed = manifest.remove_stale(kinds, str(workbook.resolve()))
+    except OSError as exc:
+        if exc.errno not in DISK_ERRNOS:
+            raise
+        raise disk_error(exc, Path(exc.filename or out).name) from None
     finally:
         record_files.ROWS_DIR = None
-        manifest.save()  # what was written stays recorded, even if the run stopped midway
+        try:
+            manifest.save()  # what was written stays recorded, even if the run stopped midway
+        finally:
+            lock.release()
     return result
 
 
@@ -430,7 +458,7 @@ def renderer_for(forms_root: str, form_id: str, fmt: str) -> render.Renderer:
 def render_task(task: Task) -> tuple[str, str, int]:
     forms_root, form_id, fmt, rel, context, out = task
     renderer = renderer_for(forms_root, form_id, fmt)
-    digest, size = write_atomic(Path(out) / rel, lambda stream: renderer.render(context, stream))
+    digest, size = write_output(Path(out), rel, lambda stream: renderer.render(context, stream))
     return rel, digest, size
 
 
