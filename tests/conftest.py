@@ -107,7 +107,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def build_receptions(folder: Path, rows: list[list[Any]], formats: tuple[str, ...]) -> Path:
     """Build `rows` of 接待登记 (with the standard stations and roster) into folder/out; the
     build must be clean. For module-scoped fixtures, which cannot use make_book."""
-    from toolkit.build import BuildOptions, build
+    from toolkit.commands.build import build
+    from toolkit.model import BuildOptions
 
     book = write_workbook(
         folder / "台账.xlsx",

@@ -137,7 +137,7 @@ def test_typed_values_pickle_to_workers_and_hash_stably():
 
 
 def test_record_fields_are_typed_and_filters_see_a_date(make_book):
-    from toolkit.build import check
+    from toolkit.commands.build import check
 
     row = reception(date=dt.date(2024, 10, 5), deputies="王伟、李娜")
     row[8] = 3  # 来访人数

@@ -9,9 +9,10 @@ from click.testing import CliRunner
 from docx import Document
 
 from conftest import reception
-from toolkit.build import BuildOptions, build
 from toolkit.cli import cli
+from toolkit.commands.build import build
 from toolkit.errors import TemplateError
+from toolkit.model import BuildOptions
 
 
 @pytest.fixture
@@ -281,3 +282,33 @@ def test_forms_check_locates_an_error_in_a_table_cell(run, tmp_path):
     result = run("forms", "check", str(mine))
     assert result.exit_code == 1
     assert "reception_form template.docx 正文第1个表格第2行第2列的段落（“" in result.output
+
+
+def test_a_changed_stylesheet_rewrites_the_pdf(make_book, tmp_path):
+    folder = tmp_path / "forms" / "visit_record"
+    folder.mkdir(parents=True)
+    (folder / "form.yaml").write_text(
+        "id: visit_record\ntitle: 代表走访记录表\nsheet: 履职活动\nper: row\nformats: [pdf]\n"
+        'filename: "{活动日期}"\n',
+        encoding="utf-8",
+    )
+    (folder / "template.html").write_text(
+        "<html><body><p>{{ 活动主题 }}</p></body></html>", encoding="utf-8"
+    )
+    (folder / "style.css").write_text("p { font-size: 12pt; }", encoding="utf-8")
+    activities = [
+        ["活动日期", "活动类型", "活动主题", "参加代表"],
+        ["2024-4-2", "走访选民", "走访", "王伟"],
+    ]
+    book = make_book(extra_sheets={"履职活动": activities})
+    options = BuildOptions(
+        workbook=book,
+        out=tmp_path / "out",
+        only=("代表走访记录表",),
+        forms_dir=tmp_path / "forms",
+        jobs=1,
+    )
+    assert build(options).written
+    assert not build(options).written  # nothing changed: nothing rewritten
+    (folder / "style.css").write_text("p { font-size: 16pt; }", encoding="utf-8")
+    assert build(options).written

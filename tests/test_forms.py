@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from conftest import reception
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
 from toolkit.derive import meetings, proposals
 from toolkit.derive.planners import PLANNERS, planner_for
 from toolkit.errors import TemplateError
 from toolkit.forms import ADDS, PERS, WHEN, _legacy, load_form, load_forms
+from toolkit.model import BuildOptions
 from toolkit.paths import FORMS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent

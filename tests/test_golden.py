@@ -16,7 +16,8 @@ import pytest
 from docx import Document
 
 from conftest import RECEPTION_FORMS, reception
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
+from toolkit.model import BuildOptions
 
 GOLDEN = Path(__file__).parent / "golden"
 

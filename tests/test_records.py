@@ -12,9 +12,9 @@ import pytest
 
 from conftest import reception
 from toolkit import records
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
 from toolkit.derive import rows as derive
-from toolkit.model import PlanEnv
+from toolkit.model import BuildOptions, PlanEnv
 from toolkit.records import Records, RowStore
 
 
@@ -27,9 +27,8 @@ def test_records_beyond_the_threshold_live_on_disk_and_read_back_whole():
 
 
 def test_a_row_store_pickles_as_a_reference_and_removes_its_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(records, "ROWS_DIR", str(tmp_path))
     rows = [{"序号": i, "反映内容": "路灯不亮" * 20} for i in range(1000)]
-    store = RowStore(spill_at=50, chunk=50)
+    store = RowStore(spill_at=50, chunk=50, folder=tmp_path)
     for row in rows:
         store.append(row)
     sent = pickle.dumps(store)
@@ -42,8 +41,7 @@ def test_a_row_store_pickles_as_a_reference_and_removes_its_file(tmp_path, monke
 
 
 def test_small_row_stores_stay_in_memory_and_pickle_as_lists(tmp_path, monkeypatch):
-    monkeypatch.setattr(records, "ROWS_DIR", str(tmp_path))
-    store = RowStore(spill_at=50, chunk=50)
+    store = RowStore(spill_at=50, chunk=50, folder=tmp_path)
     store.append({"a": 1})
     assert pickle.loads(pickle.dumps(store)) == [{"a": 1}]
     assert list(tmp_path.iterdir()) == []
@@ -71,6 +69,7 @@ def test_a_register_whose_rows_went_to_disk_is_the_same_from_workers_and_in_proc
         return handle, path
 
     monkeypatch.setattr(tempfile, "mkstemp", recording)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714550400")  # both builds stamp the same time
     made = {}
     for jobs in (1, 2):
         out = tmp_path / f"jobs{jobs}"
@@ -140,7 +139,6 @@ def test_a_long_register_is_rebuilt_when_one_of_its_rows_is_corrected(tmp_path, 
 def test_a_register_of_a_sheet_out_of_date_order_reads_each_chunk_once(make_book, monkeypatch):
     """Sorted by date from a sheet kept in another order (by 登记编号, say), the register reads
     its records a window at a time, each chunk of the window once."""
-    from toolkit import records
 
     monkeypatch.setattr(derive, "GROUP_CHUNK", 5)
     rows = [
@@ -156,7 +154,7 @@ def test_a_register_of_a_sheet_out_of_date_order_reads_each_chunk_once(make_book
         return original(self, index)
 
     monkeypatch.setattr(records.Records, "_read", counting)
-    from toolkit.build import check
+    from toolkit.commands.build import check
     from toolkit.derive.planners import plan
     from toolkit.forms import load_forms
     from toolkit.rules import load_rules
@@ -173,8 +171,7 @@ def test_a_register_of_a_sheet_out_of_date_order_reads_each_chunk_once(make_book
 def test_a_register_on_disk_behaves_as_a_list_in_a_template(tmp_path, monkeypatch):
     from toolkit.templating import make_env
 
-    monkeypatch.setattr(records, "ROWS_DIR", str(tmp_path))
-    store = RowStore(spill_at=2, chunk=2)
+    store = RowStore(spill_at=2, chunk=2, folder=tmp_path)
     for i in range(5):
         store.append({"序号": i + 1, "来访人": f"访客{i}"})
     template = make_env(autoescape=False).from_string(

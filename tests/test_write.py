@@ -13,7 +13,8 @@ import pytest
 from docx import Document
 
 from conftest import RECEPTION_FORMS, reception
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
+from toolkit.model import BuildOptions
 from toolkit.write import NamePlanner, file_name, safe_component, sha256_file, write_atomic
 
 
@@ -282,8 +283,10 @@ def test_another_workbook_built_into_the_same_folder_removes_nothing(make_book, 
     }
 
 
-def test_a_process_pool_writes_exactly_what_one_process_writes(tmp_path):
+def test_a_process_pool_writes_exactly_what_one_process_writes(tmp_path, monkeypatch):
     from toolkit.commands.sample import make_sample
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714550400")  # both builds stamp the same time
 
     book = tmp_path / "示例.xlsx"
     make_sample(book, stations=2, receptions=120, seed=3)

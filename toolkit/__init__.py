@@ -17,11 +17,11 @@ __version__ = "0.1.0"
 
 # public name → the module that defines it
 _API = {
-    "check": "toolkit.build",
-    "build": "toolkit.build",
-    "BuildOptions": "toolkit.build",
-    "BuildResult": "toolkit.build",
-    "resolve_workbook": "toolkit.build",
+    "check": "toolkit.commands.build",
+    "build": "toolkit.commands.build",
+    "BuildOptions": "toolkit.model",
+    "BuildResult": "toolkit.model",
+    "resolve_workbook": "toolkit.commands.build",
     "score_workbook": "toolkit.commands.score",
     "score_table": "toolkit.commands.score",
     "score_json": "toolkit.commands.score",
@@ -61,8 +61,8 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """A public name stays bound to what it names: importing a submodule of the same name
-    (toolkit/build.py defines `build`) would otherwise rebind `toolkit.build` to the module."""
+    """A public name stays bound to what it names: a submodule of the same name, once imported,
+    would otherwise rebind it to the module."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in _API and isinstance(value, types.ModuleType):

@@ -94,8 +94,13 @@ class FormDef:
         return self.template("pdf").with_name("style.css")
 
     def digest(self, fmt: str) -> str:
-        """Changes when the template does, so a rerun regenerates what a new template affects."""
-        files = (self.folder / "form.yaml", self.template(fmt))
+        """Changes when the template does, so a rerun regenerates what a new template affects;
+        for a PDF also when its stylesheets or the renderer's line-keeping pass do."""
+        files = [self.folder / "form.yaml", self.template(fmt)]
+        if fmt == "pdf":
+            styles = [self.style(), *sorted((FORMS_DIR / "styles").glob("*.css"))]
+            files += [f for f in styles if f.is_file()]
+            files.append(Path(__file__).parent / "render" / "nobreak.py")
         stamps = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
         return _digest(stamps)
 

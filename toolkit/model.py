@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +145,7 @@ class PlanEnv:
     as_of: dt.date | None = None  # --as-of: the date overdue flags are judged on
     proposals: Path | None = None  # --proposals: a folder of proposal drafts
     combined: bool = False  # --combined: one print-ready file per meeting as well
+    rows_dir: Path | None = None  # where a long register's rows go on disk (the output folder)
 
 
 @dataclass
@@ -170,3 +172,61 @@ def _hashable(value: Any) -> Any:
         # is not a text cell), and not as its Chinese text, which a format could change.
         return {type(value).__name__: value.isoformat()}
     return str(value)
+
+
+ProgressFn = Callable[[int, int], None]  # (documents done, documents in all)
+
+
+@dataclass
+class BuildOptions:
+    workbook: Path | None = None
+    out: Path = Path("outputs")
+    only: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    jobs: int | None = None
+    keep_going: bool = False
+    strict: bool = False
+    rules: Path | tuple[Path, ...] | None = None  # --rules, repeatable: each file read by its keys
+    forms_dir: Path | None = None
+    today: dt.date | None = None
+    pdf_from: str = "html"  # or "docx": convert the Word output with LibreOffice
+    # Family settings, passed to the planners through PlanEnv.
+    year: int | None = None
+    quarter: int | None = None
+    copies: int = 1
+    texts: Path | None = None
+    as_of: dt.date | None = None
+    proposals: Path | None = None
+    level: str | None = None  # --level: the congress 议案 go to, instead of the lead's 代表层级
+    combined: bool = False
+    wait: bool = False  # --wait: queue behind a run already writing into `out`, not refuse
+
+
+@dataclass
+class BuildResult:
+    workbook: Path
+    out: Path
+    data: Dataset
+    written: Counter[tuple[str, str]] = field(default_factory=Counter)  # (form title, fmt) → n
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)  # stale files of earlier runs, deleted
+    blocked: bool = False  # rows were rejected and nothing was written
+    strict_failed: bool = False
+
+    @property
+    def rows_read(self) -> int:
+        return sum(self.data.read.values())
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(len(rows) for rows in self.data.rejected.values())
+
+    @property
+    def documents(self) -> int:
+        return sum(self.written.values())
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rows_rejected or self.data.errors or self.strict_failed else 0

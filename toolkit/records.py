@@ -18,6 +18,7 @@ import pickle
 import tempfile
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 SPILL_AT = 2000  # records held in memory before a sheet goes to disk
 ROWS_PREFIX = ".~liaison-rows-"  # write.TEMP_PREFIX: swept from an output folder
-ROWS_DIR: str | None = None  # where RowStore files go (build sets its output folder)
 CHUNK = 500  # records per pickled chunk
 
 
@@ -141,8 +141,11 @@ class RowStore(Records):
     the store opens that file and reads a chunk at a time. The file is removed when the
     store that made it is freed (or when the process ends)."""
 
-    def __init__(self, *, spill_at: int = SPILL_AT, chunk: int = CHUNK) -> None:
+    def __init__(
+        self, *, spill_at: int = SPILL_AT, chunk: int = CHUNK, folder: str | Path | None = None
+    ) -> None:
         super().__init__(spill_at=spill_at, chunk=chunk)
+        self._folder = str(folder) if folder is not None else None
         self._path = ""
         self._digest = hashlib.sha256()
 
@@ -161,7 +164,7 @@ class RowStore(Records):
             # In the output folder when a build names one: a file left by a killed run is
             # swept by the next (write.sweep_temporaries), and the rows stay where the clerk's
             # documents are, not in a shared /tmp.
-            handle, self._path = tempfile.mkstemp(prefix=ROWS_PREFIX, dir=ROWS_DIR)
+            handle, self._path = tempfile.mkstemp(prefix=ROWS_PREFIX, dir=self._folder)
             self._file = os.fdopen(handle, "w+b")
             weakref.finalize(self, _remove, self._file, self._path)
         super()._write(chunk)

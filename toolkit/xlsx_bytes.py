@@ -1,8 +1,9 @@
 """Saving an openpyxl workbook so that the same content gives the same bytes.
 
 openpyxl's save() stamps the document's `modified` time and every zip entry with the current
-time; here the document properties and all entries carry one fixed time instead. Used by the
-blank workbook, the sample and the xlsx renderer (so a rerun can be compared by SHA-256).
+time; here the document properties and all entries carry one given time instead (a build's time,
+see render.build_time), and the workbook names its title and this tool as its author, not
+"openpyxl". Used by the blank workbook, the sample and the xlsx renderer.
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 STAMP = datetime(2024, 1, 1)
+AUTHOR = "liaison 人大代表联络站文书工具"  # every file's author (Word, Excel, PDF)
 
 
-def write_reproducibly(wb: Workbook, stream: IO[bytes], stamp: datetime = STAMP) -> None:
+def write_reproducibly(
+    wb: Workbook, stream: IO[bytes], stamp: datetime = STAMP, title: str = ""
+) -> None:
+    """`stamp` in UTC, without a zone (openpyxl writes it with a Z)."""
     wb.properties.created = stamp
     wb.properties.modified = stamp
+    wb.properties.creator = wb.properties.lastModifiedBy = AUTHOR
+    if title:
+        wb.properties.title = title
     # openpyxl's save_workbook() would stamp `modified` with the current time; ExcelWriter
     # does not, and _StampedZipFile fixes the zip entries' times.
     if wb.write_only and not wb.worksheets:

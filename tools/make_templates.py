@@ -23,6 +23,7 @@ import re
 import sys
 import zipfile
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from pathlib import Path
 
 from docx import Document
@@ -62,13 +63,27 @@ FONT_TABLE = {
 ER, SAN, SI, XIAO_SI, WU = 22, 16, 14, 12, 10.5
 
 A4_SHORT, A4_LONG = 11906, 16838  # twips
-PORTRAIT_MARGINS = (1418, 1474, 1134, 1588)  # top, right, bottom, left: 25, 26, 20, 28 mm
+# The pages of forms/styles/base.css (portrait) and of the register's CSS (landscape).
+PORTRAIT_MARGINS = (1418, 1361, 1134, 1474)  # top, right, bottom, left: 25, 24, 20, 26 mm
 LANDSCAPE_MARGINS = (1134, 851, 1021, 851)  # 20, 15, 18, 15 mm
-PORTRAIT_WIDTH = A4_SHORT - PORTRAIT_MARGINS[1] - PORTRAIT_MARGINS[3]  # 8844
+PORTRAIT_WIDTH = A4_SHORT - PORTRAIT_MARGINS[1] - PORTRAIT_MARGINS[3]  # 9071 = 160 mm
 LANDSCAPE_WIDTH = A4_LONG - LANDSCAPE_MARGINS[1] - LANDSCAPE_MARGINS[3]  # 15136
-FORM_GRID = (1531, 2891, 1531, 2891)  # label, value, label, value; sums to PORTRAIT_WIDTH
+
+
+def grid(*shares: float, width: int = PORTRAIT_WIDTH) -> tuple[int, ...]:
+    """Column widths in twips in the proportions `shares` (the CSS's percentages, say), adding
+    up to `width` exactly."""
+    total, edges, done = sum(shares), [0], 0.0
+    for share in shares:
+        done += share
+        edges.append(round(width * done / total))
+    return tuple(b - a for a, b in pairwise(edges))
+
+
+FORM_GRID = grid(17.3, 32.7, 17.3, 32.7)  # label, value, label, value: base.css col.l, col.v
 BLANK = "\u3000"  # a full-width space: blanks to fill by hand are underlined runs of these
 
+COMPATIBILITY_MODE = "15"  # settings.xml w:compatSetting compatibilityMode: Word 2013+
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 DATE_BLANK = BLANK * 4 + "年" + BLANK * 2 + "月" + BLANK * 2 + "日"  # a date to write by hand
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
@@ -117,8 +132,19 @@ def _size_xml(points: float) -> str:
 
 
 _LANG = '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+# Word's defaults put a gap between Chinese and Latin text or digits (autoSpaceDE/DN) and let
+# a full stop hang past the line's end (overflowPunct); the PDF does neither, and with them
+# “2024年1月9日” is wider in Word and lines wrap elsewhere. (LibreOffice's DOCX import ignores
+# the first two and reads the third inverted: see toolkit/render/docx_pdf.py.)
+NO_AUTO_SPACE = '<w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+PPR_DEFAULT = (
+    f"<w:pPrDefault><w:pPr>{NO_AUTO_SPACE}"
+    '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
+)
+# Table text never snaps to a document's line grid (the official layout's 28.95pt): a 4号 line in
+# a cell is as tall as in the PDF, not a whole grid line.
 _TIGHT = (
-    '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'  # no gaps around digits in tables
+    f'<w:widowControl w:val="0"/>{NO_AUTO_SPACE}<w:snapToGrid w:val="0"/>'
     '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
 )
 # Paragraph styles: id, name, font role, size, pPr. Built-in names are Word's own styles.
@@ -167,9 +193,7 @@ def styles_xml() -> str:
     """Document defaults and the few styles the templates use, each naming its fonts."""
     defaults = (
         f'<w:docDefaults><w:rPrDefault><w:rPr>{rfonts_xml("body")}<w:kern w:val="2"/>'
-        f"{_size_xml(XIAO_SI)}{_LANG}</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
-        '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
-        "</w:docDefaults>"
+        f"{_size_xml(XIAO_SI)}{_LANG}</w:rPr></w:rPrDefault>{PPR_DEFAULT}</w:docDefaults>"
     )
     styles = "".join(_paragraph_style(*spec) for spec in PARAGRAPH_STYLES)
     return f"<w:styles {nsdecls('w')}>{defaults}{styles}{_FIXED_STYLES}</w:styles>"
@@ -202,6 +226,11 @@ def _set_settings(doc: DocxDocument) -> None:
     lang = settings.find(qn("w:themeFontLang"))
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
+    # python-docx's template says Word 2010 (14): current Word would open every document in
+    # 兼容模式. 15 is Word 2013 and later.
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), COMPATIBILITY_MODE)
 
 
 def _set_properties(doc: DocxDocument, title: str) -> None:
@@ -346,6 +375,14 @@ def add_title(doc: DocxDocument, text: str, size: float = ER, after: int = 240) 
     return par
 
 
+def end_after_table(doc: DocxDocument) -> Paragraph:
+    """A Word body cannot end with a table: Word and LibreOffice add an empty 小四 paragraph after
+    it, which takes a page of its own when the table fills the last one. This one is 1 pt."""
+    par = new_paragraph(doc, exact=20)
+    add_run(par, "", size=1)
+    return par
+
+
 def bottom_border(par: Paragraph) -> None:
     """A ruled line under the paragraph (consecutive ones get a line each via w:between)."""
     line = 'w:val="single" w:sz="4" w:space="1" w:color="000000"'
@@ -363,9 +400,15 @@ def new_table(
     doc: DocxDocument,
     widths: Iterable[int],
     borders: bool = True,
-    margins: tuple[int, int] = (57, 108),
+    margins: tuple[int, int] = (68, 113),
+    line_height: float | None = 1.4,
 ) -> Table:
-    """A centred, fixed-layout table with the given column widths (twips) and 0.5 pt borders."""
+    """A centred, fixed-layout table with the given column widths (twips) and 0.5 pt borders;
+    by default as base.css's table.form: cell padding 1.2 mm × 2 mm, lines 1.4 times the type.
+
+    `line_height`: the CSS line-height of its cells (1.35 …): each cell paragraph then has exactly
+    that many times its type size as line spacing, so a row is as tall as in the PDF whatever
+    the metrics of the font drawing it (Word's single spacing is the font's own height)."""
     widths = list(widths)
     table = doc.add_table(rows=0, cols=len(widths))
     tbl_pr = table._tbl.tblPr
@@ -391,6 +434,8 @@ def new_table(
     for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         col.w = Twips(width)
     table._widths = widths  # type: ignore[attr-defined]
+    table._line_height = line_height  # type: ignore[attr-defined]
+    table._padding = 0  # type: ignore[attr-defined]
     return table
 
 
@@ -439,14 +484,33 @@ def cell_paragraph(
     return set_paragraph(par, align=align, style=style)
 
 
+def _table_line(cell: _Cell, par: Paragraph, size: float) -> Paragraph:
+    """The line spacing its table asks for (`new_table(line_height=…)`), for `size` points."""
+    factor = getattr(cell._parent, "_line_height", None)
+    padding = getattr(cell._parent, "_padding", 0)
+    if factor:
+        set_paragraph(par, before=padding, after=padding, exact=round(size * factor * 20))
+    return par
+
+
 def label(cell: _Cell, text: str, size: float = XIAO_SI) -> None:
-    add_text(cell_paragraph(cell, "center", style="TableLabel"), text, "label", size)
+    """A 黑体 label, centred, with 1 mm at either side (base.css's th and td.label), so
+    “工作单位及职务” fits the cell the PDF gives it."""
+    par = _table_line(cell, cell_paragraph(cell, "center", style="TableLabel"), size)
+    add_text(par, text, "label", size)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    if tc_pr.find(qn("w:tcMar")) is None:  # schema order: tcW, gridSpan, vMerge, tcBorders, …
+        margins = w(
+            '<w:tcMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tcMar>'
+        )
+        anchor = tc_pr.find(qn("w:vAlign"))
+        tc_pr.insert(list(tc_pr).index(anchor), margins)
 
 
 def value(
     cell: _Cell, text: str, size: float = XIAO_SI, align: str = "left", valign: str = "center"
 ) -> Paragraph:
-    par = cell_paragraph(cell, align, valign)
+    par = _table_line(cell, cell_paragraph(cell, align, valign), size)
     add_text(par, text, "body", size)
     return par
 
@@ -711,7 +775,7 @@ def register_cover(doc: DocxDocument) -> None:
 
 def station_table(doc: DocxDocument) -> None:
     """The station's address, reception day, manager and phone: a line each when present."""
-    table = new_table(doc, (2000, 6000), borders=False)
+    table = new_table(doc, (2000, 6000), borders=False, margins=(85, 113), line_height=1.5)
     for name, expr in STATION_LINES:
         value(add_row(table).cells[0], f"{{%tr if {expr} %}}")
         row = add_row(table, 560)
@@ -768,7 +832,7 @@ def add_page_number(par: Paragraph, size: float) -> None:
 
 def register_table(doc: DocxDocument) -> None:
     """The header row repeated on every page, then one row per record (a docxtpl row loop)."""
-    table = new_table(doc, [c[2] for c in REGISTER_COLUMNS], margins=(40, 57))
+    table = new_table(doc, [c[2] for c in REGISTER_COLUMNS], margins=(68, 57), line_height=1.35)
     heads = add_row(table, 567, header=True, cant_split=True)
     for cell, (name, _, _) in zip(heads.cells, REGISTER_COLUMNS, strict=True):
         label(cell, name, 10)
@@ -778,6 +842,7 @@ def register_table(doc: DocxDocument) -> None:
         align = "center" if field in CENTRED else "left"
         value(cell, f"{{{{ r.{field} }}}}", 10, align=align)
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
+    end_after_table(doc)
 
 
 # ── checking and writing ─────────────────────────────────────────────────────────────────────

@@ -12,11 +12,12 @@ How another form uses it, in its own ``tools/templates_<family>.py``::
         official_title(doc, "{{ 会议名称 }}通知")
         official_paragraph(doc, "{{ 正文 }}")            # 仿宋 3号, indented 2 characters
         official_heading(doc, "一、会议时间", level=1)     # 黑体; level=2 楷体; level=3 仿宋
-        official_signature(doc, "{{ 主办单位 }}")
+        official_paragraph(doc, "请准时出席。", last=True)  # may end the body
+        official_closing(doc, "{{ 主办单位 }}", "{{ 成文日期 }}")
         return doc
 
-Tables inside the text come from make_templates (new_table, add_row, label, value) with widths
-adding up to ``OFFICIAL_WIDTH``.
+Tables inside the text come from ``official_table`` (then make_templates' add_row, label,
+value) with widths adding up to ``OFFICIAL_WIDTH``.
 
 What a document made here has (tests/test_duty.py measures it on the rendered file):
 - A4, margins top 37 mm, right 26 mm, bottom 35 mm, left 28 mm (twips 2098, 1474, 1984, 1588):
@@ -29,24 +30,31 @@ What a document made here has (tests/test_duty.py measures it on the rendered fi
 - Styles naming fonts by role in w:eastAsia: Normal and 公文正文 (OfficialBody, indented 2
   characters) 仿宋_GB2312 3号, Title 方正小标宋简体 2号, heading 1 黑体 3号 (“一、”), heading 2
   楷体_GB2312 3号 (“（一）”), heading 3 仿宋_GB2312 3号 (“1.”); body lines at exactly 28.95pt,
-  so the page holds 22 lines in Word, WPS and LibreOffice alike.
+  so the page holds 22 lines in Word, WPS and LibreOffice alike; widow control on body text.
+- The closing block (``official_closing``: a blank line, 署名/落款, date) kept on one page and
+  with the body's last paragraph (``official_paragraph(..., last=True)``), never alone.
+- Tables (``official_table``) off the line grid, lines 1.35 × their size, as table.official.
 - Footers: “— PAGE —” in 宋体 4号 (14pt), odd pages at the right and even pages at the left, one
   character in from the edge, ``w:evenAndOddHeaders`` set in settings.xml.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
 from docx.shared import Twips
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from make_templates import (
     _FIXED_STYLES,
     _LANG,
     ER,
     PARAGRAPH_STYLES,
+    PPR_DEFAULT,
     SAN,
     SI,
     XIAO_SI,
@@ -55,6 +63,7 @@ from make_templates import (
     add_page_number,
     add_text,
     new_document,
+    new_table,
     rfonts_xml,
     set_paragraph,
     w,
@@ -75,21 +84,31 @@ INDENT_2 = 2 * OFFICIAL_WIDTH // CHARS  # two character cells, in twips
 FOOTER_DISTANCE = 1418  # 25 mm: the number's dashes sit about 7 mm under the text block
 
 _EXACT = f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
+# A blank grid line under the title and the byline, as the CSS's 28.95pt margin.
+_EXACT_LINE_AFTER = _EXACT.replace('w:after="0"', f'w:after="{LINE_PITCH}"')
+# Widow and orphan control: a paragraph that runs over a page leaves at least two lines on each.
+_WIDOWS = "<w:widowControl/>"
+_EXACT_FOOTER = _EXACT.replace(f'w:line="{LINE_PITCH}"', f'w:line="{round(SI * 20)}"')
+# The closing block (署名, 落款, date) is kept whole and with what follows it (see
+# official_closing, which also ties the blank line above it to the last lines of the body).
+_KEEP = "<w:keepNext/><w:keepLines/>"
 _INDENT = f'<w:ind w:firstLineChars="200" w:firstLine="{INDENT_2}"/>'
 _JUSTIFY = '<w:jc w:val="both"/>'
-# id, name, font role, size, pPr (children in schema order: spacing, ind, jc)
+# id, name, font role, size, pPr (children in schema order: keepNext, keepLines, widowControl,
+# snapToGrid, spacing, ind, jc). Every line is exactly one grid line, the title's too: a 2号
+# line snapped to the grid would take two grid lines in Word and LibreOffice (its font's own
+# height is more than one), one in the PDF.
 OFFICIAL_STYLES = (
-    ("Normal", "Normal", "body", SAN, f'<w:widowControl w:val="0"/>{_EXACT}{_JUSTIFY}'),
-    ("OfficialBody", "公文正文", "body", SAN, f"{_EXACT}{_INDENT}{_JUSTIFY}"),
+    ("Normal", "Normal", "body", SAN, f"{_WIDOWS}{_EXACT}{_JUSTIFY}"),
+    ("OfficialBody", "公文正文", "body", SAN, f"{_WIDOWS}{_EXACT}{_INDENT}{_JUSTIFY}"),
     (
         "Title",
         "Title",
         "title",
         ER,
-        f'<w:spacing w:before="0" w:after="{LINE_PITCH}" w:line="{LINE_PITCH}" '
-        'w:lineRule="atLeast"/><w:jc w:val="center"/>',
+        f'<w:snapToGrid w:val="0"/>{_EXACT_LINE_AFTER}<w:jc w:val="center"/>',
     ),
-    ("Byline", "署名行", "kai", SAN, f'{_EXACT}<w:jc w:val="center"/>'),
+    ("Byline", "署名行", "kai", SAN, f'{_EXACT_LINE_AFTER}<w:jc w:val="center"/>'),
     ("Heading1", "heading 1", "label", SAN, f"<w:keepNext/>{_EXACT}{_INDENT}{_JUSTIFY}"),
     ("Heading2", "heading 2", "kai", SAN, f"<w:keepNext/>{_EXACT}{_INDENT}{_JUSTIFY}"),
     ("Heading3", "heading 3", "body", SAN, f"<w:keepNext/>{_EXACT}{_INDENT}{_JUSTIFY}"),
@@ -98,9 +117,12 @@ OFFICIAL_STYLES = (
         "署名",
         "body",
         SAN,
-        f'{_EXACT}<w:ind w:rightChars="400" w:right="{INDENT_2 * 2}"/><w:jc w:val="right"/>',
+        f'{_KEEP}{_EXACT}<w:ind w:rightChars="400" w:right="{INDENT_2 * 2}"/><w:jc w:val="right"/>',
     ),
-    ("Footer", "footer", "song", SI, ""),
+    # Off the grid and exactly 4号 high: snapped to a 28.95pt grid line, the footer outgrew
+    # the 28.3pt between the text block and its distance from the edge, and LibreOffice took
+    # the difference from the text block (a page then missed its 22nd line by a hair).
+    ("Footer", "footer", "song", SI, f'<w:snapToGrid w:val="0"/>{_EXACT_FOOTER}'),
 )
 HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 HEADING_ROLES = {1: "label", 2: "kai", 3: "body"}
@@ -111,9 +133,7 @@ def official_styles_xml() -> str:
     """The official styles, plus make_templates' table, note and header styles for tables."""
     defaults = (
         f'<w:docDefaults><w:rPrDefault><w:rPr>{rfonts_xml("body")}<w:kern w:val="2"/>'
-        f"{_size_xml(SAN)}{_LANG}</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
-        '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
-        "</w:docDefaults>"
+        f"{_size_xml(SAN)}{_LANG}</w:rPr></w:rPrDefault>{PPR_DEFAULT}</w:docDefaults>"
     )
     ours = {spec[0] for spec in OFFICIAL_STYLES}
     specs = [*OFFICIAL_STYLES, *(s for s in PARAGRAPH_STYLES if s[0] not in ours)]
@@ -152,6 +172,18 @@ def set_official_page(section: Section) -> None:
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
     grid.attrib.pop(qn("w:charSpace"), None)
+
+
+def official_table(doc: DocxDocument, widths: Iterable[int], padding: int = 57) -> Table:
+    """A table inside the text, as official.css's table.official: cell padding 1 mm × 1.5 mm,
+    lines 1.35 times the type size (not on the text's line grid: see make_templates._TIGHT).
+
+    The 1 mm above and below is paragraph spacing, not a cell margin: with top and bottom cell
+    margins LibreOffice splits a long table with a repeated header row far too early (a 述职报告
+    put 8 of 22 rows on a page with room for all of them)."""
+    table = new_table(doc, widths, margins=(0, 85), line_height=1.35)
+    table._padding = padding  # type: ignore[attr-defined]
+    return table
 
 
 def official_footers(section: Section) -> None:
@@ -194,12 +226,26 @@ def official_byline(doc: DocxDocument, text: str) -> Paragraph:
 
 
 def official_paragraph(
-    doc: DocxDocument, text: str, role: str = "body", indent: bool = True
+    doc: DocxDocument,
+    text: str,
+    role: str = "body",
+    indent: bool = True,
+    *,
+    last: bool = False,
 ) -> Paragraph:
-    """A body paragraph (Jinja text allowed), 3号, first line indented 2 characters."""
+    """A body paragraph (Jinja text allowed), 3号, first line indented 2 characters. `last`: it
+    can be the last of the body, so its last lines go to the next page with the closing block
+    rather than leave 署名 and date alone there (keep with next; widow control moves two)."""
     par = _paragraph(doc, "OfficialBody" if indent else "Normal")
+    if last:
+        keep_with_next(par)
     add_text(par, text, role, SAN)
     return par
+
+
+def keep_with_next(par: Paragraph) -> None:
+    ppr = par._p.get_or_add_pPr()
+    ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, w("<w:keepNext/>"))
 
 
 def official_heading(doc: DocxDocument, text: str, level: int = 1) -> Paragraph:
@@ -216,6 +262,15 @@ def official_signature(doc: DocxDocument, text: str) -> Paragraph:
     return par
 
 
+def official_closing(doc: DocxDocument, *lines: str) -> None:
+    """The closing block under the body: a blank grid line, then 署名/落款 and the date, right-
+    aligned, all kept on one page together with the body paragraph before them (the paragraphs
+    that can end the body are made with `official_paragraph(..., last=True)`)."""
+    keep_with_next(official_blank_line(doc))
+    for text in lines:
+        official_signature(doc, text)
+
+
 def official_blank_line(doc: DocxDocument) -> Paragraph:
     """An empty grid line (e.g. between the text and the signature)."""
     return _paragraph(doc, "Normal")
@@ -230,14 +285,17 @@ __all__ = [
     "OFFICIAL_MARGINS",
     "OFFICIAL_WIDTH",
     "XIAO_SI",
+    "keep_with_next",
     "new_official_document",
     "official_blank_line",
     "official_byline",
+    "official_closing",
     "official_footers",
     "official_heading",
     "official_paragraph",
     "official_signature",
     "official_styles_xml",
+    "official_table",
     "official_title",
     "set_official_page",
 ]

@@ -14,11 +14,13 @@ from docx.document import Document as DocxDocument
 from docx.shared import Twips
 from make_templates import (
     DATE_BLANK,
+    PORTRAIT_WIDTH,
     SAN,
     add_row,
     add_run,
     add_text,
     add_title,
+    grid,
     label,
     new_document,
     new_paragraph,
@@ -33,9 +35,10 @@ from official_docx import (
     new_official_document,
     official_blank_line,
     official_byline,
+    official_closing,
     official_heading,
     official_paragraph,
-    official_signature,
+    official_table,
     official_title,
 )
 
@@ -81,6 +84,7 @@ def duty_report() -> DocxDocument:
     official_paragraph(doc, "{{ 段落.闭会活动 }}")
     _tag(doc, "{%p if 活动 %}")
     activity_table(doc)
+    official_blank_line(doc)
     _tag(doc, "{%p endif %}")
     official_heading(doc, "（五）其他履职情况", 2)
     _own_part(doc, "履职情况补充")
@@ -88,20 +92,18 @@ def duty_report() -> DocxDocument:
     _own_part(doc, "存在不足")
     official_heading(doc, "四、今后努力方向", 1)
     _own_part(doc, "努力方向")
-    official_paragraph(doc, "以上报告，请予评议。")
-    official_blank_line(doc)
-    official_signature(doc, "述职人：{{ 姓名 }}")
-    official_signature(doc, DATE_BLANK)
+    official_paragraph(doc, "以上报告，请予评议。", last=True)
+    official_closing(doc, "述职人：{{ 姓名 }}", DATE_BLANK)
     return doc
 
 
 def activity_table(doc: DocxDocument) -> None:
-    table = new_table(doc, [width for _, width in ACTIVITY_COLUMNS])
-    heads = add_row(table, 510, header=True, cant_split=True)
+    table = official_table(doc, [width for _, width in ACTIVITY_COLUMNS])
+    heads = add_row(table, header=True, cant_split=True)
     for cell, (name, _) in zip(heads.cells, ACTIVITY_COLUMNS, strict=True):
         label(cell, name)
     value(add_row(table).cells[0], "{%tr for a in 活动 %}")
-    row = add_row(table, 510, cant_split=True)
+    row = add_row(table, cant_split=True)  # as tall as its text, as in the PDF
     for cell, field in zip(row.cells, ("序号", "日期", "活动类型", "活动主题"), strict=True):
         value(cell, f"{{{{ a.{field} }}}}", align="left" if field == "活动主题" else "center")
     value(add_row(table).cells[0], "{%tr endfor %}")
@@ -109,12 +111,8 @@ def activity_table(doc: DocxDocument) -> None:
 
 # ── 述职评议测评表 ───────────────────────────────────────────────────────────────────────────
 
-BALLOT_COLUMNS = (
-    ("序号", 900),
-    ("测评内容", 3744),
-    ("满意", 1400),
-    ("基本满意", 1400),
-    ("不满意", 1400),
+BALLOT_COLUMNS = tuple(  # style.css: col.n 10%, col.item 42%, col.g 16%
+    zip(("序号", "测评内容", "满意", "基本满意", "不满意"), grid(10, 42, 16, 16, 16), strict=True)
 )
 ITEMS = ("学习宣传法律法规", "出席会议和审议", "闭会期间活动", "联系群众反映民意", "为群众办实事")
 NOTE = (
@@ -129,7 +127,7 @@ def duty_ballot() -> DocxDocument:
     add_run(loop, "{%p for copy in 副本 %}")
     add_title(doc, "{{ 表单名称 }}")
     meta = new_paragraph(doc, after=120)
-    meta.paragraph_format.tab_stops.add_tab_stop(Twips(8844), alignment=2)
+    meta.paragraph_format.tab_stops.add_tab_stop(Twips(PORTRAIT_WIDTH), alignment=2)
     add_run(meta, "述职代表：", "label")
     add_text(meta, "{{ 姓名 }}（{{ 代表层级 }}）")
     add_run(meta, "\t")

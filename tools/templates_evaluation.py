@@ -20,7 +20,9 @@ from make_templates import (
     add_run,
     add_text,
     add_title,
+    end_after_table,
     form_rows,
+    grid,
     label,
     new_document,
     new_paragraph,
@@ -33,10 +35,11 @@ from make_templates import (
 
 ITEM_HEADS = ("序号", "考核项目", "计分标准", "次数", "得分", "说明")
 DETAIL_HEADS = ("序号", "日期", "积分项目", "类型", "内容", "出处")
-PERSON_GRID = (1950, 2472, 1950, 2472)  # 工作单位及职务 fits its label cell
-ITEM_GRID = (620, 2560, 2660, 700, 800, 1504)  # 序号 项目 计分标准 次数 得分 说明
-RESULT_GRID = (1150, 1250, 1150, 2900, 1150, 1244)
-DETAIL_GRID = (560, 1420, 1680, 970, 2830, 1384)  # 序号 日期 项目 类型 内容 出处
+# The percentages of style.css's <col> classes.
+PERSON_GRID = grid(21, 29, 21, 29)  # 工作单位及职务 fits its label cell
+ITEM_GRID = grid(7, 29, 30, 8, 9, 17)  # 序号 项目 计分标准 次数 得分 说明
+RESULT_GRID = grid(13, 14, 13, 33, 13, 14)
+DETAIL_GRID = grid(7, 16, 18, 11, 30, 18)  # 序号 日期 项目 类型 内容 出处
 assert sum(PERSON_GRID) == sum(ITEM_GRID) == sum(RESULT_GRID) == sum(DETAIL_GRID) == PORTRAIT_WIDTH
 
 
@@ -79,11 +82,11 @@ def annual_assessment() -> DocxDocument:
 
 def _items_table(doc: DocxDocument) -> None:
     table = new_table(doc, ITEM_GRID, margins=(40, 70))
-    heads = add_row(table, 454, header=True, cant_split=True)
+    heads = add_row(table, 431, header=True, cant_split=True)
     for cell, name in zip(heads.cells, ITEM_HEADS, strict=True):
         label(cell, name, WU)
     value(add_row(table).cells[0], "{%tr for i in 项目 %}", WU)
-    row = add_row(table, 360, cant_split=True)
+    row = add_row(table, 431, cant_split=True)
     value(row.cells[0], "{{ i.序号 }}", WU, align="center")
     name = value(row.cells[1], "{{ i.名称 }}", WU)
     add_text(name, "{% if i.类别 == '扣分' %}（扣分）{% endif %}", "kai", WU)
@@ -93,7 +96,7 @@ def _items_table(doc: DocxDocument) -> None:
     value(row.cells[5], "{{ i.说明 }}", WU, align="center")
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
     value(add_row(table).cells[0], "{%tr for s in 汇总 %}", WU)
-    row = add_row(table, 360, cant_split=True)
+    row = add_row(table, 431, cant_split=True)
     total = span(row, 0, 3)
     label(
         total,
@@ -124,15 +127,18 @@ def _appendix(doc: DocxDocument) -> None:
     add_run(heading, "附：积分记录明细", "label", SAN)
     line = new_paragraph(doc, align="center", after=120)
     add_text(line, "{{ 代表.姓名 }}　{{ 年度 }}　共 {{ 明细|length }} 条", "kai", XIAO_SI)
-    table = new_table(doc, DETAIL_GRID, margins=(30, 57))
-    heads = add_row(table, 454, header=True, cant_split=True)
+    table = new_table(doc, DETAIL_GRID, margins=(57, 68), line_height=1.35)
+    heads = add_row(table, header=True, cant_split=True)
     for cell, name in zip(heads.cells, DETAIL_HEADS, strict=True):
         label(cell, name, WU)
     value(add_row(table).cells[0], "{%tr for d in 明细 %}", WU)
-    row = add_row(table, 380, cant_split=True)
+    row = add_row(table, cant_split=True)  # heights as table.details: its text
     for index, field in enumerate(("序号", "日期", "项目", "类型", "内容", "出处")):
         align = "left" if field in ("项目", "内容") else "center"
-        value(row.cells[index], f"{{{{ d.{field} }}}}", WU, align=align)
+        value(row.cells[index], f"{{{{ d.{field} }}}}", 10, align=align)  # as table.details
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
+    add_run(new_paragraph(doc), "{%p if not 明细 %}")  # else no paragraph: no blank last page
     none = new_paragraph(doc, align="center", before=240)
-    add_text(none, "{% if not 明细 %}本年度没有计入积分的记录。{% endif %}", "body", XIAO_SI)
+    add_text(none, "本年度没有计入积分的记录。", "body", XIAO_SI)
+    add_run(new_paragraph(doc), "{%p endif %}")
+    end_after_table(doc)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
+from docx.shared import Twips
 from docx.text.paragraph import Paragraph
 from make_templates import (
     BLANK,
@@ -30,6 +31,7 @@ from make_templates import (
     add_title,
     bottom_border,
     form_rows,
+    grid,
     label,
     new_document,
     new_paragraph,
@@ -41,18 +43,18 @@ from make_templates import (
 )
 from official_docx import (
     new_official_document,
-    official_blank_line,
+    official_closing,
     official_heading,
     official_paragraph,
-    official_signature,
     official_title,
 )
 
-SIGN_GRID = (680, 1700, 1900, 2664, 1900)  # 序号 姓名 代表层级 工作单位及职务 签名
-BALLOT_GRID = (640, 2505, 2800, 966, 967, 966)  # 序号 项目名称 主要内容 赞成 反对 弃权
-TALLY_GRID = (600, 2844, 900, 900, 900, 900, 900, 900)  # 序号 项目 发出 收回 赞成 反对 弃权 结果
-RATING_GRID = (4344, 1500, 1500, 1500)  # 测评内容 满意 基本满意 不满意
-COUNT_GRID = (2948, 2948, 2948)
+# In the proportions of the templates' <col> widths.
+SIGN_GRID = grid(680, 1700, 1900, 2664, 1900)  # 序号 姓名 代表层级 工作单位及职务 签名
+BALLOT_GRID = grid(640, 2505, 2800, 966, 967, 966)  # 序号 项目名称 主要内容 赞成 反对 弃权
+TALLY_GRID = grid(600, 2844, 900, 900, 900, 900, 900, 900)  # 序号 项目 发出 收回 赞成 … 结果
+RATING_GRID = grid(4344, 1500, 1500, 1500)  # 测评内容 满意 基本满意 不满意
+COUNT_GRID = grid(1, 1, 1)
 assert sum(SIGN_GRID) == sum(BALLOT_GRID) == sum(TALLY_GRID) == PORTRAIT_WIDTH
 assert sum(RATING_GRID) == sum(COUNT_GRID) == PORTRAIT_WIDTH
 BOX = "□"
@@ -65,10 +67,12 @@ def meeting_heading(doc: DocxDocument, title: str = "{{ 表单名称 }}") -> Non
 
 
 def meta_line(doc: DocxDocument, items: list[tuple[str, str]]) -> Paragraph:
-    par = new_paragraph(doc, after=120, line=1.3)
+    """时间 at the left, the next item pushed to the right edge by a tab (base.css's .meta)."""
+    par = new_paragraph(doc, after=85, exact=360)
+    par.paragraph_format.tab_stops.add_tab_stop(Twips(PORTRAIT_WIDTH), alignment=2)
     for i, (name, expr) in enumerate(items):
-        if i:
-            add_run(par, BLANK * 2)
+        if i:  # the space keeps 地点 off a time that fills the line (the PDF wraps it)
+            add_run(par, BLANK + "\t")
         add_run(par, name, "label")
         add_text(par, expr)
     return par
@@ -120,7 +124,7 @@ def sign_in() -> DocxDocument:
     page_number_footer(doc.sections[0])
     meeting_heading(doc)
     meta_line(doc, [("时间：", "{{ 会议时间 }}"), ("地点：", "{{ 地点 }}")])
-    table = new_table(doc, SIGN_GRID)
+    table = new_table(doc, SIGN_GRID, margins=(45, 85), line_height=1.25)  # as table.sign-in
     heads = add_row(table, 567, header=True, cant_split=True)
     for cell, name in zip(
         heads.cells, ("序号", "姓名", "代表层级", "工作单位及职务", "签名"), strict=True
@@ -134,7 +138,7 @@ def sign_in() -> DocxDocument:
     value(row.cells[3], "{{ r.工作单位及职务 }}", 10.5)
     value(row.cells[4], "")
     value(add_row(table).cells[0], "{%tr endfor %}")
-    note = new_paragraph(doc, before=120, style="Note")
+    note = new_paragraph(doc, before=113, exact=360, style="Note")  # as .note-line
     add_text(note, "应到{{ 应到 }}人，实到" + BLANK * 3 + "人。空行供列席人员和来宾签到。", "kai")
     return doc
 
@@ -326,9 +330,10 @@ def meeting_notice() -> DocxDocument:
     _tag(doc, "{%p for d in 接待代表 %}")
     official_paragraph(doc, "{{ d.姓名 }}{% if d.代表层级 %}　{{ d.代表层级 }}{% endif %}")
     _tag(doc, "{%p endfor %}")
-    official_paragraph(doc, "欢迎广大选民届时前来反映意见和建议。")
+    # Either can end the body: both are kept with what follows (the phone is one line).
+    official_paragraph(doc, "欢迎广大选民届时前来反映意见和建议。", last=True)
     _tag(doc, "{%p if 站点.联系电话 %}")
-    official_paragraph(doc, "联系电话：{{ 站点.联系电话 }}")
+    official_paragraph(doc, "联系电话：{{ 站点.联系电话 }}", last=True)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p else %}")
     official_paragraph(doc, "{{ 主送 }}：", indent=False)
@@ -356,12 +361,13 @@ def meeting_notice() -> DocxDocument:
         doc,
         "请参会人员准时出席。因故不能参加的，请提前向{{ 落款 }}请假。"
         "{% if 站点.联系电话 %}联系电话：{{ 站点.联系电话 }}。{% endif %}",
+        last=True,
     )
     _tag(doc, "{%p endif %}")
-    official_blank_line(doc)
-    official_signature(doc, "{{ 落款 }}")
-    official_signature(
-        doc, "{% if 成文日期 %}{{ 成文日期 }}{% else %}　　　　年　　月　　日{% endif %}"
+    official_closing(
+        doc,
+        "{{ 落款 }}",
+        "{% if 成文日期 %}{{ 成文日期 }}{% else %}　　　　年　　月　　日{% endif %}",
     )
     return doc
 

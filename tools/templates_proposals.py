@@ -38,9 +38,10 @@ from official_docx import (
     OFFICIAL_WIDTH,
     new_official_document,
     official_blank_line,
+    official_closing,
     official_heading,
     official_paragraph,
-    official_signature,
+    official_table,
     official_title,
 )
 
@@ -59,7 +60,10 @@ def _pair(row_cells: list, name: str, text: str) -> None:
 
 
 def header_block(doc: DocxDocument) -> None:
-    table = new_table(doc, HEADER_GRID)
+    # 0.05 mm less padding than the CSS's 1 mm: Word and LibreOffice give the text 22 grid lines
+    # (636.9pt), 0.9pt less than the 225 mm the PDF has, and with the block as tall as the
+    # PDF's the 22nd line of an 议案 that fills its page did not fit.
+    table = official_table(doc, HEADER_GRID, padding=54)
     for left, right in (
         (("编　　号", "{{ 编号 }}"), ("类　　别", "{{ 类别 }}")),
         (("领衔代表", "{{ 领衔代表 }}"), ("代表证号", "{{ 代表证号 }}")),
@@ -67,7 +71,7 @@ def header_block(doc: DocxDocument) -> None:
         (("所属领域", "{{ 所属领域 }}"), ("提出日期", "{{ 提出日期 }}")),
         (("建议承办单位", "{{ 建议承办单位 }}"), None),
     ):
-        row = add_row(table, 580, cant_split=True)
+        row = add_row(table, cant_split=True)  # as tall as its text, as in the PDF
         if right is None:
             _pair([row.cells[0], span(row, 1, 3)], *left)
         else:
@@ -82,19 +86,22 @@ def proposal_text(title: str) -> Callable[[], DocxDocument]:
         header_block(doc)
         official_title(doc, "{{ 标题 }}")
         _tag(doc, "{%p for part in 正文 %}")
+        _tag(doc, "{%p set 末部分 = loop.last %}")
         official_heading(doc, "{{ part.标题 }}", 1)
         _tag(doc, "{%p for p in part.段落 %}")
         _tag(doc, "{%p if p.小标题 %}")
         official_heading(doc, "{{ p.文字 }}", 2)
+        _tag(doc, "{%p elif 末部分 and loop.last %}")  # the body's last: kept with the closing
+        official_paragraph(doc, "{{ p.文字 }}", last=True)
         _tag(doc, "{%p else %}")
         official_paragraph(doc, "{{ p.文字 }}")
         _tag(doc, "{%p endif %}")
         _tag(doc, "{%p endfor %}")
         _tag(doc, "{%p endfor %}")
-        official_blank_line(doc)
-        official_signature(doc, "领衔代表：{{ 领衔代表 }}")
-        official_signature(
-            doc, f"{{% if 提出日期 %}}{{{{ 提出日期 }}}}{{% else %}}{DATE_BLANK}{{% endif %}}"
+        official_closing(
+            doc,
+            "领衔代表：{{ 领衔代表 }}",
+            f"{{% if 提出日期 %}}{{{{ 提出日期 }}}}{{% else %}}{DATE_BLANK}{{% endif %}}",
         )
         return doc
 

@@ -29,8 +29,9 @@ from conftest import (
     reception,
     write_workbook,
 )
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
 from toolkit.errors import ToolkitError
+from toolkit.model import BuildOptions
 from toolkit.rules.duty import load_duty_rules
 
 D = dt.date

@@ -24,10 +24,11 @@ from docx import Document
 from pypdf import PdfReader
 
 from conftest import STATION, STATION2, STATIONS, pdf_pages, reception, write_workbook
-from toolkit.build import BuildOptions, build, check
 from toolkit.cli import cli
+from toolkit.commands.build import build, check
 from toolkit.derive.scoring import Window, score, star_cut
 from toolkit.errors import ToolkitError
+from toolkit.model import BuildOptions
 from toolkit.rules.scoring import load_scoring
 
 ROSTER = [

@@ -16,9 +16,10 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import DEPUTIES, STATION, STATION2, STATIONS, flat, pdf_pages, write_workbook
-from toolkit.build import BuildOptions, build, check
 from toolkit.cli import cli
+from toolkit.commands.build import build, check
 from toolkit.derive.meetings import agenda_items, balanced, passes
+from toolkit.model import BuildOptions
 from toolkit.validate.meetings import attendees
 
 MEETING_FORMS = (

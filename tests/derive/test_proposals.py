@@ -27,10 +27,11 @@ from conftest import (
     reception,
     write_workbook,
 )
-from toolkit.build import BuildOptions, build
 from toolkit.cli import cli
+from toolkit.commands.build import build
 from toolkit.derive.proposals import Tracking, add_months, outcome, replied, tracking
 from toolkit.errors import ToolkitError
+from toolkit.model import BuildOptions
 from toolkit.rules.proposals import load_proposal_rules
 from toolkit.validate.proposals import Proposal
 

@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import pdf_text
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
 from toolkit.commands.sample import make_sample
+from toolkit.model import BuildOptions
 from toolkit.paths import FORMS_DIR, SAMPLE_WORKBOOK
 
 pytestmark = pytest.mark.e2e

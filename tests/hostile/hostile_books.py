@@ -9,7 +9,19 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import DEPUTIES, RECEPTION_HEADER, STATIONS, reception, write_workbook
+
+
+def STRESS(test: Callable) -> Callable:
+    """A long run (many fuzz examples, real processes racing): left out of every run that does
+    not ask for it by name, `pytest -m stress tests/hostile -s`, whatever else -m selects."""
+    skip = pytest.mark.skipif(
+        "'stress' not in config.getoption('markexpr')", reason="long: pytest -m stress"
+    )
+    return pytest.mark.stress(skip(test))
+
 
 Edit = Callable[[str], str | None]  # a part's text → new text, or None to drop the part
 

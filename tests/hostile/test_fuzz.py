@@ -5,7 +5,7 @@ process of its own under a memory cap and a time cap. Each must end in a clean r
 check's summary, exit 0 or 1) or one line of Chinese starting with 错误： and exit 1; never
 exit 3, a traceback, a kill, or more than the caps.
 
-The default run tries a few batches; `pytest -m slow tests/hostile/test_fuzz.py -s` tries
+The default run tries a few batches; `pytest -m stress tests/hostile/test_fuzz.py -s` tries
 many and prints the worst memory and time."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 import hostile_books as hb
 import pytest
+from hostile_books import STRESS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -395,7 +396,7 @@ def test_malformed_workbooks_read_cleanly_or_fail_in_one_line(
     _run_cases(worker, bases, cases, tmp_path_factory.mktemp("fuzz"))
 
 
-@pytest.mark.slow
+@STRESS
 @settings(
     max_examples=150,
     deadline=None,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hostile_books import STRESS
 
 from conftest import (
     DEPUTIES,
@@ -29,9 +30,10 @@ from conftest import (
     write_workbook,
 )
 from toolkit import write
-from toolkit.build import BuildOptions, build
 from toolkit.cli import cli
+from toolkit.commands.build import build
 from toolkit.errors import OutputError
+from toolkit.model import BuildOptions
 from toolkit.write import LOCK_NAME, MANIFEST, OutputLock, safe_component
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,7 +200,7 @@ def test_the_lock_is_one_holder_even_as_it_is_released(tmp_path):
     third.release()
 
 
-@pytest.mark.slow
+@STRESS
 def test_two_real_builds_into_one_folder(tmp_path):
     """The issue's case: the second started while the first was writing."""
     book = tmp_path / "big.xlsx"

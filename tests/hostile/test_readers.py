@@ -19,9 +19,10 @@ from conftest import (
     reception,
     write_workbook,
 )
-from toolkit.build import BuildOptions, build, check
 from toolkit.cli import cli
+from toolkit.commands.build import build, check
 from toolkit.errors import WorkbookError
+from toolkit.model import BuildOptions
 from toolkit.read import read_workbook
 from toolkit.read import xlsx_stream as stream
 from toolkit.rules import load_rules

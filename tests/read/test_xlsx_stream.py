@@ -13,7 +13,7 @@ import python_calamine
 import xlsx_parts as parts
 
 from conftest import reception
-from toolkit.build import check
+from toolkit.commands.build import check
 from toolkit.errors import WorkbookError
 from toolkit.read import read_workbook, xlsx_stream
 from toolkit.read.xlsx_stream import XlsxBook

@@ -11,7 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import build_receptions, reception
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
+from toolkit.model import BuildOptions
 
 A4 = (595.3, 841.9)
 
@@ -116,7 +117,7 @@ def test_fetcher_serves_package_assets_only():
 
 
 def test_a_character_no_font_has_is_reported_with_its_cell(make_book):
-    from toolkit.build import check
+    from toolkit.commands.build import check
 
     data = check(make_book([reception(content="这个字𠀀印不出来")]))
     assert (
@@ -199,7 +200,10 @@ def test_font_subsets_reused_across_documents_give_the_same_bytes(make_book):
 
     from weasyprint.pdf.fonts import Font
 
-    from toolkit.build import check, renderer_for
+    from toolkit.render.registry import Renderers
+
+    renderer_for = Renderers().get
+    from toolkit.commands.build import check
     from toolkit.derive.planners import plan
     from toolkit.forms import load_forms
     from toolkit.model import PlanEnv
@@ -231,7 +235,10 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
     import datetime as dt
     import io
 
-    from toolkit.build import check, renderer_for
+    from toolkit.render.registry import Renderers
+
+    renderer_for = Renderers().get
+    from toolkit.commands.build import check
     from toolkit.derive.planners import plan
     from toolkit.forms import load_forms
     from toolkit.model import PlanEnv

@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from conftest import reception
-from toolkit.build import BuildOptions, build
+from toolkit.commands.build import build
+from toolkit.model import BuildOptions
 
 
 def test_register_cells_and_print_setup(make_book, tmp_path):

@@ -146,10 +146,10 @@ def build(
     加 --wait 则排队等候。
     不写台账文件名时用随附示例台账生成（并在开头和结尾说明）。
     """
-    from ..build import BuildOptions
-    from ..build import build as run_build
+    from ..commands.build import build as run_build
     from ..commands.doctor import subsetting_fast
     from ..commands.report import build_summary
+    from ..model import BuildOptions
 
     start, end = _date(date_from, "--from"), _date(date_to, "--to")
     if start and end and start > end:

@@ -23,7 +23,7 @@ def check(path: Path | None, rules: Path | None, strict: bool) -> None:
 
     不写台账文件名时检查随附示例台账（并在开头和结尾说明）。
     """
-    from ..build import check as run_check
+    from ..commands.build import check as run_check
     from ..commands.report import check_summary
 
     data = run_check(path, rules)

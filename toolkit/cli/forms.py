@@ -47,7 +47,7 @@ def forms_list(forms_dir: Path | None) -> None:
 def forms_show(form: str, forms_dir: Path | None) -> None:
     """列出表单可用的全部字段：字段名、类型、示例值（取自随附示例台账）。"""
 
-    from ..build import check
+    from ..commands.build import check
     from ..derive.planners import plan
     from ..forms import describe_fields, select_forms
     from ..model import PlanEnv

@@ -166,8 +166,8 @@ def check_form(form: FormDef, sample_context: dict[str, object] | None) -> list[
 
 def check_forms(forms: list[FormDef]) -> list[Finding]:
     """Every finding of every form, with field names taken from the bundled sample."""
-    from ..build import check
     from ..rules import load_rules
+    from .build import check
 
     data = check(None, pdf=False)
     rules = load_rules()

@@ -157,9 +157,9 @@ def write_new_draft(
 
 
 def _prefill(kind: str, lead: str | None, code: str | None, workbook: Path | None) -> Prefill:
-    from ..build import check
     from ..errors import UsageError
     from ..values import ValueProblem
+    from .build import check
 
     data = check(workbook, pdf=False)
     found: dict[str, Any] = {}
@@ -201,7 +201,7 @@ def check_drafts(
 ) -> Dataset:
     """`liaison proposal check`: the drafts of `folder` checked against the workbook's roster
     (default: the bundled sample); the workbook's own rows are not reported on."""
-    from ..build import resolve_workbook
+    from .build import resolve_workbook
 
     data = validate(read_workbook(resolve_workbook(workbook)), load_rules())
     data.problems.clear()

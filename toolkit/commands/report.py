@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..build import BuildResult
-from ..model import Dataset
+from ..model import BuildResult, Dataset
 from ..paths import SAMPLE_WORKBOOK
 
 

@@ -25,7 +25,7 @@ def score_workbook(
     today: dt.date | None = None,
 ) -> tuple[Dataset, Scoreboard]:
     """Read, validate and score one window (default: the latest year with records)."""
-    from ..build import check  # FIXME: commands.build
+    from .build import check
 
     picked = pick_rules(rule_paths)
     rules = load_scoring(picked.get("scoring"))  # a bad rules file fails before reading

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from .. import chinese
@@ -411,9 +410,3 @@ def _part_forms(pack: FormDef) -> list[FormDef]:
     if names == ("*",):
         names = next(f.binds for f in load_forms(FORMS_DIR).values() if f.binds not in ((), ("*",)))
     return [found[n] for n in names if n in found and not found[n].binds]
-
-
-def pack_renderer(path: Path, env: Any, name: str, fmt: str) -> Any:
-    from ..combine import PackRenderer  # WeasyPrint and lxml only where a pack is made
-
-    return PackRenderer(path, env, name, fmt)

@@ -63,7 +63,7 @@ def plan_records(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Documen
         for record in records:
             yield _row_document(form, data, record, today)
     else:
-        yield from _station_period_documents(form, data, records, period, today, rules)
+        yield from _station_period_documents(form, data, records, period, today, rules, env)
 
 
 def _row_document(form: FormDef, data: Dataset, record: Record, today: dt.date) -> Document:
@@ -88,6 +88,7 @@ def _station_period_documents(
     period: Period,
     today: dt.date,
     rules: Rules,
+    env: PlanEnv,
 ) -> Iterator[Document]:
     # Each group goes to its own store (small chunks on disk when long), so only the register
     # being made holds its records in memory, not every station's at once.
@@ -106,7 +107,7 @@ def _station_period_documents(
         # Sorted by key, then read in that order (a chunk at a time when the sheet is in date
         # order, as it nearly always is): the register's records are never all in memory.
         order = sorted((record_date(r) or dt.date.min, r.row, i) for i, r in enumerate(stored))
-        rows = RowStore(spill_at=GROUP_CHUNK, chunk=GROUP_CHUNK)
+        rows = RowStore(spill_at=GROUP_CHUNK, chunk=GROUP_CHUNK, folder=env.rows_dir)
         figures = ReceptionTotals(rules.handed_on)
         sources = []
         number = 0

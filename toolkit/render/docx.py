@@ -2,7 +2,8 @@
 
 docxtpl's own `render()` re-reads the .docx and re-compiles the template for every document; here
 each XML part that holds tags (body, headers, footers) is cleaned with docxtpl's `patch_xml` and
-compiled once, and each document is the template's zip with those parts replaced. docxtpl's
+compiled once, and each document is the template's zip with those parts replaced, its core
+properties (docProps/core.xml) too: the document's title, author and build time. docxtpl's
 `resolve_listing` turns line breaks in values into Word line breaks, as docxtpl does. Values are
 XML-escaped by the sandboxed environment; the result is parsed strictly before it is written, so a
 broken template fails loudly instead of producing a file Word refuses.
@@ -17,16 +18,39 @@ import zlib
 from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
+from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template
 
 from ..errors import TemplateError
 from ..templating import describe_error, normalise_tags
+from . import UNDATED, DocumentInfo
 
 _TAGGED = re.compile(r"\{[{%#]")
 _PART_NAMES = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
 _DOS_TIME, _DOS_DATE = 0, (2024 - 1980) << 9 | 1 << 5 | 1  # 2024-01-01: same input, same bytes
+CORE = "docProps/core.xml"
+_CORE_NS = (
+    'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+)
+
+
+def core_properties(info: DocumentInfo) -> bytes:
+    """docProps/core.xml: title, author (and last saved by), created and modified at `info`'s
+    time. The template's own (the generator's fixed date) is not the document's."""
+    title, author = escape(info.title), escape(info.author)
+    when = f'xsi:type="dcterms:W3CDTF">{info.w3c}'
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f"<cp:coreProperties {_CORE_NS}><dc:title>{title}</dc:title>"
+        f"<dc:creator>{author}</dc:creator><cp:lastModifiedBy>{author}</cp:lastModifiedBy>"
+        f"<cp:revision>1</cp:revision><dcterms:created {when}</dcterms:created>"
+        f"<dcterms:modified {when}</dcterms:modified></cp:coreProperties>"
+    ).encode()
 
 
 def _deflate(data: bytes) -> bytes:
@@ -39,11 +63,14 @@ class PreparedZip:
     them as they are and deflates only the parts that were rendered (what zipfile cannot do)."""
 
     def __init__(self, members: list[tuple[str, bytes]]) -> None:
-        self.members = [(name, self._entry(data)) for name, data in members]
+        self.members = [(name, self.entry(data)) for name, data in members]
 
     @staticmethod
-    def _entry(data: bytes) -> tuple[int, int, bytes]:
+    def entry(data: bytes) -> tuple[int, int, bytes]:
         return zlib.crc32(data), len(data), _deflate(data)
+
+    def has(self, name: str) -> bool:
+        return any(member == name for member, _ in self.members)
 
     def write(self, stream: IO[bytes], replace: dict[str, tuple[int, int, bytes]]) -> None:
         """`replace` maps a member to (crc32, size, deflated bytes) of its new content."""
@@ -187,11 +214,15 @@ class DocxRenderer:
         packed.append(packer.flush())
         return crc, size, b"".join(packed)
 
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def render(
+        self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+    ) -> None:
         try:
             parts = {name: self.render_part(t, context) for name, t in self.templates.items()}
         except TemplateError:
             raise
         except Exception as exc:
             raise describe_error(exc, self.name) from None
+        if self.zip.has(CORE):  # a template saved without core properties stays without
+            parts[CORE] = PreparedZip.entry(core_properties(info))
         self.zip.write(stream, parts)

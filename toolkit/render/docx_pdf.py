@@ -2,18 +2,27 @@
 
 For a district that edits only the Word template: each document is rendered as docx, then
 converted by LibreOffice headless in a profile of its own (so workers run side by side), with
-fontconfig pointed at the shipped fonts so Chinese prints the same on every machine. Slower
-than the HTML path (about one document a second a process) and only where LibreOffice is
-installed; `soffice_path()` says whether it is.
+fontconfig pointed at the shipped fonts (forms/fonts/fonts.conf draws 仿宋_GB2312 … with the
+PDFs' faces) so Chinese prints the same on every machine. Slower than the HTML path (about one
+document a second a process) and only where LibreOffice is installed; `soffice_path()` says
+whether it is.
+
+`convert()` goes through flat ODF, because LibreOffice's DOCX import gets two of Word's
+paragraph settings wrong: it ignores w:autoSpaceDE/DN (and puts a fifth of an em between every
+Chinese character and a digit or Latin letter next to it) and reads w:overflowPunct inverted.
+Where a document's defaults turn them off, as ours do, the ODF is set so before the PDF is made,
+and the PDF is laid out as Word lays out the .docx (tests/render/test_word_pages.py).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +30,7 @@ from jinja2 import Environment
 
 from .. import fonts
 from ..errors import TemplateError, UsageError
+from . import UNDATED, DocumentInfo
 from .docx import DocxRenderer
 
 INSTALL_HINT = (
@@ -31,6 +41,65 @@ INSTALL_HINT = (
 
 def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+_DEFAULTS = re.compile(rb"<w:pPrDefault>.*?</w:pPrDefault>", re.S)
+# What a document's paragraph defaults turn off → the ODF attribute LibreOffice lost, and its value.
+_LOST = (
+    (rb'<w:autoSpaceDE w:val="(?:0|false)"/>', 'style:text-autospace="ideograph-alpha"',
+     'style:text-autospace="none"'),
+    (rb'<w:overflowPunct w:val="(?:0|false)"/>', 'style:punctuation-wrap="hanging"',
+     'style:punctuation-wrap="simple"'),
+)  # fmt: skip
+
+
+def convert(soffice: str, sources: list[Path], outdir: Path, profile: Path) -> list[Path]:
+    """Each .docx of `sources` as a PDF in `outdir` (same stem), by LibreOffice with the shipped
+    fonts, with the settings its DOCX import loses put back (see the module's docstring)."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(fonts.FONTS_CONF)}
+
+    def run(fmt: str, files: list[Path]) -> None:
+        done = subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                *map(str, files),
+            ],
+            capture_output=True,
+            env=env,
+            timeout=300 + 10 * len(files),
+            check=False,
+        )
+        missing = [f.name for f in files if not (outdir / f"{f.stem}.{fmt}").exists()]
+        if done.returncode != 0 or missing:
+            raise TemplateError(
+                "LibreOffice 未能把 Word 文书转换为 PDF",
+                where="、".join(missing[:3]),
+                hint=done.stderr.decode("utf-8", "replace")[-200:],
+            )
+
+    run("fodt", sources)
+    flat = []
+    for source in sources:
+        odf = outdir / f"{source.stem}.fodt"
+        with zipfile.ZipFile(source) as archive:
+            found = _DEFAULTS.search(archive.read("word/styles.xml"))
+        defaults = found.group(0) if found else b""
+        text = odf.read_text(encoding="utf-8")
+        for setting, lost, meant in _LOST:
+            if re.search(setting, defaults):
+                text = text.replace(lost, meant)
+        odf.write_text(text, encoding="utf-8")
+        flat.append(odf)
+    run("pdf", flat)
+    for odf in flat:
+        odf.unlink()
+    return [outdir / f"{source.stem}.pdf" for source in sources]
 
 
 class DocxPdfRenderer:
@@ -48,34 +117,16 @@ class DocxPdfRenderer:
         self.docx = DocxRenderer(docx, env, name.replace("template.html", "template.docx"))
         self.profile = Path(tempfile.mkdtemp(prefix="liaison-lo-"))
 
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def render(
+        self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+    ) -> None:
         with tempfile.TemporaryDirectory(prefix="liaison-pdf-") as work:
             source = Path(work) / "document.docx"
             buffer = io.BytesIO()
-            self.docx.render(context, buffer)
+            self.docx.render(context, buffer, info)  # LibreOffice keeps its title
             source.write_bytes(buffer.getvalue())
-            env = {**os.environ, "FONTCONFIG_FILE": str(fonts.FONTS_CONF)}
-            done = subprocess.run(
-                [
-                    self.soffice,
-                    f"-env:UserInstallation={self.profile.as_uri()}",
-                    "--headless",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    work,
-                    str(source),
-                ],
-                capture_output=True,
-                env=env,
-                timeout=300,
-                check=False,
-            )
-            target = Path(work) / "document.pdf"
-            if done.returncode != 0 or not target.exists():
-                raise TemplateError(
-                    "LibreOffice 未能把 Word 文书转换为 PDF",
-                    where=self.name,
-                    hint=done.stderr.decode("utf-8", "replace")[-200:],
-                )
+            try:
+                (target,) = convert(self.soffice, [source], Path(work) / "pdf", self.profile)
+            except TemplateError as exc:
+                raise TemplateError(exc.message, where=self.name, hint=exc.hint) from None
             stream.write(target.read_bytes())

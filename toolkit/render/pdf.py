@@ -13,6 +13,10 @@ a register of thousands of rows would take gigabytes. A template that declares
 each written and freed before the next, and the parts are joined into one PDF with pypdf. The
 page numbers run on across parts; each part gets `分段` (首, 末, 序号) so the template prints its
 cover or title in the first part only and its totals in the last.
+
+Between parsing and layout, `nobreak.keep_together` wraps the dates, times, numbers with their
+units and (under class="names") the names of the parsed tree in <nobr>, so no line breaks inside
+them.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from .. import fonts
 from ..errors import TemplateError
 from ..paths import FORMS_DIR, STYLES_DIR
 from ..templating import describe_error, normalise_tags
-from . import weasy_cache
+from . import UNDATED, DocumentInfo, weasy_cache
+from .nobreak import keep_together
 
 fonts.use_shipped_fonts()
 
@@ -116,24 +121,27 @@ class PdfRenderer:
         except Exception as exc:
             raise describe_error(exc, self.name) from None
 
-    def _layout(self, context: dict[str, Any], first_page: int | None = None) -> Any:
+    def layout(self, context: dict[str, Any], first_page: int | None = None) -> Any:
         sheets = list(self.stylesheets)
         if first_page is not None:
             sheets.append(CSS(string=f"@page:first {{ counter-reset: page {first_page} }}"))
         document = HTML(
             string=self.html(context), base_url=self.base_url, url_fetcher=fetch_package_asset
         )
+        keep_together(document.etree_element)
         return document.render(stylesheets=sheets, font_config=font_config())
 
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def render(
+        self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+    ) -> None:
         rows = context.get(self.split_key) if self.split_key else None
         if not isinstance(rows, Sequence) or isinstance(rows, str) or len(rows) <= PART_ROWS:
-            self._layout(context).write_pdf(stream, uncompressed_pdf=False)
+            stamp(self.layout(context), info).write_pdf(stream, uncompressed_pdf=False)
             return
-        self._render_parts(context, rows, stream)
+        self._render_parts(context, rows, stream, info)
 
     def _render_parts(
-        self, context: dict[str, Any], rows: Sequence[Any], stream: IO[bytes]
+        self, context: dict[str, Any], rows: Sequence[Any], stream: IO[bytes], info: DocumentInfo
     ) -> None:
         from pypdf import PdfReader, PdfWriter
 
@@ -144,8 +152,8 @@ class PdfRenderer:
             part = rows[start : start + PART_ROWS]
             final = start + len(part) >= len(rows)
             marks = {"首": index == 0, "末": final, "序号": index + 1}
-            laid_out = self._layout(
-                {**context, self.split_key: part, "分段": marks}, first_page=next_page
+            laid_out = stamp(
+                self.layout({**context, self.split_key: part, "分段": marks}, next_page), info
             )
             pages, used = laid_out.pages, len(part)
             if not final:
@@ -165,6 +173,16 @@ class PdfRenderer:
                 writer.add_metadata(dict(part_pdf.metadata or {}))
             start, index = start + used, index + 1
         writer.write(stream)
+
+
+def stamp(document: Any, info: DocumentInfo) -> Any:
+    """The PDF's info: the document's title (not the HTML <title>), author and build time."""
+    metadata = document.metadata
+    if info.title:
+        metadata.title = info.title
+    metadata.authors = [info.author]
+    metadata.created = metadata.modified = info.w3c
+    return document
 
 
 def _body_rows(page: Any) -> list[Any]:

@@ -26,6 +26,7 @@ from .. import chinese, values, yamltext
 from ..errors import TemplateError
 from ..templating import describe_error, normalise_tags
 from ..xlsx_bytes import write_reproducibly
+from . import UNDATED, DocumentInfo
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -102,7 +103,9 @@ class XlsxRenderer:
         except Exception as exc:
             raise describe_error(exc, name) from None
 
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def render(
+        self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+    ) -> None:
         try:
             texts = [sheet.texts(context) for sheet in self.sheets]
         except Exception as exc:
@@ -112,7 +115,7 @@ class XlsxRenderer:
             wb.add_named_style(style)
         for sheet, (title, subtitle, footer) in zip(self.sheets, texts, strict=True):
             sheet.write(wb, context, title, subtitle, footer)
-        write_reproducibly(wb, stream)  # same rows, same bytes: reruns compare by SHA-256
+        write_reproducibly(wb, stream, info.utc, info.title)  # same input, same bytes
 
 
 class _SheetLayout:

@@ -5,8 +5,10 @@ checked with messages naming the file, the line and the key.
 - scoring: the year-end points, caps, grades, 五星 and how a 公示 reads
 - duty: the grades of a 述职评议
 - proposals: 联名 counts, reply months, one-matter-each keywords
+- calendar: the official holidays and working days (节假日), over the chinese-calendar package
 """
 
+from .calendar import Calendar, load_calendar
 from .duty import DutyRules, load_duty_rules
 from .kinds import pick_rules, rule_kinds
 from .proposals import ProposalRules, load_proposal_rules
@@ -14,10 +16,12 @@ from .reception import Rules, load_rules
 from .scoring import ScoringRules, load_scoring
 
 __all__ = [
+    "Calendar",
     "DutyRules",
     "ProposalRules",
     "Rules",
     "ScoringRules",
+    "load_calendar",
     "load_duty_rules",
     "load_proposal_rules",
     "load_rules",

@@ -40,6 +40,13 @@ def read_rules_file(path: Path) -> tuple[dict[str, Any], yaml.MappingNode]:
         raise ToolkitError(
             "规则文件格式有误", where=where, hint="请检查缩进和冒号（YAML 格式）"
         ) from None
+    except ValueError:  # a value YAML reads as a date but no calendar has (2027-13-01)
+        bad = _impossible_date(node)
+        where = f"{path.name}{line_of(bad)}" if bad is not None else path.name
+        value = f"“{bad.value}”" if bad is not None else ""
+        raise ToolkitError(
+            f"{value}不是有效日期", where=where, hint="日期写成 2027-10-01（年-月-日）"
+        ) from None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise ToolkitError("规则文件应为“键: 值”的形式", where=path.name)
     _READ[key] = (copy.deepcopy(data), node)
@@ -57,4 +64,22 @@ def key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
         for k, _ in node.value:
             if k.value == key:
                 return k
+    return None
+
+
+def _impossible_date(node: Any) -> yaml.ScalarNode | None:
+    """The first scalar of a node tree that looks like a date but is none (2027-13-01)."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader(node.value).construct_yaml_timestamp(node)
+            except ValueError:
+                return node
+        return None
+    children = node.value if isinstance(node, yaml.SequenceNode | yaml.MappingNode) else []
+    for child in children:
+        for item in child if isinstance(child, tuple) else (child,):
+            found = _impossible_date(item)
+            if found is not None:
+                return found
     return None

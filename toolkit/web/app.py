@@ -392,8 +392,10 @@ class Site:
         except toolkit.ToolkitError as exc:
             return self.message(f"错误：{exc}")
         kind = session.draft.get("类别", "建议")
+        word = "kind_motion" if kind == "议案" else "kind_suggestion"
+        catalogue = await self.call(toolkit.catalogue)
         fields = {
-            "only": ("motion" if kind == "议案" else "proposal",),
+            "only": tuple(f.id for f in catalogue.values() if word in f.when),
             "formats": ("docx", "pdf"),
             "proposals": folder,
             "level": level,
@@ -506,8 +508,9 @@ def _build_fields(form: FormData) -> dict[str, Any]:
     if start and end and start > end:
         raise pages.FormError("起始日期晚于截止日期", "请检查日期范围")
     combined = bool(form.get("combined"))
+    packs = [f.id for f in toolkit.catalogue().values() if f.binds]  # the meeting packs
     return {
-        "only": (*only, "meeting_pack") if combined else tuple(only),
+        "only": (*only, *packs) if combined else tuple(only),
         "formats": tuple(formats),
         "date_from": start,
         "date_to": end,

@@ -20,10 +20,10 @@ HERE = Path(__file__).resolve().parent
 
 FAMILIES = {  # a form's family, as a clerk names that part of the work
     "reception": "接待选民",
-    "proposal": "建议和议案",
+    "proposals": "建议和议案",
     "duty": "代表述职",
     "evaluation": "履职积分与考核",
-    "meeting": "会议文书",
+    "meetings": "会议文书",
     "books": "登记簿册",
     "statistics": "工作统计",
     "plan": "接待安排",
@@ -105,7 +105,7 @@ def families(catalogue: dict[str, Any]) -> list[tuple[str, list[FormChoice]]]:
     """The forms a clerk may tick, by family. The 会议文书汇编 is made by its own option."""
     grouped: dict[str, list[FormChoice]] = {}
     for form in catalogue.values():
-        if form.id == "meeting_pack":
+        if form.binds:  # a pack binds other forms' documents: its own option, not a form
             continue
         label = FAMILIES.get(form.family, "其他")
         formats = "、".join(FORMAT_LABELS[f].split("（")[0] for f in form.formats)

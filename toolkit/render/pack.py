@@ -1,6 +1,7 @@
-"""`--combined`: every document of one meeting in one print-ready file, each on a new page.
+"""A pack (a form with `binds`, e.g. `--combined`'s 会议文书汇编): every document of one meeting
+in one print-ready file, each on a new page.
 
-The pack's context (meetings.plan_pack) lists its parts: form id, forms folder, formats and the
+The pack's context (derive/meetings.py) lists its parts: form id, forms folder, formats and the
 part's own context. Each part is rendered by that form's own renderer (so a district's edited
 template shows in the pack too), then:
 
@@ -17,10 +18,15 @@ import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from lxml import etree
+
+from . import UNDATED, DocumentInfo
+
+if TYPE_CHECKING:
+    from .registry import Renderers
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -32,58 +38,67 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def _parts(context: dict[str, Any], fmt: str) -> Iterator[tuple[Any, dict[str, Any]]]:
-    from .build import renderer_for  # the per-process cache of parsed templates
-
+def _parts(
+    context: dict[str, Any], fmt: str, renderers: Renderers
+) -> Iterator[tuple[Any, dict[str, Any]]]:
     for part in context["部分"]:
         if fmt.split(":")[0] in part["格式"]:
-            yield renderer_for(part["目录"], part["表单"], fmt), part["内容"]
+            yield renderers.get(part["目录"], part["表单"], fmt), part["内容"]
 
 
 class PackRenderer:
-    def __init__(self, path: Path, env: Environment, name: str, fmt: str) -> None:
+    """Renders a pack's parts with the process's renderers (a district's edited template of a
+    part shows in the pack too), then binds them."""
+
+    def __init__(
+        self, path: Path, env: Environment, name: str, fmt: str, renderers: Renderers
+    ) -> None:
         self.fmt = fmt.split(":")[0]
         self.kind = fmt
         self.name = name
+        self.renderers = renderers
         self.converter: Any = None
         if fmt == "pdf:docx":
-            from .render.docx_pdf import DocxPdfRenderer
+            from .docx_pdf import DocxPdfRenderer
 
             self.converter = DocxPdfRenderer(path, env, name)
-            self.converter.docx = _JoinedDocx()
+            self.converter.docx = _JoinedDocx(renderers)
 
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def render(
+        self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+    ) -> None:
         if self.converter is not None:
-            self.converter.render(context, stream)
+            self.converter.render(context, stream, info)
         elif self.fmt == "pdf":
-            write_joined_pdf(context, stream)
+            write_joined_pdf(context, stream, info, self.renderers)
         else:
-            _JoinedDocx().render(context, stream)
+            _JoinedDocx(self.renderers).render(context, stream, info)
 
 
 class _JoinedDocx:
-    def render(self, context: dict[str, Any], stream: IO[bytes]) -> None:
+    def __init__(self, renderers: Renderers) -> None:
+        self.renderers = renderers
+
+    def render(
+        self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
+    ) -> None:
         documents = []
-        for renderer, part in _parts(context, "docx"):
+        for renderer, part in _parts(context, "docx", self.renderers):
             buffer = io.BytesIO()
-            renderer.render(part, buffer)
+            renderer.render(part, buffer, info)  # the first part's properties are the pack's
             documents.append(buffer.getvalue())
         stream.write(join_docx(documents))
 
 
-def write_joined_pdf(context: dict[str, Any], stream: IO[bytes]) -> None:
-    from weasyprint import HTML
+def write_joined_pdf(
+    context: dict[str, Any], stream: IO[bytes], info: DocumentInfo, renderers: Renderers
+) -> None:
+    from .pdf import stamp
 
-    from .render.pdf import fetch_package_asset, font_config
-
-    laid_out = []
-    for renderer, part in _parts(context, "pdf"):
-        html = HTML(
-            string=renderer.html(part), base_url=renderer.base_url, url_fetcher=fetch_package_asset
-        )
-        laid_out.append(html.render(stylesheets=renderer.stylesheets, font_config=font_config()))
+    # Each part laid out as its own form lays it out (its stylesheets, page rules, kept words).
+    laid_out = [renderer.layout(part) for renderer, part in _parts(context, "pdf", renderers)]
     pages = [page for document in laid_out for page in document.pages]
-    laid_out[0].copy(pages).write_pdf(stream, uncompressed_pdf=False)
+    stamp(laid_out[0].copy(pages), info).write_pdf(stream, uncompressed_pdf=False)
 
 
 # ── joining Word documents ──────────────────────────────────────────────────────────────────
