@@ -322,3 +322,47 @@ def test_a_damaged_shared_string_table_is_one_line(tmp_path):
         "读取“sst.xlsx”的工作表“接待登记”时出错：文件已损坏"
         "（请在 Excel/WPS 中打开并重新保存；打不开时请用备份）"
     )
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    + "]>"
+)
+
+
+@pytest.mark.parametrize("part", ["sheet", "styles"])
+def test_an_entity_bomb_is_one_line_at_once(tmp_path, part):
+    """Ten levels of ten: 10^10 characters from a few hundred bytes."""
+    base = hb.station_book(tmp_path / "a.xlsx")
+    name = hb.part_of(base, "接待登记") if part == "sheet" else "xl/styles.xml"
+
+    def bomb(xml: str) -> str:
+        body = re.sub(r"^<\?xml[^>]*\?>", "", xml)
+        return BILLION_LAUGHS + body.replace("<t>", "<t>&j;", 1).replace(
+            "<fonts", '<numFmts><numFmt numFmtId="200" formatCode="&j;"/></numFmts><fonts', 1
+        )
+
+    path = hb.rewrite(base, tmp_path / "bomb.xlsx", {name: bomb})
+    started = time.perf_counter()
+    code, lines = _check(path)
+    assert time.perf_counter() - started < 5
+    assert code == 1 and len(lines) == 1 and lines[0].startswith("错误：")
+
+
+def test_an_external_entity_is_never_read(tmp_path):
+    """XXE: a shared string that names /etc/hostname; its content must never reach a cell."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容", encoding="utf-8")
+    base = hb.to_shared_strings(hb.station_book(tmp_path / "a.xlsx"), tmp_path / "s.xlsx")
+
+    def xxe(xml: str) -> str:
+        head = f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "{secret.as_uri()}">]>'
+        return head + re.sub(r"^<\?xml[^>]*\?>", "", xml).replace("<t", "<t>&e;</t><t", 1)
+
+    path = hb.rewrite(base, tmp_path / "xxe.xlsx", {"xl/sharedStrings.xml": xxe})
+    code, lines = _check(path)
+    assert code in (0, 1) and not any("机密内容" in line for line in lines)
+    if code == 0:
+        data = check(path)
+        assert all("机密内容" not in str(v) for r in data.rows("联络站") for v in r.values.values())

@@ -171,8 +171,21 @@ class PdfRenderer:
             writer.append(part_pdf)
             if index == 0:
                 writer.add_metadata(dict(part_pdf.metadata or {}))
+                _keep_catalog(part_pdf, writer)
             start, index = start + used, index + 1
         writer.write(stream)
+
+
+def _keep_catalog(part: Any, writer: Any) -> None:
+    """What the joined PDF's catalog should say as the part's did: its language (/Lang zh-CN,
+    for screen readers and for search), and that a viewer shows the title, not the file name.
+    pypdf's append copies pages and outlines, not these."""
+    from pypdf.generic import NameObject
+
+    source = part.trailer["/Root"]
+    for key in ("/Lang", "/ViewerPreferences", "/MarkInfo"):
+        if key in source:
+            writer.root_object[NameObject(key)] = source[key].clone(writer)
 
 
 def stamp(document: Any, info: DocumentInfo) -> Any:
