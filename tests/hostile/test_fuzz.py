@@ -57,7 +57,12 @@ class Worker:
             encoding="utf-8",
             env=env,
         )
-        assert json.loads(self.readline()) == {"ready": True}
+        try:
+            assert json.loads(self.readline()) == {"ready": True}
+        except BaseException:
+            self.process.kill()
+            self.close()
+            raise
 
     def readline(self) -> str:
         assert self.process.stdout is not None
@@ -76,6 +81,7 @@ class Worker:
         self.process.stdin.close()
         self.process.wait(timeout=30)
         self.process.stdout.close()
+
 
 
 @pytest.fixture(scope="module")
