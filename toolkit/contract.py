@@ -17,6 +17,7 @@ from functools import lru_cache
 TEXT = "text"  # one line of text, stripped
 LONGTEXT = "longtext"  # free text that keeps its line breaks
 DATE = "date"
+DEADLINE = "deadline"  # a date, or a number of working or calendar days (15个工作日, 30天)
 TIME = "time"
 INT = "int"  # a count, ≥ 0
 NUMBER = "number"
@@ -321,7 +322,14 @@ SHEETS: tuple[Sheet, ...] = (
                 ex="交街道(乡镇)办理",
             ),
             C("承办单位", alias=("交办单位", "办理单位"), width=18, ex="三元街道城建办"),
-            C("办理时限", DATE, alias=("办结时限", "办理期限"), width=12, ex="2024年4月15日"),
+            C(
+                "办理时限",
+                DEADLINE,
+                alias=("办结时限", "办理期限"),
+                width=12,
+                ex="2024年4月15日",
+                hint="到期日期，或天数如“15个工作日”“30天”；不填按处理方式的默认时限",
+            ),
             C("办理结果", LONGTEXT, alias=("办理情况", "处理结果"), width=30),
             C("反馈日期", DATE, alias=("反馈时间", "回复日期"), width=12),
             C("群众满意度", CHOICE, alias=("满意度", "满意程度"), choices=SATISFACTION, width=10),

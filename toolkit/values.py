@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from . import contract
@@ -183,6 +184,40 @@ def parse_date(value: Any) -> dt.date:
     if re.match(r"^\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?$", text):
         raise ValueProblem(f"“{raw}” 不是有效日期", "年份请写四位数字，如 2024.3.5")
     raise ValueProblem(f"“{raw}” 不是有效日期", "请写成 2024年3月5日、2024-3-5 或 2024.3.5")
+
+
+@dataclass(frozen=True)
+class Days:
+    """A time limit as a number of days from the day a matter was handed on (办理时限 15个工作日):
+    working days by the calendar (rules/calendar.py), or calendar days."""
+
+    count: int
+    working: bool
+
+    def __str__(self) -> str:
+        return f"{self.count}个工作日" if self.working else f"{self.count}天"
+
+
+_DAYS = re.compile(r"^(\d+)\s*(个)?\s*(工作日|自然日|日|天)(内)?$")
+
+
+def parse_deadline(value: Any) -> dt.date | Days:
+    """办理时限: a date, or “15个工作日”“30天”“10日内”（a number of days)."""
+    if isinstance(value, str):
+        text = halfwidth(value).strip().replace(" ", "")
+        m = _DAYS.match(text)
+        if m:
+            count = int(m.group(1))
+            if not 0 < count <= 3650:
+                raise ValueProblem(f"“{value.strip()}” 不是有效的时限", "天数应在 1 到 3650 之间")
+            return Days(count, m.group(3) == "工作日")
+    try:
+        return parse_date(value)
+    except ValueProblem:
+        raise ValueProblem(
+            f"“{cell_text(value).strip()}” 不是有效的时限",
+            "写到期日期（如 2024年4月15日），或天数（如 15个工作日、30天）",
+        ) from None
 
 
 def _check_year(date: dt.date, raw: str) -> dt.date:

@@ -56,6 +56,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 # What a column of each kind expects, when the contract gives no hint of its own.
 KIND_NOTES = {
     contract.DATE: "日期，可写 2024-3-5、2024.3.5 或 2024年3月5日",
+    contract.DEADLINE: "到期日期（如 2024-4-15），或天数（如 15个工作日、30天）",
     contract.TIME: "时间，如 9:00 或 14:30",
     contract.INT: "整数（不小于0）",
     contract.NUMBER: "数字",

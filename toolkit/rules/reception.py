@@ -13,6 +13,7 @@ import yaml
 
 from ..errors import ToolkitError
 from ..paths import FORMS_DIR
+from ..values import Days, ValueProblem, parse_deadline
 from .files import key_node, line_of, read_rules_file
 from .kinds import all_rule_keys
 
@@ -25,6 +26,8 @@ class Rules:
     handed_on: frozenset[str]
     source: str = ""
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # 时限: the default time limit of a route that hands a matter on, when 办理时限 is blank
+    limits: dict[str, Days] = field(default_factory=dict)
 
 
 def load_rules(path: Path | None = None) -> Rules:
@@ -48,14 +51,15 @@ def load_rules(path: Path | None = None) -> Rules:
         )
     routes: list[str] = []
     handed: set[str] = set()
+    limits: dict[str, Days] = {}
     for item, item_node in zip(items, items_node.value, strict=True):
         where = f"{path.name}{line_of(item_node)}"
         if not isinstance(item, dict):
             raise ToolkitError("每项应写“名称”和“交办”", where=where)
-        unknown = set(item) - {"名称", "交办"}
+        unknown = set(item) - {"名称", "交办", "时限"}
         if unknown:
             raise ToolkitError(
-                f"未知的键“{sorted(unknown)[0]}”", where=where, hint="可用的键：名称、交办"
+                f"未知的键“{sorted(unknown)[0]}”", where=where, hint="可用的键：名称、交办、时限"
             )
         name, hand_on = item.get("名称"), item.get("交办", False)
         if not isinstance(name, str) or not name.strip():
@@ -65,4 +69,19 @@ def load_rules(path: Path | None = None) -> Rules:
         routes.append(name.strip())
         if hand_on:
             handed.add(name.strip())
-    return Rules(tuple(routes), frozenset(handed), str(path), {"处理方式": tuple(routes)})
+        if item.get("时限") is not None:
+            try:
+                limit = parse_deadline(str(item["时限"]))
+            except ValueProblem as problem:
+                raise ToolkitError(
+                    f"“时限”：{problem.message}", where=where, hint=problem.hint
+                ) from None
+            if not isinstance(limit, Days):
+                raise ToolkitError(
+                    f"“时限”应为天数，而不是“{item['时限']}”",
+                    where=where,
+                    hint="如 15个工作日、30天",
+                )
+            limits[name.strip()] = limit
+    choices = {"处理方式": tuple(routes)}
+    return Rules(tuple(routes), frozenset(handed), str(path), choices, limits)

@@ -31,6 +31,7 @@ _SIMPLE: dict[str, Parser] = {
     contract.NAME: values.parse_text,
     contract.LONGTEXT: values.parse_longtext,
     contract.DATE: values.parse_date,
+    contract.DEADLINE: values.parse_deadline,
     contract.TIME: values.parse_time,
     contract.INT: values.parse_int,
     contract.NUMBER: values.parse_number,
