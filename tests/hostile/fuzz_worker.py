@@ -61,8 +61,8 @@ def _run(path: str, cap_mb: int, cap_seconds: int, report: int) -> None:
 def main() -> None:
     cap_mb, cap_seconds = int(sys.argv[1]), int(sys.argv[2])
     # Warm: every fork starts with the imports done, so a file's time is its own.
-    import toolkit.commands.build
-    import toolkit.cli  # noqa: F401
+    import toolkit.cli
+    import toolkit.commands.build  # noqa: F401
 
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:

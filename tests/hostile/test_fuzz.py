@@ -83,7 +83,6 @@ class Worker:
         self.process.stdout.close()
 
 
-
 @pytest.fixture(scope="module")
 def worker():
     running = Worker()
