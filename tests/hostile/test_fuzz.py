@@ -430,3 +430,16 @@ NAMED = [
 
 def test_the_issues_malformed_workbooks_hold(worker, bases, tmp_path):
     _run_cases(worker, bases, NAMED, tmp_path)
+
+
+# Just inside the bounds: the most a workbook may cost and still be read.
+AT_THE_CAPS = [
+    ("xls", [("cells", [(7811, 255)])]),  # 7,812 × 256 cells, just under extent.MAX_CELLS
+    ("ods", [("repeat", "1996", "1000", True)]),  # 2 million cells of content from 1.6 KB
+    ("xlsx", [("repeat_row", 200, False), ("cell_ref", "XFD", "2")]),
+]
+
+
+@STRESS
+def test_workbooks_at_the_caps(worker, bases, tmp_path):
+    _run_cases(worker, bases, AT_THE_CAPS, tmp_path)
