@@ -22,7 +22,7 @@ from toolkit.commands.build import build
 from toolkit.model import BuildOptions
 from toolkit.paths import FORMS_DIR
 from toolkit.render import docx_pdf
-from toolkit.templating import make_env
+from toolkit.render.templating import make_env
 
 needs_soffice = pytest.mark.skipif(docx_pdf.soffice_path() is None, reason="no LibreOffice")
 RENDERER: docx_pdf.DocxPdfRenderer | None = None  # made before the pool forks, as a build does

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import reception
-from toolkit import templating
 from toolkit.cli import cli
 from toolkit.paths import FORMS_DIR
-from toolkit.templating import describe_error, make_env
+from toolkit.render import templating
+from toolkit.render.templating import describe_error, make_env
 
 NAME = "reception_form/template.html"
 

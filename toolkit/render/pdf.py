@@ -34,9 +34,9 @@ from jinja2 import Environment
 from .. import fonts
 from ..errors import TemplateError
 from ..paths import FORMS_DIR, STYLES_DIR
-from ..templating import describe_error, normalise_tags
 from . import UNDATED, DocumentInfo, weasy_cache
 from .nobreak import keep_together
+from .templating import describe_error, normalise_tags
 
 fonts.use_shipped_fonts()
 

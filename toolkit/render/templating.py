@@ -30,8 +30,8 @@ from jinja2 import filters as jinja_filters
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from . import chinese
-from .errors import TemplateError as FormTemplateError
+from .. import chinese
+from ..errors import TemplateError as FormTemplateError
 
 MAX_SIZE = 1_000_000  # characters of a string, items of a list, a template makes in one step
 MAX_BITS = 4_000  # an integer of about 1,200 digits
@@ -406,7 +406,7 @@ class watch:
 
 
 def _json_default(value: Any) -> Any:
-    from .records import Records
+    from ..records import Records
 
     if isinstance(value, Records):
         return list(value)
