@@ -26,7 +26,6 @@ from __future__ import annotations
 import html
 import math
 import re
-import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -39,12 +38,12 @@ from jinja2 import Environment, Template
 
 from ..errors import TemplateError
 from . import UNDATED, DocumentInfo
+from .docx_zip import PreparedZip
 from .nobreak import NAME_ITEM
 from .templating import describe_error, normalise_tags
 
 _TAGGED = re.compile(r"\{[{%#]")
 _PART_NAMES = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
-_DOS_TIME, _DOS_DATE = 0, (2024 - 1980) << 9 | 1 << 5 | 1  # 2024-01-01: same input, same bytes
 CORE = "docProps/core.xml"
 _CORE_NS = (
     'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -148,81 +147,6 @@ def _cut(text: str) -> int:
 def plain_text(text: str) -> str:
     """Word text as a reader reads it: without the WORD JOINERs that keep names whole."""
     return text.replace(WORD_JOINER, "")
-
-
-def _deflate(data: bytes) -> bytes:
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return packer.compress(data) + packer.flush()
-
-
-class PreparedZip:
-    """A zip whose unchanged members are compressed once, at load; writing a document copies
-    them as they are and deflates only the parts that were rendered (what zipfile cannot do)."""
-
-    def __init__(self, members: list[tuple[str, bytes]]) -> None:
-        self.members = [(name, self.entry(data)) for name, data in members]
-
-    @staticmethod
-    def entry(data: bytes) -> tuple[int, int, bytes]:
-        return zlib.crc32(data), len(data), _deflate(data)
-
-    def has(self, name: str) -> bool:
-        return any(member == name for member, _ in self.members)
-
-    def write(self, stream: IO[bytes], replace: dict[str, tuple[int, int, bytes]]) -> None:
-        """`replace` maps a member to (crc32, size, deflated bytes) of its new content."""
-        central = []
-        offset = 0
-        for name, entry in self.members:
-            crc, size, packed = replace.get(name, entry)
-            encoded = name.encode("utf-8")
-            header = struct.pack(
-                "<IHHHHHIIIHH",
-                0x04034B50,
-                20,
-                0x0800,
-                8,
-                _DOS_TIME,
-                _DOS_DATE,
-                crc,
-                len(packed),
-                size,
-                len(encoded),
-                0,
-            )
-            stream.write(header + encoded)
-            stream.write(packed)
-            central.append(
-                struct.pack(
-                    "<IHHHHHHIIIHHHHHII",
-                    0x02014B50,
-                    0x0314,
-                    20,
-                    0x0800,
-                    8,
-                    _DOS_TIME,
-                    _DOS_DATE,
-                    crc,
-                    len(packed),
-                    size,
-                    len(encoded),
-                    0,
-                    0,
-                    0,
-                    0,
-                    0o100644 << 16,
-                    offset,
-                )
-                + encoded
-            )
-            offset += len(header) + len(encoded) + len(packed)
-        directory = b"".join(central)
-        stream.write(directory)
-        stream.write(
-            struct.pack(
-                "<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0
-            )
-        )
 
 
 def template_source(patcher: DocxTemplate, name: str, data: bytes) -> str | None:
