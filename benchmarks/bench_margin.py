@@ -41,7 +41,7 @@ from toolkit.forms import load_forms
 from toolkit.model import PlanEnv
 from toolkit.paths import STYLES_DIR
 from toolkit.rules import load_rules
-from toolkit.templating import make_env
+from toolkit.render.templating import make_env
 book, out = Path(sys.argv[1]), Path(sys.argv[2])
 out.mkdir()
 data = check(book, pdf=False)
