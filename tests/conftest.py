@@ -105,6 +105,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the tests that read the session's build of the bundled sample go to
+    one worker, so the sample is built once (each worker is a session of its own), and so do
+    the tests that share a module-scoped fixture (a workbook built once for the module)."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs if info else {}
+        if "sample_build" in defs:
+            item.add_marker(pytest.mark.xdist_group("sample_build"))
+        elif any(d[-1].scope == "module" for d in defs.values() if d):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 def build_receptions(folder: Path, rows: list[list[Any]], formats: tuple[str, ...]) -> Path:
     """Build `rows` of 接待登记 (with the standard stations and roster) into folder/out; the
     build must be clean. For module-scoped fixtures, which cannot use make_book."""

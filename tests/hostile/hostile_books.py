@@ -4,9 +4,11 @@ and .xls files written part by part."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,23 @@ def STRESS(test: Callable) -> Callable:
 
 
 Edit = Callable[[str], str | None]  # a part's text → new text, or None to drop the part
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int = 120) -> Iterator[None]:
+    """Fails a read that does not end: these inputs once ran for minutes to hours (18 minutes,
+    4 GB), so the guard catches their return, not a slow machine (tests never time speed)."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise AssertionError(f"未在 {seconds} 秒内结束：恶意输入又让读取停不下来")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def station_book(path: Path, receptions: int = 3) -> Path:
