@@ -105,11 +105,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the tests that read the session's build of the bundled sample go to
     one worker, so the sample is built once (each worker is a session of its own), and so do
-    the tests that share a module-scoped fixture (a workbook built once for the module)."""
+    the tests that share a module-scoped fixture (a workbook built once for the module).
+    Tests marked long (more of what a default test already checks) run only when asked for,
+    `pytest -m long`; .ci/run asks."""
+    long = "long" in (config.getoption("markexpr") or "")
     for item in items:
+        if not long and item.get_closest_marker("long"):
+            item.add_marker(pytest.mark.skip(reason="long: pytest -m long"))
         info = getattr(item, "_fixtureinfo", None)
         defs = info.name2fixturedefs if info else {}
         if "sample_build" in defs:

@@ -15,7 +15,7 @@ from pagebuild import build_and_check, pdf_forms, report
 from toolkit.commands.sample import make_sample
 from toolkit.pagecheck import Violation
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long]
 SEED = int(os.environ.get("LIAISON_SAMPLE_SEED") or random.SystemRandom().randrange(1, 100_000))
 
 
