@@ -1,5 +1,6 @@
-"""Word templates of the books family (issue 15): the registers of "六簿一册" (群众意见建议交办督办簿,
-办理反馈簿, 代表活动记录簿, 学习培训记录簿, 会议记录簿), the 群众意见建议督办单 and the 代表履职档案.
+"""Word templates of the books family (issue 15): the registers of "六簿一册"
+(群众意见建议交办督办簿, 办理反馈簿, 代表活动记录簿, 学习培训记录簿, 会议记录簿), the
+群众意见建议督办单 and the 代表履职档案.
 
 Built with the helpers of make_templates.py (fonts by role, fixed tables, tags in runs of their
 own) and registered there, so `python tools/make_templates.py handoff_register` writes one. A
@@ -27,7 +28,6 @@ from make_templates import (
     SI,
     WU,
     XIAO_SI,
-    add_page_number,
     add_row,
     add_run,
     add_text,
@@ -52,14 +52,20 @@ from make_templates import (
     w,
 )
 
-STATION_LINES = (("地　　址", "站点.地址"), ("负 责 人", "站点.负责人"), ("联系电话", "站点.联系电话"))
+STATION_LINES = (
+    ("地　　址", "站点.地址"),
+    ("负 责 人", "站点.负责人"),
+    ("联系电话", "站点.联系电话"),
+)
 Column = tuple[str, str, float, str]  # header, the cell's Jinja text, width share, align
 
 
 # ── a register: cover, then the table ───────────────────────────────────────────────────────
 
 
-def book_cover(doc: DocxDocument, caption: str, figures: Sequence[tuple[str, str]], width: int) -> None:
+def book_cover(
+    doc: DocxDocument, caption: str, figures: Sequence[tuple[str, str]], width: int
+) -> None:
     """The station, the book's title and period, the station's lines, and the figures: a row of
     labels over a row of values (as the register CSS's .cover)."""
     add_title(doc, "{{ 联络站 }}", ER, after=360).paragraph_format.space_before = Twips(567)
@@ -129,13 +135,13 @@ def register_table(
     value(add_row(table).cells[0], f"{{%tr for r in {loop} %}}", WU)
     if group:
         value(add_row(table).cells[0], "{%tr if r.组 %}", WU)
-        heading = span(add_row(table), 0, len(columns) - 1)
+        heading = span(add_row(table, cant_split=True), 0, len(columns) - 1)
         shade(heading)
         par = set_paragraph(cell_paragraph(heading), align="left", style="TableLabel")
         add_text(par, group, "label", 10)
         _exact(par, 10)
         value(add_row(table).cells[0], "{%tr else %}", WU)
-    row = add_row(table)  # as tall as its text: td height auto
+    row = add_row(table, cant_split=True)  # as tall as its text (td height auto), on one page
     for cell, (_, text, _, align) in zip(row.cells, columns, strict=True):
         value(cell, text, 10, align=align)
     if group:
@@ -207,8 +213,8 @@ UNIT_GRID = (7, 38, 11, 11, 11, 11, 11)  # 序号 承办单位 and the five figu
 
 
 def handoff_register() -> DocxDocument:
-    """群众意见建议交办督办簿: the cover, the units' totals on a page of their own, then every matter
-    handed on, grouped by 承办单位 under a heading row with the unit's totals."""
+    """群众意见建议交办督办簿: the cover, the units' totals on a page of their own, then every
+    matter handed on, grouped by 承办单位 under a heading row with the unit's totals."""
     doc = new_document("群众意见建议交办督办簿", landscape=True)
     book_cover(doc, "办理情况（截至{{ 统计日期 }}）", MATTER_FIGURES, 8000)
     register_section(doc)
@@ -218,7 +224,8 @@ def handoff_register() -> DocxDocument:
     add_text(note, "截至{{ 统计日期 }}，单位：件", "kai", WU)
     units_table(doc)
     page_break(doc)
-    register_table(doc, HANDOFF_COLUMNS, loop="分组", group="承办单位：{{ r.承办单位 }}　{{ r.合计 }}")
+    group = "承办单位：{{ r.承办单位 }}　{{ r.合计 }}"
+    register_table(doc, HANDOFF_COLUMNS, loop="分组", group=group)
     if_empty(doc, "分组", "本期没有交办事项。")
     end_after_table(doc)
     return doc
@@ -227,7 +234,8 @@ def handoff_register() -> DocxDocument:
 def units_table(doc: DocxDocument) -> None:
     table = new_table(doc, grid(*UNIT_GRID, width=LANDSCAPE_WIDTH), margins=(57, 85))
     heads = add_row(table, 510, header=True, cant_split=True)
-    for cell, name in zip(heads.cells, ("序号", "承办单位", *(f[0] for f in MATTER_FIGURES)), strict=True):
+    names = ("序号", "承办单位", *(f[0] for f in MATTER_FIGURES))
+    for cell, name in zip(heads.cells, names, strict=True):
         label(cell, name, 11)
     value(add_row(table).cells[0], "{%tr for u in 单位 %}", WU)
     row = add_row(table, 454, cant_split=True)
@@ -257,11 +265,17 @@ FEEDBACK_COLUMNS: tuple[Column, ...] = (
     ("办理结果", "{{ r.办理结果 }}", 14, "left"),
     (
         "反馈日期",
-        "{{ r.反馈日期 }}\n{% if r.状态 == '办结逾期' %}超期{{ r.超期天数 }}天{% else %}按期{% endif %}",
+        "{{ r.反馈日期 }}\n"
+        "{% if r.状态 == '办结逾期' %}超期{{ r.超期天数 }}天{% else %}按期{% endif %}",
         10.1,
         "center",
     ),
-    ("回访日期", "{{ r.回访日期 }}{% if r.回访方式 %}\n{{ r.回访方式 }}{% endif %}", 10.1, "center"),
+    (
+        "回访日期",
+        "{{ r.回访日期 }}{% if r.回访方式 %}\n{{ r.回访方式 }}{% endif %}",
+        10.1,
+        "center",
+    ),
     ("回访情况", "{{ r.回访情况 }}", 12, "left"),
     ("满意度", "{{ r.群众满意度 }}", 6.2, "center"),
 )
@@ -376,7 +390,7 @@ def supervision_notice() -> DocxDocument:
         table,
         [
             ("联 络 站", "{{ 联络站 }}", 567),
-            ("交办日期", "{{ 交办日期 }}", "接待代表", "{{ 接待代表 }}"),
+            ("接待日期", "{{ 接待日期 }}", "接待代表", "{{ 接待代表 }}"),
             ("问题类别", "{{ 问题类别 }}", "处理方式", "{{ 处理方式 }}"),
         ],
     )
@@ -502,7 +516,10 @@ def deputy_file() -> DocxDocument:
     total = add_row(scores, cant_split=True)
     label(total.cells[0], "任期累计积分", 10)
     value(total.cells[1], "{{ 任期累计积分 }}", 10, align="center")
-    span(total, 2, 5)
+    value(total.cells[2], "", 10)
+    value(total.cells[3], "{{ 任期名次 }}", 10, align="center")
+    value(total.cells[4], "{{ 任期站内名次 }}", 10, align="center")
+    value(total.cells[5], "", 10)
     value(add_row(scores).cells[0], "{%tr endif %}", WU)
     list_end(doc, "本期没有计分的记录。")
     file_list(
@@ -512,8 +529,8 @@ def deputy_file() -> DocxDocument:
          "{{ r.基本满意 }}", "{{ r.不满意 }}", "{{ r.满意及基本满意率 }}", "{{ r.等次 }}"),
         "cclcccccc",
         "本期没有述职评议的记录。",
+        last=True,
     )  # fmt: skip
-    end_after_table(doc)
     return doc
 
 
@@ -551,7 +568,8 @@ def contents(doc: DocxDocument) -> None:
     entry = new_paragraph(doc, exact=672)  # 14pt at line-height 2.4
     stops = entry.paragraph_format.tab_stops
     stops.add_tab_stop(Twips(PORTRAIT_WIDTH), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    add_text(entry, "{{ s.序号 }}{{ s.标题 }}{% if s.条数 %}（{{ s.条数 }}）{% endif %}", "body", SI)
+    text = "{{ s.序号 }}{{ s.标题 }}{% if s.条数 %}（{{ s.条数 }}）{% endif %}"
+    add_text(entry, text, "body", SI)
     add_run(entry, "\t", "body", SI)
     page_ref(entry, "{{ s.锚 }}")
     add_run(new_paragraph(doc), "{%p endfor %}")
@@ -590,6 +608,7 @@ def file_list(
     aligns: str,
     empty: str,
     close: bool = True,
+    last: bool = False,
 ) -> Table:
     """A part: its heading, then its table (header repeated, a row per item) when the list has
     items, else a line saying there are none."""
@@ -607,13 +626,18 @@ def file_list(
         value(cell, text, 10, align="center" if align == "c" else "left")
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
     if close:
-        list_end(doc, empty)
+        list_end(doc, empty, last)
     return table
 
 
-def list_end(doc: DocxDocument, empty: str) -> None:
+def list_end(doc: DocxDocument, empty: str, last: bool = False) -> None:
+    """The line under an empty part's heading; after the last part's table, the paragraph a
+    Word body must end with goes in the branch with the table only (a body ending with that
+    line needs none, and it would open a page of its own under a full one)."""
+    if last:
+        end_after_table(doc)
     add_run(new_paragraph(doc), "{%p else %}")
-    none = new_paragraph(doc, before=113, line=1.5, indent_chars=2)
+    none = new_paragraph(doc, before=113, exact=360, indent_chars=2)  # 12pt × 1.5 (.none)
     add_text(none, empty, "body", XIAO_SI)
     add_run(new_paragraph(doc), "{%p endif %}")
 

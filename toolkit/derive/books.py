@@ -35,8 +35,9 @@ from typing import Any
 from .. import chinese
 from ..forms import FormDef
 from ..model import Dataset, Document, Period, PlanEnv, Record
+from ..names import Deputy
 from ..records import Records, RowStore
-from ..rules import BookRules, Calendar, Term, load_book_rules, load_calendar
+from ..rules import BookRules, Calendar, ScoringRules, Term, load_book_rules, load_calendar
 from ..validate.meetings import attendees
 from . import duty, evaluation
 from .fields import deputy_fields, fill_pattern, period_label, record_date, station_fields
@@ -51,7 +52,7 @@ from .figures import (
 )
 from .followup import FollowUp, follow_up
 from .proposals import outcome
-from .scoring import Window, record_years
+from .scoring import Scoreboard, Window, record_years
 
 CONDITIONS = {  # the `when` words this family implements (forms.WHEN says them in Chinese)
     "overdue": "逾期未办结",
@@ -152,10 +153,11 @@ def plan_notices(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Documen
             "印来访人": rules.show_visitor,
             "行号": record.row,
         }
-        if rules.show_visitor:  # only when the rules file asks: the unit is to call the visitor
-            context["来访人"] = record["来访人"] or ""
-            context["来访人电话"] = record["联系电话"] or ""
-            context["住址"] = record["住址"] or ""
+        # The visitor only when the rules file asks (the unit is to call them); else blanks.
+        shown = rules.show_visitor
+        context["来访人"] = (record["来访人"] or "") if shown else ""
+        context["来访人电话"] = (record["联系电话"] or "") if shown else ""
+        context["住址"] = (record["住址"] or "") if shown else ""
         values = {**record.values, "承办单位": context["承办单位"], "行号": record.row}
         parts = fill_pattern(form.filename, values)
         if not record["登记编号"]:
@@ -640,10 +642,21 @@ def _scores(data: Dataset, env: PlanEnv, span: Span, display: str) -> list[dict[
                 "名次": f"{entry.rank}/{len(board.scores)}",
                 "站内名次": entry.station_rank,
                 "五星": "★" if entry.star else "",
-                "_total": entry.total,
             }
         )
     return rows
+
+
+def _term_board(data: Dataset, env: PlanEnv, term: Term) -> TermBoard:
+    """The term's totals from the same yearly scores the 考核表 print (evaluation.scoreboard)."""
+    rules = evaluation.scoring_rules(env)
+
+    def make() -> TermBoard:
+        return term_board(
+            data, rules, term, lambda year: evaluation.scoreboard(data, env, Window.year(year))
+        )
+
+    return data.cached(("term board", rules, term), make, SCORED)
 
 
 def count_files(form: FormDef, data: Dataset, env: PlanEnv) -> int:
@@ -678,13 +691,14 @@ def plan_files(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]
         ),
         ("履职活动", "接待登记", "代表建议"),
     )
+    board = _term_board(data, env, span.term) if span.term is not None else None
     for deputy in data.roster.deputies:
         mine = index.get(deputy.display) or _Mine()
         fields = deputy_fields(data, deputy.display)
         fields.pop("联系电话", None)  # the deputy's own number is not the booklet's business
         counts = deputy_counts(mentions.get(deputy.display) or Mentions(), handed_on)
         scores = _scores(data, env, span, deputy.display)
-        total = sum(s.pop("_total") for s in scores)
+        whole = board.by_display().get(deputy.display) if board is not None else None
         context: dict[str, Any] = {
             "表单名称": form.title,
             "姓名": deputy.display,
@@ -703,7 +717,9 @@ def plan_files(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]
             "会议": mine.meetings,
             "建议": mine.proposals,
             "积分": scores,
-            "任期累计积分": points(total) if span.term else "",
+            "任期累计积分": points(whole.total) if whole else "",
+            "任期名次": f"{whole.rank}/{len(board.scores)}" if whole and board else "",
+            "任期站内名次": whole.station_rank if whole else "",
             "述职": mine.sittings,
             "统计日期": chinese.cn_date(as_of(env)),
         }
@@ -722,3 +738,58 @@ def plan_files(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]
             form.filename, {"期间": span.label, "联络站": deputy.station, "姓名": deputy.display}
         )
         yield Document(form, parts, context, [("代表名册", deputy.row, ""), *mine.sources])
+
+
+# ── 任期累计积分 (the 档案 of a term, and `liaison score --term`) ────────────────────────────
+
+
+@dataclass
+class TermScore:
+    deputy: Deputy
+    years: dict[int, float]  # each counted year of the term → that year's total
+    total: float = 0.0  # 任期累计积分: the sum (figures.py)
+    rank: int = 0  # among every deputy (ties share a rank: 1, 1, 3)
+    station_rank: int = 0
+
+
+@dataclass
+class TermBoard:
+    term: Term
+    years: tuple[int, ...]  # the years of the term the workbook has counted records in
+    scores: list[TermScore]  # in rank order; ties by station, then roster row
+
+    def by_display(self) -> dict[str, TermScore]:
+        return {s.deputy.display: s for s in self.scores}
+
+
+def term_board(
+    data: Dataset, rules: ScoringRules, term: Term, board_of: Callable[[int], Scoreboard]
+) -> TermBoard:
+    """Each deputy's totals of the term's years (each year scored by `board_of`, with its own
+    caps) and their sum, ranked. A year the workbook has no counted record in adds nothing."""
+    years = tuple(y for y in term.years if y in record_years(data, rules))
+    scores = {d.display: TermScore(d, {}) for d in data.roster.deputies}
+    for year in years:
+        for entry in board_of(year).scores:
+            found = scores.get(entry.deputy.display)
+            if found is not None:
+                found.years[year] = entry.total
+                found.total += entry.total
+    ordered = sorted(scores.values(), key=lambda s: (-s.total, s.deputy.station, s.deputy.row))
+    _rank(ordered, "rank")
+    stations: dict[str, list[TermScore]] = {}
+    for ranked in ordered:
+        stations.setdefault(ranked.deputy.station, []).append(ranked)
+    for group in stations.values():
+        _rank(group, "station_rank")
+    return TermBoard(term, years, ordered)
+
+
+def _rank(ordered: list[TermScore], attribute: str) -> None:
+    """Competition ranking over totals in descending order: 1, 1, 3."""
+    previous: float | None = None
+    rank = 0
+    for position, entry in enumerate(ordered, start=1):
+        if entry.total != previous:
+            rank, previous = position, entry.total
+        setattr(entry, attribute, rank)
