@@ -624,7 +624,7 @@ def _index_sittings(data: Dataset, env: PlanEnv, span: Span, of: Callable) -> No
 
 def _scores(data: Dataset, env: PlanEnv, span: Span, display: str) -> list[dict[str, Any]]:
     """The deputy's score of each year of the span the workbook has records in."""
-    counted = record_years(data, evaluation.scoring_rules(env))
+    counted = _counted_years(data, env)
     rows = []
     for year in span.years:
         if year not in counted:
@@ -645,6 +645,12 @@ def _scores(data: Dataset, env: PlanEnv, span: Span, display: str) -> list[dict[
             }
         )
     return rows
+
+
+def _counted_years(data: Dataset, env: PlanEnv) -> set[int]:
+    """The years the scored sheets have records in, worked out once (a pass over each sheet)."""
+    rules = evaluation.scoring_rules(env)
+    return data.cached(("counted years", rules), lambda: record_years(data, rules), SCORED)
 
 
 def _term_board(data: Dataset, env: PlanEnv, term: Term) -> TermBoard:
