@@ -201,13 +201,13 @@ HANDOFF_COLUMNS: tuple[Column, ...] = (
     ("序号", "{{ r.序号 }}", 4, "center"),
     ("登记编号", "{{ r.登记编号 }}", 9.5, "center"),
     ("接待日期", "{{ r.接待日期 }}", 10.2, "center"),
-    ("反映内容", "{{ r.反映内容 }}", 21.4, "left"),
-    ("处理方式", "{{ r.处理方式 }}", 8.5, "left"),
+    ("反映内容", "{{ r.反映内容 }}", 19.4, "left"),
+    ("处理方式", "{{ r.处理方式 }}", 9.2, "left"),
     ("办理时限", "{{ r.办理时限 }}", 10.2, "center"),
     ("办理结果", "{{ r.办理结果 }}", 13.3, "left"),
     ("反馈日期", "{{ r.反馈日期 }}", 10.2, "center"),
     ("办理状态", "{{ r.状态 }}", 7.5, "center"),
-    ("超期天数", "{% if r.超期天数 %}{{ r.超期天数 }}天{% endif %}", 5.2, "center"),
+    ("超期天数", "{% if r.超期天数 %}{{ r.超期天数 }}天{% endif %}", 6.5, "center"),
 )
 UNIT_GRID = (7, 38, 11, 11, 11, 11, 11)  # 序号 承办单位 and the five figures: table.units
 
@@ -296,12 +296,14 @@ def feedback_register() -> DocxDocument:
     )
 
 
-def _activity_columns(kind: str) -> tuple[Column, ...]:
+def _activity_columns(kind: str, kind_width: float = 8.7) -> tuple[Column, ...]:
+    """The columns of table.register in activity_register/style.css (training_register's
+    kind column is wider, for 学习培训活动, and its topic narrower by as much)."""
     return (
         ("序号", "{{ r.序号 }}", 3.7, "center"),
         ("日期", "{{ r.日期 }}", 10.1, "center"),
-        (kind, "{{ r.形式 }}", 8.7, "center"),
-        ("主题", "{{ r.活动主题 }}", 24, "left"),
+        (kind, "{{ r.形式 }}", kind_width, "center"),
+        ("主题", "{{ r.活动主题 }}", 24 - (kind_width - 8.7), "left"),
         ("地点", "{{ r.地点 }}", 14, "left"),
         ("组织单位", "{{ r.组织单位 }}", 12, "left"),
         ("参加代表", "{{ r.参加情况 }}", 20, "left"),
@@ -329,7 +331,7 @@ def training_register() -> DocxDocument:
         "学习培训记录簿",
         "本期学习培训情况",
         ACTIVITY_FIGURES,
-        _activity_columns("形式"),
+        _activity_columns("形式", 9.5),
         "本期没有学习培训记录。",
         kinds=True,
         figures_width=4536,
@@ -345,7 +347,7 @@ MEETING_COLUMNS: tuple[Column, ...] = (
     ("主持人", "{{ r.主持人 }}", 8, "center"),
     ("记录人", "{{ r.记录人 }}", 8, "center"),
     ("参会人员", "应到{{ r.应到人数 }}人：{{ r.参会代表 }}", 21, "left"),
-    ("记录编号", "{{ r.会议编号 }}", 9.2, "center"),
+    ("会议记录编号", "{{ r.会议编号 }}", 9.2, "center"),
 )
 
 
@@ -355,8 +357,6 @@ def meeting_register() -> DocxDocument:
         doc, "本期会议情况", (("会议次数", "统计.会议次数"), ("应到人次", "统计.应到人次")), 4536
     )
     kinds_line(doc)
-    note = new_paragraph(doc, align="center", before=340, line=1.5)
-    add_run(note, "每次会议的《会议记录》按“记录编号”（会议编号）存档。", "kai", XIAO_SI)
     register_section(doc)
     register_table(doc, MEETING_COLUMNS)
     if_empty(doc, "记录", "本期没有会议记录。")
@@ -424,12 +424,12 @@ def supervision_notice() -> DocxDocument:
 # ── 代表履职档案 ─────────────────────────────────────────────────────────────────────────────
 
 LIST_GRIDS = {  # the <col> percentages of deputy_file/style.css
-    "接待": (7, 17, 11, 29, 13, 23),
+    "接待": (7, 17, 11, 27, 15, 23),
     "活动": (7, 17, 13, 40, 23),
     "会议": (7, 17, 37, 16, 23),
-    "建议": (7, 17, 13, 32, 10, 21),
+    "建议": (7, 17, 15, 28, 12, 21),
     "积分": (20, 14, 14, 24, 14, 14),
-    "述职": (7, 17, 22, 9, 9, 9, 9, 10, 8),
+    "述职": (6, 17, 20, 9, 8, 11, 9, 12, 8),
 }
 
 
@@ -566,8 +566,10 @@ def contents(doc: DocxDocument) -> None:
     add_run(title, "目　　录", "label", 18)
     add_run(new_paragraph(doc), "{%p for s in 目录 %}")
     entry = new_paragraph(doc, exact=672)  # 14pt at line-height 2.4
+    # 15 mm in from either side (as .contents .entry); Word measures tabs from the margin
+    entry.paragraph_format.left_indent = entry.paragraph_format.right_indent = Twips(850)
     stops = entry.paragraph_format.tab_stops
-    stops.add_tab_stop(Twips(PORTRAIT_WIDTH), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    stops.add_tab_stop(Twips(PORTRAIT_WIDTH - 850), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     text = "{{ s.序号 }}{{ s.标题 }}{% if s.条数 %}（{{ s.条数 }}）{% endif %}"
     add_text(entry, text, "body", SI)
     add_run(entry, "\t", "body", SI)

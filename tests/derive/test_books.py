@@ -33,7 +33,8 @@ from toolkit.derive.books import plan_books, plan_files, plan_notices, without_p
 from toolkit.derive.planners import plan
 from toolkit.errors import ToolkitError, UsageError
 from toolkit.forms import load_forms
-from toolkit.model import Dataset, Document as Doc, PlanEnv
+from toolkit.model import Dataset, PlanEnv
+from toolkit.model import Document as Doc
 from toolkit.render.registry import Renderers
 from toolkit.rules import load_book_rules, load_rules, parse_term
 from toolkit.rules.books import chosen_term
@@ -163,17 +164,22 @@ def test_the_handoff_register_states_and_unit_totals_as_of_5_november(data):
         "R3": ("已办结", 0),
         "R4": ("逾期未办结", 205),  # 14 Apr → 5 Nov: 16+31+30+31+31+30+31+5
     }
+    keys = ("交办件数", "按期办结", "逾期办结", "办理中", "逾期未办结")
     assert units(doc) == {
-        "三元社区居委会": {"交办件数": 1, "按期办结": 0, "逾期办结": 0, "办理中": 0, "逾期未办结": 1},
-        "三元街道城建办": {"交办件数": 2, "按期办结": 1, "逾期办结": 0, "办理中": 0, "逾期未办结": 1},
-        "区住房和城乡建设局": {"交办件数": 1, "按期办结": 0, "逾期办结": 1, "办理中": 0, "逾期未办结": 0},
-    }  # fmt: skip
+        "三元社区居委会": dict(zip(keys, (1, 0, 0, 0, 1), strict=True)),
+        "三元街道城建办": dict(zip(keys, (2, 1, 0, 0, 1), strict=True)),
+        "区住房和城乡建设局": dict(zip(keys, (1, 0, 1, 0, 0), strict=True)),
+    }
     totals = doc.context["统计"]
     assert (totals["交办件数"], totals["按期办结"], totals["逾期办结"]) == (4, 1, 1)
     assert (totals["办理中"], totals["逾期未办结"], totals["回访件数"]) == (0, 2, 1)
     # grouped by unit: a heading row before each unit's first matter, with the unit's totals
     heads = [r for r in doc.context["分组"] if r["组"]]
-    assert [h["承办单位"] for h in heads] == ["三元社区居委会", "三元街道城建办", "区住房和城乡建设局"]
+    assert [h["承办单位"] for h in heads] == [
+        "三元社区居委会",
+        "三元街道城建办",
+        "区住房和城乡建设局",
+    ]
     assert heads[1]["合计"] == "交办2件：按期办结1件，逾期未办结1件"
 
 
@@ -202,7 +208,12 @@ def test_the_feedback_register_lists_what_is_closed_with_its_visit(data):
     first = doc.context["记录"][0]
     assert (str(first["回访日期"]), first["回访方式"]) == ("2024年4月2日", "电话回访")
     totals = doc.context["统计"]
-    assert (totals["办结件数"], totals["回访件数"], totals["满意"], totals["基本满意"]) == (2, 1, 1, 1)
+    assert (totals["办结件数"], totals["回访件数"], totals["满意"], totals["基本满意"]) == (
+        2,
+        1,
+        1,
+        1,
+    )
     # before R2 was answered, only R3 is closed
     before = station_book("feedback_register", data, D(2024, 10, 29))
     assert [r["登记编号"] for r in before.context["记录"]] == ["R3"]
@@ -347,7 +358,9 @@ def test_a_deputys_file_of_a_term_and_score_of_the_term(data, book):
 
 
 def test_phone_numbers_in_free_text_are_masked():
-    assert without_phones("请回电13912345678，或0571-86001234") == "请回电139****5678，或0571-86001234"
+    assert (
+        without_phones("请回电13912345678，或0571-86001234") == "请回电139****5678，或0571-86001234"
+    )
     assert without_phones("编号 213912345678") == "编号 213912345678"  # not a mobile number
 
 
@@ -393,9 +406,13 @@ def test_the_register_says_the_same_in_every_format(rendered):
     rows = [[c.value for c in r] for r in matters.iter_rows(min_row=4)]
     header = [c.value for c in matters[3]]
     by_code = {r[header.index("登记编号")]: r for r in rows}
-    assert {k: (v[header.index("办理状态")], v[header.index("超期天数")]) for k, v in by_code.items()} == {
-        "R1": ("逾期未办结", 20), "R2": ("办结逾期", 5), "R3": ("已办结", 0), "R4": ("逾期未办结", 205),
-    }  # fmt: skip
+    state, over = header.index("办理状态"), header.index("超期天数")
+    assert {k: (v[state], v[over]) for k, v in by_code.items()} == {
+        "R1": ("逾期未办结", 20),
+        "R2": ("办结逾期", 5),
+        "R3": ("已办结", 0),
+        "R4": ("逾期未办结", 205),
+    }
     assert by_code["R1"][header.index("办理时限")] == dt.datetime(2024, 10, 16)  # an Excel date
     total = [c.value for c in units[units.max_row]]
     assert total[1:] == ["合计", 4, 1, 1, 0, 2]
@@ -421,7 +438,10 @@ def test_the_register_says_the_same_in_every_format(rendered):
 def test_the_notice_and_the_file_say_the_same_in_word_and_pdf(rendered):
     for form_id, expected in (
         ("supervision_notice", ("三元社区居委会：", "超过办理时限20天", "2024年11月12日前")),
-        ("deputy_file", ("逾期未办结", "205天", "一、基本情况", "目录", "2024年度", "任期累计积分")),
+        (
+            "deputy_file",
+            ("逾期未办结", "205天", "一、基本情况", "目录", "2024年度", "任期累计积分"),
+        ),
     ):
         pdf = flat(pdf_text(rendered[f"{form_id}.pdf"]))
         word = flat(_docx_text(rendered[f"{form_id}.docx"].read_bytes()))
@@ -439,3 +459,24 @@ def test_plan_functions_are_the_planners_of_the_books_forms():
 
     for form_id in ("supervision_notice", "handoff_register", "deputy_file"):
         assert planner_for(FORMS[form_id]).plan.__module__ == "toolkit.derive.books"
+
+
+def test_build_term_makes_the_files_of_the_term(book, tmp_path):
+    from toolkit.commands.build import build
+    from toolkit.model import BuildOptions
+
+    result = build(
+        BuildOptions(
+            workbook=book, out=tmp_path, only=("deputy_file",), formats=("docx",), term="",
+            jobs=1, as_of=D(2024, 12, 31),
+        )
+    )  # fmt: skip
+    assert result.exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "代表履职档案").iterdir())
+    assert (
+        names[0] == "代表履职档案_第十八届（2022—2026年）_三元社区人大代表联络站_买买提·艾力.docx"
+    )
+    text = _docx_text((tmp_path / "代表履职档案" / names[1]).read_bytes())
+    assert "任期累计积分" in text and "2023年度" in text
+    with pytest.raises(UsageError, match="--term：“2024”不是届期"):
+        build(BuildOptions(workbook=book, out=tmp_path / "x", only=("deputy_file",), term="2024"))
