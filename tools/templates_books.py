@@ -6,8 +6,9 @@ Built with the helpers of make_templates.py (fonts by role, fixed tables, tags i
 own) and registered there, so `python tools/make_templates.py handoff_register` writes one. A
 register is bound like the 接待选民登记簿: a landscape cover with the station, the period and its
 figures, then the register in a section of its own with the running head, page numbers from 1
-and the header row repeated on every page. Column widths are the <col> percentages of each
-form's style.css, so a row wraps where the PDF's does.
+and the header row repeated on every page. Column widths are those of each form's
+template.html <colgroup> (make_templates.columns, read through the form's CSS), so a row wraps
+where the PDF's does.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from make_templates import (
     add_text,
     add_title,
     cell_paragraph,
+    columns,
     end_after_table,
     form_rows,
-    grid,
     label,
     new_document,
     new_paragraph,
@@ -57,7 +58,7 @@ STATION_LINES = (
     ("负 责 人", "站点.负责人"),
     ("联系电话", "站点.联系电话"),
 )
-Column = tuple[str, str, float, str]  # header, the cell's Jinja text, width share, align
+Column = tuple[str, str, str]  # header, the cell's Jinja text, align
 
 
 # ── a register: cover, then the table ───────────────────────────────────────────────────────
@@ -123,26 +124,33 @@ def register_section(doc: DocxDocument) -> None:
 
 
 def register_table(
-    doc: DocxDocument, columns: Sequence[Column], loop: str = "记录", group: str = ""
+    doc: DocxDocument,
+    form_id: str,
+    cols: Sequence[Column],
+    loop: str = "记录",
+    group: str = "",
+    table_index: int = 0,
 ) -> Table:
     """The header row repeated on every page, then a row per item of `loop`; with `group`, an
-    item whose 组 is true is a heading row across the table reading `group`."""
-    widths = grid(*(c[2] for c in columns), width=LANDSCAPE_WIDTH)
+    item whose 组 is true is a heading row across the table reading `group`. The widths are
+    those of the form's `table_index`-th <colgroup>."""
+    widths = columns(form_id, table_index, width=LANDSCAPE_WIDTH)
+    assert len(widths) == len(cols), f"{form_id}: {len(cols)} columns, the HTML has {len(widths)}"
     table = new_table(doc, widths, margins=(68, 57), line_height=1.35)
     heads = add_row(table, 510, header=True, cant_split=True)
-    for cell, (name, *_) in zip(heads.cells, columns, strict=True):
+    for cell, (name, *_) in zip(heads.cells, cols, strict=True):
         label(cell, name, 10)
     value(add_row(table).cells[0], f"{{%tr for r in {loop} %}}", WU)
     if group:
         value(add_row(table).cells[0], "{%tr if r.组 %}", WU)
-        heading = span(add_row(table, cant_split=True), 0, len(columns) - 1)
+        heading = span(add_row(table, cant_split=True), 0, len(cols) - 1)
         shade(heading)
         par = set_paragraph(cell_paragraph(heading), align="left", style="TableLabel")
         add_text(par, group, "label", 10)
         _exact(par, 10)
         value(add_row(table).cells[0], "{%tr else %}", WU)
     row = add_row(table, cant_split=True)  # as tall as its text (td height auto), on one page
-    for cell, (_, text, _, align) in zip(row.cells, columns, strict=True):
+    for cell, (_, text, align) in zip(row.cells, cols, strict=True):
         value(cell, text, 10, align=align)
     if group:
         value(add_row(table).cells[0], "{%tr endif %}", WU)
@@ -168,10 +176,11 @@ def if_empty(doc: DocxDocument, loop: str, text: str) -> None:
 
 
 def book(
+    form_id: str,
     title: str,
     caption: str,
     figures: Sequence[tuple[str, str]],
-    columns: Sequence[Column],
+    cols: Sequence[Column],
     empty: str,
     *,
     kinds: bool = False,
@@ -182,7 +191,7 @@ def book(
     if kinds:
         kinds_line(doc)
     register_section(doc)
-    register_table(doc, columns)
+    register_table(doc, form_id, cols)
     if_empty(doc, "记录", empty)
     end_after_table(doc)
     return doc
@@ -198,18 +207,17 @@ MATTER_FIGURES = (
     ("逾期未办结", "统计.逾期未办结"),
 )
 HANDOFF_COLUMNS: tuple[Column, ...] = (
-    ("序号", "{{ r.序号 }}", 4, "center"),
-    ("登记编号", "{{ r.登记编号 }}", 9.5, "center"),
-    ("接待日期", "{{ r.接待日期 }}", 10.2, "center"),
-    ("反映内容", "{{ r.反映内容 }}", 19.4, "left"),
-    ("处理方式", "{{ r.处理方式 }}", 9.2, "left"),
-    ("办理时限", "{{ r.办理时限 }}", 10.2, "center"),
-    ("办理结果", "{{ r.办理结果 }}", 13.3, "left"),
-    ("反馈日期", "{{ r.反馈日期 }}", 10.2, "center"),
-    ("办理状态", "{{ r.状态 }}", 7.5, "center"),
-    ("超期天数", "{% if r.超期天数 %}{{ r.超期天数 }}天{% endif %}", 6.5, "center"),
+    ("序号", "{{ r.序号 }}", "center"),
+    ("登记编号", "{{ r.登记编号 }}", "center"),
+    ("接待日期", "{{ r.接待日期 }}", "center"),
+    ("反映内容", "{{ r.反映内容 }}", "left"),
+    ("处理方式", "{{ r.处理方式 }}", "left"),
+    ("办理时限", "{{ r.办理时限 }}", "center"),
+    ("办理结果", "{{ r.办理结果 }}", "left"),
+    ("反馈日期", "{{ r.反馈日期 }}", "center"),
+    ("办理状态", "{{ r.状态 }}", "center"),
+    ("超期天数", "{% if r.超期天数 %}{{ r.超期天数 }}天{% endif %}", "center"),
 )
-UNIT_GRID = (7, 38, 11, 11, 11, 11, 11)  # 序号 承办单位 and the five figures: table.units
 
 
 def handoff_register() -> DocxDocument:
@@ -225,14 +233,17 @@ def handoff_register() -> DocxDocument:
     units_table(doc)
     page_break(doc)
     group = "承办单位：{{ r.承办单位 }}　{{ r.合计 }}"
-    register_table(doc, HANDOFF_COLUMNS, loop="分组", group=group)
+    register_table(
+        doc, "handoff_register", HANDOFF_COLUMNS, loop="分组", group=group, table_index=1
+    )
     if_empty(doc, "分组", "本期没有交办事项。")
     end_after_table(doc)
     return doc
 
 
 def units_table(doc: DocxDocument) -> None:
-    table = new_table(doc, grid(*UNIT_GRID, width=LANDSCAPE_WIDTH), margins=(57, 85))
+    widths = columns("handoff_register", 0, width=LANDSCAPE_WIDTH)  # 序号 承办单位 the figures
+    table = new_table(doc, widths, margins=(57, 85))
     heads = add_row(table, 510, header=True, cant_split=True)
     names = ("序号", "承办单位", *(f[0] for f in MATTER_FIGURES))
     for cell, name in zip(heads.cells, names, strict=True):
@@ -257,27 +268,25 @@ def page_break(doc: DocxDocument) -> None:
 
 
 FEEDBACK_COLUMNS: tuple[Column, ...] = (
-    ("序号", "{{ r.序号 }}", 3.7, "center"),
-    ("登记编号", "{{ r.登记编号 }}", 9.5, "center"),
-    ("接待日期", "{{ r.接待日期 }}", 10.1, "center"),
-    ("反映内容", "{{ r.反映内容 }}", 15, "left"),
-    ("承办单位", "{{ r.承办单位 }}", 9.3, "left"),
-    ("办理结果", "{{ r.办理结果 }}", 14, "left"),
+    ("序号", "{{ r.序号 }}", "center"),
+    ("登记编号", "{{ r.登记编号 }}", "center"),
+    ("接待日期", "{{ r.接待日期 }}", "center"),
+    ("反映内容", "{{ r.反映内容 }}", "left"),
+    ("承办单位", "{{ r.承办单位 }}", "left"),
+    ("办理结果", "{{ r.办理结果 }}", "left"),
     (
         "反馈日期",
         "{{ r.反馈日期 }}\n"
         "{% if r.状态 == '办结逾期' %}超期{{ r.超期天数 }}天{% else %}按期{% endif %}",
-        10.1,
         "center",
     ),
     (
         "回访日期",
         "{{ r.回访日期 }}{% if r.回访方式 %}\n{{ r.回访方式 }}{% endif %}",
-        10.1,
         "center",
     ),
-    ("回访情况", "{{ r.回访情况 }}", 12, "left"),
-    ("满意度", "{{ r.群众满意度 }}", 6.2, "center"),
+    ("回访情况", "{{ r.回访情况 }}", "left"),
+    ("满意度", "{{ r.群众满意度 }}", "center"),
 )
 
 
@@ -287,6 +296,7 @@ def feedback_register() -> DocxDocument:
         for name in ("办结件数", "按期办结", "逾期办结", "回访件数", "满意", "基本满意", "不满意")
     ]
     return book(
+        "feedback_register",
         "办理反馈簿",
         "办结和回访情况（截至{{ 统计日期 }}）",
         figures,
@@ -296,18 +306,18 @@ def feedback_register() -> DocxDocument:
     )
 
 
-def _activity_columns(kind: str, kind_width: float = 8.7) -> tuple[Column, ...]:
-    """The columns of table.register in activity_register/style.css (training_register's
-    kind column is wider, for 学习培训活动, and its topic narrower by as much)."""
+def _activity_columns(kind: str) -> tuple[Column, ...]:
+    """The columns of table.register of the activity and training registers (their widths are
+    each form's own: training_register's kind column is wider, for 学习培训活动)."""
     return (
-        ("序号", "{{ r.序号 }}", 3.7, "center"),
-        ("日期", "{{ r.日期 }}", 10.1, "center"),
-        (kind, "{{ r.形式 }}", kind_width, "center"),
-        ("主题", "{{ r.活动主题 }}", 24 - (kind_width - 8.7), "left"),
-        ("地点", "{{ r.地点 }}", 14, "left"),
-        ("组织单位", "{{ r.组织单位 }}", 12, "left"),
-        ("参加代表", "{{ r.参加情况 }}", 20, "left"),
-        ("备注", "{{ r.备注 }}", 7.5, "left"),
+        ("序号", "{{ r.序号 }}", "center"),
+        ("日期", "{{ r.日期 }}", "center"),
+        (kind, "{{ r.形式 }}", "center"),
+        ("主题", "{{ r.活动主题 }}", "left"),
+        ("地点", "{{ r.地点 }}", "left"),
+        ("组织单位", "{{ r.组织单位 }}", "left"),
+        ("参加代表", "{{ r.参加情况 }}", "left"),
+        ("备注", "{{ r.备注 }}", "left"),
     )
 
 
@@ -316,6 +326,7 @@ ACTIVITY_FIGURES = (("活动次数", "统计.活动次数"), ("参加人次", "�
 
 def activity_register() -> DocxDocument:
     return book(
+        "activity_register",
         "代表活动记录簿",
         "本期活动情况",
         ACTIVITY_FIGURES,
@@ -328,10 +339,11 @@ def activity_register() -> DocxDocument:
 
 def training_register() -> DocxDocument:
     return book(
+        "training_register",
         "学习培训记录簿",
         "本期学习培训情况",
         ACTIVITY_FIGURES,
-        _activity_columns("形式", 9.5),
+        _activity_columns("形式"),
         "本期没有学习培训记录。",
         kinds=True,
         figures_width=4536,
@@ -339,15 +351,15 @@ def training_register() -> DocxDocument:
 
 
 MEETING_COLUMNS: tuple[Column, ...] = (
-    ("序号", "{{ r.序号 }}", 3.7, "center"),
-    ("日期", "{{ r.日期 }}{% if r.开始时间 %}\n{{ r.开始时间 }}{% endif %}", 10.1, "center"),
-    ("会议名称", "{{ r.会议名称 }}", 16, "left"),
-    ("会议类型", "{{ r.会议类型 }}", 10, "center"),
-    ("地点", "{{ r.地点 }}", 14, "left"),
-    ("主持人", "{{ r.主持人 }}", 8, "center"),
-    ("记录人", "{{ r.记录人 }}", 8, "center"),
-    ("参会人员", "应到{{ r.应到人数 }}人：{{ r.参会代表 }}", 21, "left"),
-    ("会议记录编号", "{{ r.会议编号 }}", 9.2, "center"),
+    ("序号", "{{ r.序号 }}", "center"),
+    ("日期", "{{ r.日期 }}{% if r.开始时间 %}\n{{ r.开始时间 }}{% endif %}", "center"),
+    ("会议名称", "{{ r.会议名称 }}", "left"),
+    ("会议类型", "{{ r.会议类型 }}", "center"),
+    ("地点", "{{ r.地点 }}", "left"),
+    ("主持人", "{{ r.主持人 }}", "center"),
+    ("记录人", "{{ r.记录人 }}", "center"),
+    ("参会人员", "应到{{ r.应到人数 }}人：{{ r.参会代表 }}", "left"),
+    ("会议记录编号", "{{ r.会议编号 }}", "center"),
 )
 
 
@@ -358,7 +370,7 @@ def meeting_register() -> DocxDocument:
     )
     kinds_line(doc)
     register_section(doc)
-    register_table(doc, MEETING_COLUMNS)
+    register_table(doc, "meeting_register", MEETING_COLUMNS)
     if_empty(doc, "记录", "本期没有会议记录。")
     end_after_table(doc)
     return doc
@@ -385,7 +397,7 @@ def supervision_notice() -> DocxDocument:
         "body",
         SI,
     )
-    table = new_table(doc, grid(17.3, 32.7, 17.3, 32.7, width=PORTRAIT_WIDTH))
+    table = new_table(doc, columns("supervision_notice"))
     form_rows(
         table,
         [
@@ -423,14 +435,8 @@ def supervision_notice() -> DocxDocument:
 
 # ── 代表履职档案 ─────────────────────────────────────────────────────────────────────────────
 
-LIST_GRIDS = {  # the <col> percentages of deputy_file/style.css
-    "接待": (7, 17, 11, 27, 15, 23),
-    "活动": (7, 17, 13, 40, 23),
-    "会议": (7, 17, 37, 16, 23),
-    "建议": (7, 17, 15, 28, 12, 21),
-    "积分": (20, 14, 14, 24, 14, 14),
-    "述职": (6, 17, 20, 9, 8, 11, 9, 12, 8),
-}
+# the lists' <colgroup>s in deputy_file/template.html, in order after 基本情况 and 履职统计
+LIST_TABLES = {"接待": 2, "活动": 3, "会议": 4, "建议": 5, "积分": 6, "述职": 7}
 
 
 def deputy_file() -> DocxDocument:
@@ -448,7 +454,7 @@ def deputy_file() -> DocxDocument:
     anchor = new_paragraph(doc, exact=40)
     add_run(anchor, "", size=2)
     part_heading(doc, 1, "一、基本情况", first=True)
-    person = new_table(doc, grid(21, 29, 21, 29, width=PORTRAIT_WIDTH))
+    person = new_table(doc, columns("deputy_file", 0))
     for pair in (
         ("姓　　名", "{{ 代表.姓名 }}", "性　　别", "{{ 代表.性别 }}"),
         ("代表层级", "{{ 代表.代表层级 }}", "代表证号", "{{ 代表.代表证号 }}"),
@@ -465,7 +471,7 @@ def deputy_file() -> DocxDocument:
         ],
     )
     part_heading(doc, 2, "二、履职统计")
-    figures = new_table(doc, grid(21, 12.3, 21, 12.3, 21, 12.4, width=PORTRAIT_WIDTH))
+    figures = new_table(doc, columns("deputy_file", 1))
     value(add_row(figures).cells[0], "{%tr for row in 统计项 %}")
     row = add_row(figures, 510, cant_split=True)
     for i in range(3):
@@ -616,9 +622,9 @@ def file_list(
     items, else a line saying there are none."""
     part_heading(doc, number, heading)
     add_run(new_paragraph(doc), f"{{%p if {loop} %}}")
-    table = new_table(
-        doc, grid(*LIST_GRIDS[loop], width=PORTRAIT_WIDTH), margins=(68, 57), line_height=1.35
-    )
+    widths = columns("deputy_file", LIST_TABLES[loop])
+    assert len(widths) == len(heads), f"deputy_file {loop}: {len(heads)} heads, {len(widths)} cols"
+    table = new_table(doc, widths, margins=(68, 57), line_height=1.35)
     top = add_row(table, 454, header=True, cant_split=True)
     for cell, name in zip(top.cells, heads, strict=True):
         label(cell, name, 10)
