@@ -38,6 +38,7 @@ from make_templates import (
     end_after_table,
     form_rows,
     label,
+    names,
     new_document,
     new_paragraph,
     new_table,
@@ -59,6 +60,8 @@ STATION_LINES = (
     ("联系电话", "站点.联系电话"),
 )
 Column = tuple[str, str, str]  # header, the cell's Jinja text, align
+# columns of names (the HTML's td.names): kept whole in Word as in the PDF (make_templates.Names)
+NAMED = {"参加代表", "主持人", "记录人", "参会人员"}
 
 
 # ── a register: cover, then the table ───────────────────────────────────────────────────────
@@ -136,7 +139,8 @@ def register_table(
     those of the form's `table_index`-th <colgroup>."""
     widths = columns(form_id, table_index, width=LANDSCAPE_WIDTH)
     assert len(widths) == len(cols), f"{form_id}: {len(cols)} columns, the HTML has {len(widths)}"
-    table = new_table(doc, widths, margins=(68, 57), line_height=1.35)
+    # as table.register: th 9 mm high, 0.5 mm at the sides; td 1.2 mm × 1 mm, height auto
+    table = new_table(doc, widths, margins=(68, 57), line_height=1.35, label_padding=28)
     heads = add_row(table, 510, header=True, cant_split=True)
     for cell, (name, *_) in zip(heads.cells, cols, strict=True):
         label(cell, name, 10)
@@ -150,8 +154,8 @@ def register_table(
         _exact(par, 10)
         value(add_row(table).cells[0], "{%tr else %}", WU)
     row = add_row(table, cant_split=True)  # as tall as its text (td height auto), on one page
-    for cell, (_, text, align) in zip(row.cells, cols, strict=True):
-        value(cell, text, 10, align=align)
+    for cell, (name, text, align) in zip(row.cells, cols, strict=True):
+        value(cell, text, 10, align=align, names=name in NAMED)
     if group:
         value(add_row(table).cells[0], "{%tr endif %}", WU)
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
@@ -402,12 +406,12 @@ def supervision_notice() -> DocxDocument:
         table,
         [
             ("联 络 站", "{{ 联络站 }}", 567),
-            ("接待日期", "{{ 接待日期 }}", "接待代表", "{{ 接待代表 }}"),
+            ("接待日期", "{{ 接待日期 }}", "接待代表", names("{{ 接待代表 }}")),
             ("问题类别", "{{ 问题类别 }}", "处理方式", "{{ 处理方式 }}"),
         ],
     )
     value(add_row(table).cells[0], "{%tr if 印来访人 %}")
-    form_rows(table, [("来 访 人", "{{ 来访人 }}", "联系电话", "{{ 来访人电话 }}")])
+    form_rows(table, [("来 访 人", names("{{ 来访人 }}"), "联系电话", "{{ 来访人电话 }}")])
     form_rows(table, [("住　　址", "{{ 住址 }}", 567)])
     value(add_row(table).cells[0], "{%tr endif %}")
     form_rows(
@@ -416,7 +420,7 @@ def supervision_notice() -> DocxDocument:
             ("反映内容", "{{ 反映内容 }}", 2835),
             ("办理时限", "{{ 办理时限 }}", "超期天数", "{{ 超期天数 }}天"),
             ("答复期限", "{{ 答复期限 }}前（{{ 答复天数 }}）", 567),
-            ("联 系 人", "{{ 联系人 }}", "联系电话", "{{ 联系电话 }}"),
+            ("联 系 人", names("{{ 联系人 }}"), "联系电话", "{{ 联系电话 }}"),
         ],
     )
     note = new_paragraph(doc, before=283, exact=432, indent_chars=2, style="Note")  # .note
@@ -461,7 +465,10 @@ def deputy_file() -> DocxDocument:
     ):
         row = add_row(person, 510)  # 9 mm, as table.person td
         for i, text in enumerate(pair):
-            (label if i % 2 == 0 else value)(row.cells[i], text)
+            if i % 2 == 0:
+                label(row.cells[i], text)
+            else:
+                value(row.cells[i], text, names=text == "{{ 代表.姓名 }}")
     form_rows(
         person,
         [
@@ -557,7 +564,7 @@ def file_cover(doc: DocxDocument) -> None:
         par = cell_paragraph(row.cells[0], "right", style="TableLabel")
         add_text(par, name + "：", "label", 15)
         set_paragraph(par, align="right", exact=450)
-        value(row.cells[1], f"{{{{ {expr} }}}}", 15)
+        value(row.cells[1], f"{{{{ {expr} }}}}", 15, names=expr == "姓名")
         underline_cell(row.cells[1])
     foot = new_paragraph(doc, align="center", before=2835, line=1.8)
     add_text(foot, "{{ 联络站 }}　建档", "kai", SI)
@@ -624,7 +631,8 @@ def file_list(
     add_run(new_paragraph(doc), f"{{%p if {loop} %}}")
     widths = columns("deputy_file", LIST_TABLES[loop])
     assert len(widths) == len(heads), f"deputy_file {loop}: {len(heads)} heads, {len(widths)} cols"
-    table = new_table(doc, widths, margins=(68, 57), line_height=1.35)
+    # as table.list: th 8 mm high, 0.5 mm at the sides; td 1.2 mm × 1 mm
+    table = new_table(doc, widths, margins=(68, 57), line_height=1.35, label_padding=28)
     top = add_row(table, 454, header=True, cant_split=True)
     for cell, name in zip(top.cells, heads, strict=True):
         label(cell, name, 10)
