@@ -306,7 +306,7 @@ def feedback_register() -> DocxDocument:
         figures,
         FEEDBACK_COLUMNS,
         "本期没有办结的交办事项。",
-        figures_width=11060,
+        figures_width=11112,  # 196 mm, as its table.figures
     )
 
 
