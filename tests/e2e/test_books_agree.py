@@ -34,7 +34,13 @@ def _day(value: Any) -> dt.date | None:
 def _rows(ws: Any, header_row: int) -> list[dict[str, Any]]:
     rows = list(ws.iter_rows(values_only=True))
     header = rows[header_row - 1]
-    return [dict(zip(header, r, strict=False)) for r in rows[header_row:] if any(r)]
+    # a read-only sheet's rows stop at their last filled cell: the rest is None
+    width = len(header)
+    return [
+        dict(zip(header, (*r, *[None] * (width - len(r))), strict=True))
+        for r in rows[header_row:]
+        if any(r)
+    ]
 
 
 def expected_states() -> dict[str, tuple[str, str, int]]:
