@@ -480,3 +480,44 @@ def test_build_term_makes_the_files_of_the_term(book, tmp_path):
     assert "任期累计积分" in text and "2023年度" in text
     with pytest.raises(UsageError, match="--term：“2024”不是届期"):
         build(BuildOptions(workbook=book, out=tmp_path / "x", only=("deputy_file",), term="2024"))
+
+
+# ── the new columns are optional, and the blank workbook has them ────────────────────────────
+
+
+def test_a_workbook_without_the_new_columns_keeps_its_books(tmp_path):
+    """A workbook of before issue 15 (no 反馈日期, 群众满意度 nor 回访 columns) checks clean and
+    still gets its 交办督办簿 and 办理反馈簿: a result without a date is closed in time, with no
+    return visit."""
+    old = [row[: len(RECEPTION_HEADER)] for row in RECEPTIONS]
+    path = write_workbook(
+        tmp_path / "旧台账.xlsx",
+        {"联络站": STATIONS, "代表名册": DEPUTIES, "接待登记": [RECEPTION_HEADER, *old]},
+    )
+    found = check(path)
+    assert [str(p) for p in found.problems] == []
+    handoff = station_book("handoff_register", found, D(2024, 11, 5))
+    assert {r["登记编号"]: r["状态"] for r in handoff.context["记录"]} == {
+        "R1": "逾期未办结",
+        "R2": "已办结",  # 已修复 and no 反馈日期: closed in time
+        "R3": "已办结",
+        "R4": "逾期未办结",
+    }
+    feedback = station_book("feedback_register", found, D(2024, 11, 5))
+    assert [r["登记编号"] for r in feedback.context["记录"]] == ["R3", "R2"]
+    assert all(not r["回访日期"] and not r["回访方式"] for r in feedback.context["记录"])
+    assert feedback.context["统计"]["回访件数"] == 0
+
+
+def test_the_blank_workbook_and_the_contract_have_the_return_visit_columns(tmp_path):
+    from toolkit.commands.init import write_blank_workbook
+    from toolkit.contract import find_sheet
+
+    path = tmp_path / "空白台账.xlsx"
+    write_blank_workbook(path)
+    header = [c.value for c in openpyxl.load_workbook(path)["接待登记"][1]]
+    assert {"反馈日期", "群众满意度", "回访日期", "回访方式", "回访情况"} <= set(header)
+    assert header.index("回访日期") > header.index("反馈日期")
+    sheet = find_sheet("接待登记")
+    assert sheet is not None
+    assert not any(sheet.column(name).required for name in ("回访日期", "回访方式", "回访情况"))
