@@ -152,6 +152,8 @@ def register_table(
         par = set_paragraph(cell_paragraph(heading), align="left", style="TableLabel")
         add_text(par, group, "label", 10)
         _exact(par, 10)
+        # with its first matter, as tr.group's break-after: avoid (else a page may end on it)
+        par.paragraph_format.keep_with_next = True
         value(add_row(table).cells[0], "{%tr else %}", WU)
     row = add_row(table, cant_split=True)  # as tall as its text (td height auto), on one page
     for cell, (name, text, align) in zip(row.cells, cols, strict=True):

@@ -435,6 +435,20 @@ def test_the_register_says_the_same_in_every_format(rendered):
     assert "赵桂兰" not in pdf + word and "13987654321" not in pdf + word  # no visitor
 
 
+def test_a_units_heading_row_stays_with_its_first_matter_in_word(rendered):
+    """As tr.group's break-after: avoid in the PDF: without keep-with-next, LibreOffice ended
+    two pages of the sample's register on a unit's heading row."""
+    rows = Document(rendered["handoff_register.docx"]).tables[-1].rows
+    headings = [r for r in rows if r.cells[0].text.startswith("承办单位：")]
+    assert [h.cells[0].text.split("　")[0] for h in headings] == [
+        "承办单位：三元社区居委会",
+        "承办单位：三元街道城建办",
+        "承办单位：区住房和城乡建设局",
+    ]
+    for heading in headings:
+        assert all(p.paragraph_format.keep_with_next for p in heading.cells[0].paragraphs)
+
+
 def test_the_notice_and_the_file_say_the_same_in_word_and_pdf(rendered):
     for form_id, expected in (
         ("supervision_notice", ("三元社区居委会：", "超过办理时限20天", "2024年11月12日前")),
