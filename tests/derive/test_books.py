@@ -535,3 +535,47 @@ def test_the_blank_workbook_and_the_contract_have_the_return_visit_columns(tmp_p
     sheet = find_sheet("接待登记")
     assert sheet is not None
     assert not any(sheet.column(name).required for name in ("回访日期", "回访方式", "回访情况"))
+
+
+def test_a_deputys_file_lists_proposals_led_and_co_signed_and_the_duty_rating(tmp_path):
+    """六、建议议案 and 八、述职评议, counted by hand: 王伟 led JY-2024-001 (answered, A) and
+    co-signed JY-2024-002 (not yet answered); his 2023 proposal is not in the 2024 file; a
+    述职 of 20 valid votes, 15 + 4 satisfied: 95%, 称职."""
+    path = write_workbook(
+        tmp_path / "台账.xlsx",
+        {
+            "联络站": STATIONS,
+            "代表名册": DEPUTIES,
+            "会议": [
+                ["会议名称", "会议类型", "日期", "会议编号", "联络站", "参会人员", "应到人数"],
+                ["代表述职评议会", "述职评议会", D(2024, 11, 5), "HY-3", STATION, "王伟、李娜", 2],
+            ],
+            "代表建议": [
+                ["标题", "领衔代表", "类别", "建议编号", "附议代表", "提出日期", "办理结果类别"],
+                ["关于修缮建设路的建议", "王伟", "建议", "JY-2024-001", "李娜", D(2024, 2, 1), "A"],
+                ["关于增设公交站的建议", "李娜", "建议", "JY-2024-002", "王伟、买买提·艾力",
+                 D(2024, 3, 1), None],
+                ["关于2023年的建议", "王伟", "建议", "JY-2023-009", None, D(2023, 3, 1), "B"],
+            ],
+            "述职测评": [
+                ["代表姓名", "会议编号", "日期", "发出票数", "收回票数", "有效票数",
+                 "满意", "基本满意", "不满意"],
+                ["王伟", "HY-3", D(2024, 11, 5), 20, 20, 20, 15, 4, 1],
+            ],
+        },
+    )  # fmt: skip
+    found = check(path)
+    assert [str(p) for p in found.problems] == []
+    (wang,) = [
+        d for d in documents("deputy_file", found, D(2024, 12, 31)) if d.context["姓名"] == "王伟"
+    ]
+    assert [(r["编号"], r["角色"], r["办理情况"]) for r in wang.context["建议"]] == [
+        ("JY-2024-001", "领衔", "办理结果：A类，已解决或基本解决"),
+        ("JY-2024-002", "附议", "尚未答复"),
+    ]
+    (sitting,) = wang.context["述职"]
+    assert (sitting["会议"], sitting["有效票数"], sitting["等次"]) == ("代表述职评议会", 20, "称职")
+    word = flat(_docx_text(_render(wang, "docx")))
+    for text in ("六、建议议案", "JY-2024-001", "领衔建议", "附议建议", "尚未答复", "称职", "95"):
+        assert text in word, text
+    assert "JY-2023-009" not in word
