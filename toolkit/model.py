@@ -205,6 +205,7 @@ class BuildOptions:
     level: str | None = None  # --level: the congress 议案 go to, instead of the lead's 代表层级
     combined: bool = False
     term: str | None = None  # --term 2022-2026; "" for the term of the rules file (届期)
+    wait: bool = False  # --wait: queue behind a run already writing into `out`, not refuse
 
 
 @dataclass
