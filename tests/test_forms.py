@@ -13,7 +13,7 @@ import pytest
 
 from conftest import reception
 from toolkit.commands.build import build
-from toolkit.derive import meetings, proposals
+from toolkit.derive import books, meetings, proposals
 from toolkit.derive.planners import PLANNERS, planner_for
 from toolkit.errors import TemplateError
 from toolkit.forms import ADDS, PERS, WHEN, _legacy, load_form, load_forms
@@ -64,6 +64,7 @@ def test_every_shipped_form_has_a_planner_and_speaks_the_vocabulary():
 
 def test_every_word_of_the_vocabulary_is_implemented():
     conditions = {"handed_on", "combined"} | set(meetings.CONDITIONS) | set(proposals.CONDITIONS)
+    conditions |= set(books.CONDITIONS)
     assert conditions == set(WHEN)
     assert set(meetings.EXTRAS) | {"body"} == set(ADDS)
     assert {per for _, per in PLANNERS} == set(PERS)

@@ -53,6 +53,9 @@ WHEN = {
     "kind_motion": "类别为议案",
     "replied": "已答复（作为建议办理）",
     "combined": "加 --combined 时",
+    "overdue": "交办事项截至 --as-of 逾期未办结",
+    "closed": "交办事项截至 --as-of 已办结",
+    "training": "学习培训（活动类型为学习培训，或学习培训会）",
 }
 ADDS = {
     "notice": "通知：标题、成文日期、主送、张贴公告的接待代表",

@@ -146,6 +146,9 @@ class PlanEnv:
     proposals: Path | None = None  # --proposals: a folder of proposal drafts
     combined: bool = False  # --combined: one print-ready file per meeting as well
     rows_dir: Path | None = None  # where a long register's rows go on disk (the output folder)
+    calendar: Any = None  # Calendar (working days of 办理时限); None: the default table
+    books: Any = None  # BookRules (届期, 督办); None: the default file
+    term: Any = None  # --term: a Term; the 代表履职档案 covers it instead of a year
 
 
 @dataclass
@@ -202,6 +205,7 @@ class BuildOptions:
     proposals: Path | None = None
     level: str | None = None  # --level: the congress 议案 go to, instead of the lead's 代表层级
     combined: bool = False
+    term: str | None = None  # --term 2022-2026; "" for the term of the rules file (届期)
     wait: bool = False  # --wait: queue behind a run already writing into `out`, not refuse
 
 

@@ -947,12 +947,13 @@ def _check_tags(text: str, where: str) -> None:
 def _family_builders() -> dict[str, Callable[[], DocxDocument]]:
     """The builders kept in the families' own modules (tools/templates_*.py). Imported here,
     at run time, because they import this module's helpers."""
+    from templates_books import BUILDERS as BOOKS
     from templates_duty import BUILDERS as DUTY
     from templates_evaluation import annual_assessment
     from templates_meetings import BUILDERS as MEETINGS
     from templates_proposals import BUILDERS as PROPOSALS
 
-    return {"annual_assessment": annual_assessment, **MEETINGS, **DUTY, **PROPOSALS}
+    return {"annual_assessment": annual_assessment, **MEETINGS, **DUTY, **PROPOSALS, **BOOKS}
 
 
 def main(argv: list[str]) -> int:

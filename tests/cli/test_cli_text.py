@@ -213,8 +213,10 @@ def test_forms_show_is_a_table_aligned_by_display_width():
     assert result.exit_code == 0
     rows = result.output.splitlines()[2:]
     assert rows[0].split() == ["字段", "类型", "示例"]
-    starts = {tuple(cell_starts(line)[:3]) for line in rows}
+    # a field whose example is blank (典型 of a reception that is not one) has two cells
+    starts = {tuple(cell_starts(line)[:3]) for line in rows if len(cell_starts(line)) > 2}
     assert len(starts) == 1 and len(next(iter(starts))) == 3, result.output
+    assert {tuple(cell_starts(line)[:2]) for line in rows} == {next(iter(starts))[:2]}
 
 
 def test_score_table_aligns_a_name_written_with_a_variation_selector(tmp_path):

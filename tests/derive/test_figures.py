@@ -113,4 +113,4 @@ def test_every_figure_has_a_unit_and_a_rule():
     assert quantity(36, "接待人次") == "36人次"
     assert quantity(21, "收集意见") == "21件"
     for figure in FIGURES.values():
-        assert figure.unit in ("次", "人次", "件") and figure.rule and figure.label
+        assert figure.unit in ("次", "人次", "件", "分") and figure.rule and figure.label

@@ -83,7 +83,17 @@ from .text import OneOf, Whole
     "--as-of",
     "as_of",
     metavar="日期",
-    help="代表建议汇总表按这一天判断是否逾期答复（默认今天）。",
+    help="按这一天判断是否逾期（默认今天）：代表建议汇总表的答复，交办督办簿、办理反馈簿、"
+    "督办单和履职档案的交办事项办理状态。",
+)
+@click.option(
+    "--term",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="届期",
+    help="代表履职档案按一届生成（如 --term 2022-2026），含各年度积分和任期累计积分；"
+    "只写 --term 时用规则文件的“届期”。不写时档案按年度生成。",
 )
 @click.option(
     "--level",
@@ -141,6 +151,7 @@ def build(
     as_of: str | None,
     level: str | None,
     combined: bool,
+    term: str | None,
     forms_dir: Path | None,
     pdf_from: str,
     wait: bool,
@@ -183,6 +194,7 @@ def build(
         as_of=_date(as_of, "--as-of"),
         level=level,
         combined=combined,
+        term=term,
         wait=wait,
     )
     wants_pdf = not formats or any("pdf" in f.lower() for f in formats)

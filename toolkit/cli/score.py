@@ -1,4 +1,4 @@
-"""`liaison score`: the year's (or a quarter's) ranking by the scoring rules."""
+"""`liaison score`: the year's (or a quarter's, or a term's) ranking by the scoring rules."""
 
 from __future__ import annotations
 
@@ -26,6 +26,15 @@ from .text import Whole
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="积分规则文件（YAML，默认 forms/rules/scoring.yaml）。",
 )
+@click.option(
+    "--term",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="届期",
+    help="按一届计算任期累计积分（如 --term 2022-2026）：各年度总分及其和，按和排名；"
+    "只写 --term 时用规则文件的“届期”。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供程序使用），含每项得分。")
 @click.option("--keep-going", is_flag=True, help="有被拒绝的行时，仍按其余的行计分。")
 def score(
@@ -33,10 +42,12 @@ def score(
     year: int | None,
     quarter: int | None,
     rules: tuple[Path, ...],
+    term: str | None,
     as_json: bool,
     keep_going: bool,
 ) -> None:
-    """按积分规则计算每位代表的年度履职积分，列出总分、名次、等次和五星。
+    """按积分规则计算每位代表的年度履职积分，列出总分、名次、等次和五星；
+    加 --term 计算一届的任期累计积分。
 
     有被拒绝的行时默认不计分、退出码为 1（积分会不完整）；加 --keep-going 按其余的行计分。
     不写台账文件名时按随附示例台账计分（并在开头说明）。
@@ -44,9 +55,24 @@ def score(
     import json
 
     from ..commands.report import problem_lines, rejected_line, sample_line
-    from ..commands.score import score_json, score_table, score_workbook
+    from ..commands.score import (
+        score_json,
+        score_table,
+        score_workbook,
+        term_json,
+        term_table,
+        term_workbook,
+    )
+    from ..errors import UsageError
 
-    data, board = score_workbook(path, rules, year=year, quarter=quarter)
+    if term is not None and (year or quarter):
+        raise UsageError("--term 与 --year/--quarter 不能同时使用", hint="只用其中一种指定期间")
+    if term is not None:
+        data, whole = term_workbook(path, rules, term)
+        lines, payload = term_table(whole), term_json(whole)
+    else:
+        data, board = score_workbook(path, rules, year=year, quarter=quarter)
+        lines, payload = score_table(board), score_json(board)
     if path is None:  # on stderr with --json, which a program reads from stdout
         click.echo(sample_line("按", " 计分"), err=as_json)
     rejected = sum(len(rows) for rows in data.rejected.values())
@@ -60,8 +86,8 @@ def score(
             )
             sys.exit(1)
     if as_json:
-        click.echo(json.dumps(score_json(board), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        _echo_lines(score_table(board))
+        _echo_lines(lines)
     if rejected or data.errors:
         sys.exit(1)

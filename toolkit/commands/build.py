@@ -20,7 +20,15 @@ from ..errors import UsageError
 from ..model import BuildOptions, BuildResult, Dataset, Document, Period, PlanEnv, ProgressFn
 from ..paths import SAMPLE_WORKBOOK
 from ..read import read_workbook
-from ..rules import load_duty_rules, load_rules, load_scoring, pick_rules
+from ..rules import (
+    load_book_rules,
+    load_calendar,
+    load_duty_rules,
+    load_rules,
+    load_scoring,
+    pick_rules,
+)
+from ..rules.books import chosen_term
 from ..validate import validate
 from ..validate.glyphs import check_glyphs
 from ..validate.proposals import check_proposals
@@ -70,6 +78,9 @@ def build(
     # Every kind of rules is read once, before the workbook: a bad file fails fast.
     scoring = load_scoring(picked.get("scoring"))
     duty_rules = load_duty_rules(picked.get("duty"))
+    calendar = load_calendar(picked.get("calendar"))
+    book_rules = load_book_rules(picked.get("books"))
+    term = chosen_term(options.term, book_rules)
     _year_period(options, None)  # a usage error before the workbook is read
     if options.cluster:
         parse_spec(options.cluster)  # likewise
@@ -113,6 +124,9 @@ def build(
         proposals=options.proposals,
         combined=options.combined,
         rows_dir=out,  # a register's rows on disk go beside the documents, swept with them
+        calendar=calendar,
+        books=book_rules,
+        term=term,
     )
 
     def documents() -> Iterator[Document]:

@@ -3,7 +3,9 @@
 `make_sample(path, ...)` fills every sheet of `contract.SHEETS` with plausible records of one
 fictional district: stations of every kind, a roster of deputies of several levels (unique names,
 some with a middle dot or a character outside GB2312), receptions on each station's fixed day with
-its deputies on duty, activities, proposals, meetings with their ballots and ratings. Every name
+its deputies on duty (matters handed on, most closed, some late, some still open at the year's
+end, most closed ones visited again), activities, proposals, meetings with their ballots and
+ratings. Every name
 and station a cell mentions exists in 代表名册 / 联络站; every date lies in `year` and is a real
 date. The same arguments give the same bytes. Receptions are generated and written as a stream
 (openpyxl write-only mode), so a sample of 100,000 receptions takes seconds and little memory.
@@ -137,9 +139,11 @@ def make_sample(
     rows: dict[str, Iterable[Row]] = {
         "联络站": station_rows(district, _rng(seed, "联络站")),
         "代表名册": deputy_rows(district, _rng(seed, "代表名册")),
-        "接待登记": reception_rows(district, receptions, _rng(seed, "接待登记")),
+        "接待登记": follow_ups(
+            reception_rows(district, receptions, _rng(seed, "接待登记")), _rng(seed, "回访")
+        ),
         "履职活动": activity_rows(district, _rng(seed, "履职活动")),
-        "代表建议": proposal_rows(district, _rng(seed, "代表建议")),
+        "代表建议": typical_proposals(proposal_rows(district, _rng(seed, "代表建议")), seed),
         "会议": meetings,
         "票决项目": (items := vote_item_rows(district, _rng(seed, "票决项目"))),
         "票决结果": vote_result_rows(meetings, items, _rng(seed, "票决结果")),
@@ -523,6 +527,35 @@ def _reception(
     else:
         row["现场答复"] = W.ROUTE_REPLIES[route]
     return row
+
+
+def follow_ups(rows: Iterable[Row], rng: random.Random) -> Iterator[Row]:
+    """The return visit after a matter is closed (most of them, a few days after the feedback,
+    in the year), and now and then a case the year-end summary may cite as typical (典型). A
+    generator of its own, so the receptions are what they were before these columns."""
+    ways = [way for way, _ in W.VISIT_WAYS]
+    weights = [weight for _, weight in W.VISIT_WAYS]
+    for row in rows:
+        answered = row.get("反馈日期")
+        if answered is not None and rng.random() < 0.75:
+            visited = answered + timedelta(days=rng.randint(2, 10))
+            if visited <= date(answered.year, 12, 31):
+                rating = row.get("群众满意度") or ""
+                row["回访日期"] = visited
+                row["回访方式"] = rng.choices(ways, weights)[0]
+                row["回访情况"] = rng.choice(W.VISIT_NOTES.get(rating, W.VISIT_NOTES[""]))
+                if rating == "满意" and rng.random() < 0.08:
+                    row["典型"] = "是"
+        yield row
+
+
+def typical_proposals(rows: list[Row], seed: int) -> list[Row]:
+    """One 建议 in ten that was resolved (A) marked 典型, by a generator of its own."""
+    rng = _rng(seed, "典型")
+    for row in rows:
+        if row.get("办理结果类别") == "A" and rng.random() < 0.3:
+            row["典型"] = "是"
+    return rows
 
 
 def _handler(rng: random.Random, station: Station, category: str, route: str, place: str) -> str:

@@ -36,6 +36,39 @@ class Figure:
 
 ACTIVITY_KINDS = tuple(t for t in contract.ACTIVITY_TYPES if t != "进站接待")
 
+# ── the station's books (交办督办簿, 办理反馈簿, 活动/学习培训/会议记录簿, 代表履职档案) ──────────
+# A handed-off matter's state as of a date is derive/followup.py's; these count the states.
+BOOK_FIGURES = (
+    Figure(
+        "按期办结",
+        "按期办结",
+        "件",
+        "交办的行中截至统计日已办结、反馈日期不晚于办理时限（或未写反馈日期）的行数",
+    ),
+    Figure("逾期办结", "逾期办结", "件", "交办的行中截至统计日已办结、反馈日期晚于办理时限的行数"),
+    Figure("办理中", "正在办理", "件", "交办的行中截至统计日未办结、未过办理时限的行数"),
+    Figure("逾期未办结", "逾期未办结", "件", "交办的行中截至统计日未办结、已过办理时限的行数"),
+    Figure("回访件数", "办结后回访", "件", "已办结的行中填有回访日期的行数"),
+    Figure("活动次数", "开展履职活动", "次", "履职活动中列有本站代表的行数"),
+    Figure(
+        "参加人次", "代表参加", "人次", "这些活动中本站代表的人数之和（一行中同一代表只算一次）"
+    ),
+    Figure("会议次数", "召开会议", "次", "会议表中联络站为本站的行数"),
+    Figure("应到人次", "应到会", "人次", "这些会议应到人数之和（未填应到人数的按参会代表人数）"),
+    Figure(
+        "任期累计积分",
+        "任期累计积分",
+        "分",
+        "届期内各年度履职积分总分之和（每年按积分规则和总分上限计，没有记录的年份为 0）",
+    ),
+)
+FOLLOW_UP_FIGURES = {  # followup.STATES → the figure that counts it
+    "已办结": "按期办结",
+    "办结逾期": "逾期办结",
+    "办理中": "办理中",
+    "逾期未办结": "逾期未办结",
+}
+
 FIGURES: dict[str, Figure] = {
     f.key: f
     for f in (
@@ -58,6 +91,7 @@ FIGURES: dict[str, Figure] = {
         Figure("领衔建议", "领衔提出建议", "件", "代表建议中该代表领衔、类别为建议的行数"),
         Figure("领衔议案", "领衔提出议案", "件", "代表建议中该代表领衔、类别为议案的行数"),
         Figure("附议件数", "附议建议、议案", "件", "代表建议中列该代表为附议代表的行数"),
+        *BOOK_FIGURES,
     )
 }
 
@@ -221,3 +255,27 @@ def deputy_counts(mine: Mentions, handed_on: frozenset[str]) -> dict[str, int]:
         "领衔议案": sum(1 for r in mine.led if r["类别"] == "议案"),
         "附议件数": len(mine.cosigned),
     }
+
+
+# ── follow-up totals (交办督办簿, 办理反馈簿) ─────────────────────────────────────────────────
+
+
+@dataclass
+class FollowUpTotals:
+    """The states of a set of handed-off matters as of one date (a unit's, a register's):
+    交办件数 and one count per state, so 交办件数 = 按期办结 + 逾期办结 + 办理中 + 逾期未办结."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        keys = ("交办件数", *FOLLOW_UP_FIGURES.values(), "办结件数", "回访件数")
+        self.counts = dict.fromkeys(keys, 0)
+
+    def add(self, state: str, revisited: bool = False) -> None:
+        """One matter in `state` (followup.STATES); `revisited`: it has a 回访日期."""
+        counts = self.counts
+        counts["交办件数"] += 1
+        counts[FOLLOW_UP_FIGURES[state]] += 1
+        if state in ("已办结", "办结逾期"):
+            counts["办结件数"] += 1
+            counts["回访件数"] += revisited

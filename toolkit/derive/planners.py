@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..errors import TemplateError
 from ..forms import FormDef
 from ..model import Dataset, Document, PlanEnv
-from . import duty, evaluation, meetings, proposals, rows
+from . import books, duty, evaluation, meetings, proposals, rows
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ PLANNERS: dict[tuple[str, str], Planner] = {
     ("duty", "period"): Planner(duty.plan_tallies, duty.count_tallies),
     ("proposals", "proposal"): Planner(proposals.plan_proposals, proposals.count_proposals),
     ("proposals", "period"): Planner(proposals.plan_registers, proposals.count_registers),
+    ("books", "row"): Planner(books.plan_notices, books.count_notices),
+    ("books", "station_period"): Planner(books.plan_books, books.count_books),
+    ("books", "deputy_year"): Planner(books.plan_files, books.count_files),
 }
 
 

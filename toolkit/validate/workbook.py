@@ -366,7 +366,8 @@ def _cross_checks(
 
     for name in ("办理时限", "反馈日期"):
         date = typed.get(name)
-        if received and date and date < received:
+        # 办理时限 may be a number of days (values.Days), which is never “before” anything
+        if received and isinstance(date, dt.date) and date < received:
             check.add(
                 *col(name),
                 f"{date.year}年{date.month}月{date.day}日 早于接待日期",
