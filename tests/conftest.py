@@ -105,6 +105,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the tests that read the session's build of the bundled sample go to
     one worker, so the sample is built once (each worker is a session of its own), and so do
@@ -112,15 +113,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     Tests marked long (more of what a default test already checks) run only when asked for,
     `pytest -m long`; .ci/run asks."""
     long = "long" in (config.getoption("markexpr") or "")
+
+    def fixtures(item: pytest.Item) -> dict[str, Any]:
+        info = getattr(item, "_fixtureinfo", None)
+        return dict(info.name2fixturedefs) if info else {}
+
+    def module(item: pytest.Item) -> str:
+        return item.nodeid.split("::")[0]
+
+    # A module whose module fixture reads the sample build goes whole to the sample's worker.
+    reading = {module(item) for item in items if "sample_build" in fixtures(item)}
     for item in items:
         if not long and item.get_closest_marker("long"):
             item.add_marker(pytest.mark.skip(reason="long: pytest -m long"))
-        info = getattr(item, "_fixtureinfo", None)
-        defs = info.name2fixturedefs if info else {}
-        if "sample_build" in defs:
+        defs = fixtures(item)
+        if module(item) in reading:
             item.add_marker(pytest.mark.xdist_group("sample_build"))
         elif any(d[-1].scope == "module" for d in defs.values() if d):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+            item.add_marker(pytest.mark.xdist_group(module(item)))
 
 
 def build_receptions(folder: Path, rows: list[list[Any]], formats: tuple[str, ...]) -> Path:

@@ -251,7 +251,7 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
     for form in load_forms().values():
         if "pdf" not in form.formats:
             continue
-        docs = list(itertools.islice(plan(form, data, env), 3))
+        docs = list(itertools.islice(plan(form, data, env), 2))
         renderer = renderer_for(str(form.folder.parent), form.id, "pdf")
 
         def render(context: dict, renderer: object = renderer) -> bytes:
@@ -259,9 +259,10 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
             renderer.render(context, stream)  # type: ignore[attr-defined]
             return stream.getvalue()
 
-        warm = [render(doc.context) for doc in docs + docs][len(docs) :]
+        # The last document, rendered after the others filled the caches (or after itself).
+        warm = [render(doc.context) for doc in (docs if len(docs) > 1 else docs + docs)][-1]
         with weasy_cache.disabled():
-            plain = [render(doc.context) for doc in docs]
+            plain = render(docs[-1].context)
         assert warm == plain, form.id
         compared.append(form.id)
     assert {"reception_form", "reception_register", "annual_assessment", "duty_report"} <= set(
