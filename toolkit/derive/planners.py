@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..errors import TemplateError
 from ..forms import FormDef
 from ..model import Dataset, Document, PlanEnv
-from . import duty, evaluation, meetings, proposals, rows
+from . import duty, evaluation, meetings, proposals, rows, schedule, statistics, summary
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,12 @@ PLANNERS: dict[tuple[str, str], Planner] = {
     ("duty", "period"): Planner(duty.plan_tallies, duty.count_tallies),
     ("proposals", "proposal"): Planner(proposals.plan_proposals, proposals.count_proposals),
     ("proposals", "period"): Planner(proposals.plan_registers, proposals.count_registers),
+    ("statistics", "station_period"): Planner(
+        statistics.plan_statistics, statistics.count_statistics
+    ),
+    ("summary", "station_period"): Planner(summary.plan_summaries, summary.count_summaries),
+    ("plan", "station_period"): Planner(schedule.plan_schedules, schedule.count_schedules),
+    ("plan", "station_month"): Planner(schedule.plan_notices, schedule.count_notices),
 }
 
 
