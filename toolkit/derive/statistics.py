@@ -172,7 +172,8 @@ class Tallies:
 def tally(data: Dataset, env: PlanEnv, span: Window) -> Tallies:
     """Every station's counts in one pass over each sheet; kept per dataset and window."""
     until = as_of(env, span)
-    key = ("statistics", span, until, env.rules, id(calendar_of(env)))
+    # Rules hold dicts (not hashable): the run keeps one object of each, named by id.
+    key = ("statistics", span, until, id(env.rules), env.rules.handed_on, calendar_of(env))
     sheets = ("接待登记", "履职活动", "会议", "代表建议", "票决项目", "票决结果", "代表名册")
     return data.cached(key, lambda: _tally(data, env, span, until), sheets)
 

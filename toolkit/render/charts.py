@@ -169,6 +169,7 @@ def height_for(data: ChartData) -> float:
 
 _SVG_HEAD = re.compile(r"^.*?(<svg\b)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_SIZE = re.compile(r'\s(?:width|height)="[\d.]+pt"')
 
 
 def svg(spec: dict[str, Any], context: dict[str, Any]) -> str:
@@ -180,7 +181,9 @@ def svg(spec: dict[str, Any], context: dict[str, Any]) -> str:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = _METADATA.sub("", _SVG_HEAD.sub(r"\1", buffer.getvalue()))
-    return text.replace("<svg ", '<svg class="chart" role="img" ', 1)
+    # As wide as its box (the text block): the viewBox keeps the shape.
+    text = _SIZE.sub("", text, count=2)
+    return text.replace("<svg ", '<svg class="chart" role="img" width="100%" ', 1)
 
 
 def png(

@@ -225,7 +225,6 @@ class _SheetLayout:
             ws.append([])
             ws.append([self._cell(ws, footer, "liaison-footer")])
 
-
     def _add_charts(
         self,
         ws: Any,
