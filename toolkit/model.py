@@ -139,6 +139,7 @@ class PlanEnv:
     scoring: Any = None  # ScoringRules, loaded only when a scoring form is built
     duty_rules: Any = None  # DutyRules (述职评议等次); None: the default file
     calendar: Any = None  # Calendar (节假日, working days); None: the default file
+    on_duty: int = 2  # deputies a reception day's rota takes (接待日值班人数)
     year: int | None = None  # --year: the scoring year when no period says it
     quarter: int | None = None  # --quarter: the 公示 covers 1 January to the quarter's end
     copies: int = 1  # --copies: ballots per meeting or deputy in one file

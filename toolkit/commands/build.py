@@ -19,7 +19,14 @@ from ..errors import UsageError
 from ..model import BuildOptions, BuildResult, Dataset, Document, Period, PlanEnv, ProgressFn
 from ..paths import SAMPLE_WORKBOOK
 from ..read import read_workbook
-from ..rules import load_calendar, load_duty_rules, load_rules, load_scoring, pick_rules
+from ..rules import (
+    load_calendar,
+    load_duty_rules,
+    load_on_duty,
+    load_rules,
+    load_scoring,
+    pick_rules,
+)
 from ..validate import validate
 from ..validate.glyphs import check_glyphs
 from ..validate.proposals import check_proposals
@@ -59,6 +66,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     scoring = load_scoring(picked.get("scoring"))
     duty_rules = load_duty_rules(picked.get("duty"))
     calendar = load_calendar(picked.get("calendar"))
+    on_duty = load_on_duty(picked.get("schedule"))
     _year_period(options, None)  # a usage error before the workbook is read
     built = render.build_time()  # once: every document of the run carries the same time
     data = validate(read_workbook(workbook), rules)
@@ -87,6 +95,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         scoring=scoring,
         duty_rules=duty_rules,
         calendar=calendar,
+        on_duty=on_duty,
         year=year,
         quarter=options.quarter,
         copies=options.copies,

@@ -6,6 +6,7 @@ checked with messages naming the file, the line and the key.
 - duty: the grades of a 述职评议
 - proposals: 联名 counts, reply months, one-matter-each keywords
 - calendar: the official holidays and working days (节假日), over the chinese-calendar package
+- schedule: how many deputies a reception day's rota takes (接待日值班人数)
 """
 
 from .calendar import Calendar, load_calendar
@@ -13,6 +14,7 @@ from .duty import DutyRules, load_duty_rules
 from .kinds import pick_rules, rule_kinds
 from .proposals import ProposalRules, load_proposal_rules
 from .reception import Rules, load_rules
+from .schedule import load_on_duty
 from .scoring import ScoringRules, load_scoring
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "ScoringRules",
     "load_calendar",
     "load_duty_rules",
+    "load_on_duty",
     "load_proposal_rules",
     "load_rules",
     "load_scoring",

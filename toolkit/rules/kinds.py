@@ -14,6 +14,7 @@ SCORING_KEYS = ("名称", "积分项目", "扣分项目", "总分上限", "等�
 DUTY_KEYS = ("述职评议等次",)
 PROPOSAL_KEYS = ("议案联名人数", "答复期限月数", "内容过于简单字数", "一事一议领域")
 CALENDAR_KEYS = ("节假日",)
+SCHEDULE_KEYS = ("接待日值班人数",)
 TITLE_KEYS = ("名称",)  # a rules file's title: says nothing of which rules it holds
 
 
@@ -25,6 +26,7 @@ def rule_keys() -> dict[str, tuple[str, ...]]:
         "duty": DUTY_KEYS,
         "proposals": PROPOSAL_KEYS,
         "calendar": CALENDAR_KEYS,
+        "schedule": SCHEDULE_KEYS,
     }
 
 
