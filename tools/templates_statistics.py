@@ -19,6 +19,7 @@ import zlib
 from docx.document import Document as DocxDocument
 from docx.shared import Emu
 from make_templates import (
+    DATE_BLANK,
     PORTRAIT_WIDTH,
     SAN,
     SI,
@@ -28,7 +29,6 @@ from make_templates import (
     add_run,
     add_text,
     add_title,
-    end_after_table,
     grid,
     label,
     new_document,
@@ -37,6 +37,17 @@ from make_templates import (
     page_number_footer,
     value,
     w,
+)
+from official_docx import (
+    OFFICIAL_WIDTH,
+    keep_with_next,
+    new_official_document,
+    official_blank_line,
+    official_closing,
+    official_heading,
+    official_paragraph,
+    official_table,
+    official_title,
 )
 
 CHART_RATIO = 7 / 15  # height / width of a chart (render/charts.py WIDTH_CM × HEIGHT_CM)
@@ -198,7 +209,8 @@ def station_stats() -> DocxDocument:
     _heading(doc, "四、代表进站接待")
     _text(
         doc,
-        "代表 {{ 数字.代表人数 }} 人，参加接待 {{ 数字.接待代表 }} 人，代表进站率 {{ 数字.进站率 }}。",
+        "代表 {{ 数字.代表人数 }} 人，参加接待 {{ 数字.接待代表 }} 人，"
+        "代表进站率 {{ 数字.进站率 }}。",
     )
     _table(
         doc,
@@ -295,5 +307,135 @@ def station_stats() -> DocxDocument:
     return doc
 
 
-BUILDERS = {"station_stats": station_stats}
-__all__ = ["BUILDERS", "SAN", "end_after_table", "w"]
+# ── 年度工作总结 and 接待选民日公告 (GB/T 9704) ──────────────────────────────────────────────────
+
+
+def _tag(doc: DocxDocument, tag: str) -> None:
+    """A paragraph holding only a {%p %} tag (docxtpl drops the paragraph itself)."""
+    official_paragraph(doc, tag, indent=False)
+
+
+def _prompt(doc: DocxDocument, expr: str) -> None:
+    """A 【待填写：……】 prompt in 楷体, highlighted, so it cannot pass for written text."""
+    par = official_paragraph(doc, "", role="kai")
+    add_run(par, f"{{{{ {expr} }}}}", "kai", SAN)
+    for run in par.runs:
+        if run.text:
+            run._r.get_or_add_rPr().append(w('<w:highlight w:val="yellow"/>'))
+
+
+FIGURE_COLUMNS = (("序号", 1061), ("项目", 5130), ("数值", 2653))
+assert sum(width for _, width in FIGURE_COLUMNS) == OFFICIAL_WIDTH
+
+
+def work_summary() -> DocxDocument:
+    doc = new_official_document("年度工作总结")
+    official_title(doc, "{{ 标题 }}")
+    official_paragraph(doc, "{{ 段落.开头 }}")
+    official_heading(doc, "一、主要工作和成效", 1)
+    for heading, part in (
+        ("（一）接待选民", "接待"),
+        ("（二）交办督办", "交办"),
+        ("（三）代表履职", "履职"),
+        ("（四）代表建议议案", "建议"),
+        ("（五）民生实事", "民生"),
+    ):
+        official_heading(doc, heading, 2)
+        official_paragraph(doc, f"{{{{ 段落.{part} }}}}")
+    _tag(doc, "{%p for p in 民生实事 %}")
+    official_paragraph(doc, "{{ p.序号 }}.{{ p.项目名称 }}（{{ p.结果 }}）")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if 民生实事 %}")
+    _prompt(doc, "提示.民生成效")
+    _tag(doc, "{%p endif %}")
+    official_heading(doc, "（六）主要数字", 2)
+    table = official_table(doc, [width for _, width in FIGURE_COLUMNS])
+    heads = add_row(table, header=True, cant_split=True)
+    for cell, (name, _) in zip(heads.cells, FIGURE_COLUMNS, strict=True):
+        label(cell, name, XIAO_SI)
+    value(add_row(table).cells[0], "{%tr for r in 数字表 %}", XIAO_SI)
+    row = add_row(table, cant_split=True)
+    value(row.cells[0], "{{ r.序号 }}", XIAO_SI, align="center")
+    value(row.cells[1], "{{ r.项目 }}", XIAO_SI)
+    value(row.cells[2], "{{ r.数值 }}{{ r.单位 }}", XIAO_SI, align="center")
+    value(add_row(table).cells[0], "{%tr endfor %}", XIAO_SI)
+    official_blank_line(doc)
+    official_heading(doc, "二、典型案例", 1)
+    _tag(doc, "{%p if 典型说明 %}")
+    _prompt(doc, "典型说明")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p for c in 典型 %}")
+    official_heading(doc, "{{ c.序号 }}.{{ c.标题 }}", 3)
+    official_paragraph(doc, "{{ c.内容 }}")
+    _tag(doc, "{%p else %}")
+    official_paragraph(doc, "本期间台账中没有可列的案例。")
+    _tag(doc, "{%p endfor %}")
+    _prompt(doc, "提示.典型成效")
+    for heading, key in (
+        ("三、主要经验和做法", "经验"),
+        ("四、存在的问题和不足", "不足"),
+        ("五、下一年度工作打算", "打算"),
+    ):
+        official_heading(doc, heading, 1)
+        _prompt(doc, f"提示.{key}")
+    keep_with_next(doc.paragraphs[-1])
+    official_closing(doc, "{{ 落款 }}", DATE_BLANK)
+    return doc
+
+
+NOTICE_COLUMNS = (("接待日期", 2299), ("时间", 1592), ("值班代表", 4953))
+assert sum(width for _, width in NOTICE_COLUMNS) == OFFICIAL_WIDTH
+
+
+def reception_notice() -> DocxDocument:
+    doc = new_official_document("接待选民日公告")
+    title = official_title(doc, "{{ 联络站 }}")
+    title.paragraph_format.space_after = 0
+    official_title(doc, "{{ 标题 }}")
+    official_paragraph(
+        doc,
+        "为密切人大代表同人民群众的联系，倾听群众呼声，本站{{ 月 }}月开展人大代表接待选民活动，"
+        "安排如下：",
+    )
+    table = official_table(doc, [width for _, width in NOTICE_COLUMNS])
+    heads = add_row(table, header=True, cant_split=True)
+    for cell, (name, _) in zip(heads.cells, NOTICE_COLUMNS, strict=True):
+        label(cell, name, SI)
+    value(add_row(table).cells[0], "{%tr for r in 安排 %}", SI)
+    row = add_row(table, cant_split=True)
+    date = value(row.cells[0], "{{ r.日期 }}", SI, align="center")
+    date.add_run().add_break()
+    add_text(date, "{{ r.星期 }}", "body", SI)
+    value(row.cells[1], "{{ r.时间 or '—' }}", SI, align="center")
+    deputies = value(row.cells[2], "{% for d in r.代表 %}", SI)
+    add_text(
+        deputies,
+        "{{ d.姓名 }}　{{ d.代表层级 }}"
+        "{% if d.工作单位及职务 %}，{{ d.工作单位及职务 }}{% endif %}",
+        "body",
+        SI,
+    )
+    add_text(deputies, "{% if not loop.last %}", "body", SI)
+    deputies.add_run().add_break()
+    add_text(deputies, "{% endif %}{% endfor %}", "body", SI)
+    value(add_row(table).cells[0], "{%tr endfor %}", SI)
+    official_blank_line(doc)
+    official_paragraph(doc, "接待地点：{{ 地点 }}。")
+    _tag(doc, "{%p for note in 顺延 %}")
+    official_paragraph(doc, "{{ note }}。")
+    _tag(doc, "{%p endfor %}")
+    official_paragraph(
+        doc,
+        "欢迎广大选民届时前来反映意见和建议。"
+        "{% if 联系电话 %}联系电话：{{ 联系电话 }}。{% endif %}",
+        last=True,
+    )
+    official_closing(doc, "{{ 落款 }}", DATE_BLANK)
+    return doc
+
+
+BUILDERS = {
+    "station_stats": station_stats,
+    "work_summary": work_summary,
+    "reception_notice": reception_notice,
+}

@@ -421,7 +421,12 @@ def station_rows(district: District, rng: random.Random) -> list[Row]:
 
 
 # The same day of each month, written as clerks write it: with a time, or none.
-RECEPTION_DAY_FORMS = ("每月{day}日", "每月{day}日上午", "每月{day}日 9:00—11:30", "每月{day}号全天")
+RECEPTION_DAY_FORMS = (
+    "每月{day}日",
+    "每月{day}日上午",
+    "每月{day}日 9:00—11:30",
+    "每月{day}号全天",
+)
 
 
 def reception_day_text(index: int, day: int) -> str:

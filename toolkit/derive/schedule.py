@@ -19,10 +19,10 @@ does not move (many stations receive on Saturdays). For a year the calendar does
 plan says its holidays were not applied.
 
 The plan's year: --year, else the --from/--to period's, else the latest year of 值班安排, else
-this year. Who is on duty: the optional 值班安排 sheet (联络站, 日期, 值班代表) for the days it lists, else a
-rota over the station's deputies in roster order, `PlanEnv.on_duty` a day (the rules file's
-接待日值班人数, default 2), so each deputy takes turns evenly. The 公告 names the deputies with
-their level and unit and gives the station's phone, never a deputy's own.
+this year. Who is on duty: the optional 值班安排 sheet (联络站, 日期, 值班代表) for the days it
+lists, else a rota over the station's deputies in roster order, `PlanEnv.on_duty` a day (the
+rules file's 接待日值班人数, default 2), so each deputy takes turns evenly. The 公告 names the
+deputies with their level and unit and gives the station's phone, never a deputy's own.
 """
 
 from __future__ import annotations
