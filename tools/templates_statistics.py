@@ -20,6 +20,7 @@ from docx.document import Document as DocxDocument
 from docx.shared import Emu
 from make_templates import (
     DATE_BLANK,
+    ER,
     PORTRAIT_WIDTH,
     SAN,
     SI,
@@ -330,7 +331,9 @@ assert sum(width for _, width in FIGURE_COLUMNS) == OFFICIAL_WIDTH
 
 def work_summary() -> DocxDocument:
     doc = new_official_document("年度工作总结")
-    official_title(doc, "{{ 标题 }}")
+    title = official_title(doc, "{{ 标题行[0] }}")
+    title.add_run().add_break()
+    add_text(title, "{{ 标题行[1] }}", "title", ER)
     official_paragraph(doc, "{{ 段落.开头 }}")
     official_heading(doc, "一、主要工作和成效", 1)
     for heading, part in (

@@ -196,13 +196,15 @@ def _tally(data: Dataset, env: PlanEnv, span: Window, until: dt.date) -> Tallies
         day = r["接待日期"]
         if not inside(day):
             continue
-        state = follow_up(r, rules, calendar, until)
+        facts = _Facts(r, rules.handed_on, follow_up(r, rules, calendar, until))
         for t in _both(stations, whole, r["联络站"]):
-            _add_reception(t, r, day, rules.handed_on, state)
+            _add_reception(t, r, day, facts)
         for name in dict.fromkeys(r["接待代表"] or ()):
-            deputy_days.setdefault(name, set()).add(day)
-            rows = deputy_rows.setdefault(name, Counter())
-            rows["接待人次"] += visitors(r)
+            if name not in deputy_rows:  # a name the roster lost (its row rejected)
+                deputy_days[name], deputy_rows[name] = set(), Counter()
+            deputy_days[name].add(day)
+            rows = deputy_rows[name]
+            rows["接待人次"] += facts.visitors
             rows["收集意见"] += 1
     station_of = {d.display: d.station for d in data.roster.deputies}
     for r in data.rows("履职活动"):
@@ -244,26 +246,52 @@ def _both(stations: dict[str, Tally], whole: Tally, station: Any) -> Iterator[Ta
         yield stations[station]
 
 
-def _add_reception(
-    t: Tally, r: Record, day: dt.date, handed_on: frozenset[str], state: Any
-) -> None:
+class _Facts:
+    """What one reception adds to a tally, worked out once for the station's and the whole's
+    (each by figures.py's per-row rules)."""
+
+    __slots__ = (
+        "category",
+        "closed",
+        "content",
+        "handed",
+        "rated",
+        "route",
+        "satisfied",
+        "state",
+        "visitors",
+    )
+
+    def __init__(self, r: Record, handed_on: frozenset[str], state: Any) -> None:
+        self.visitors = visitors(r)
+        self.handed = handed_off(r, handed_on)
+        self.closed = closed(r, handed_on)
+        self.satisfied = satisfied(r)
+        self.rated = bool(r["群众满意度"])
+        self.content = r["群众满意度"] in CONTENT
+        self.state = _STATE_OF[state.state] if state is not None else ""
+        self.category = r["问题类别"] or UNCLASSIFIED
+        self.route = r["处理方式"] or "未填处理方式"
+
+
+def _add_reception(t: Tally, r: Record, day: dt.date, f: _Facts) -> None:
     c, month = t.counts, t.month(day)
     t.add_day(day)
     for counter in (c, month):
         counter["收集意见"] += 1
-        counter["接待人次"] += visitors(r)
-    c["交办件数"] += handed_off(r, handed_on)
-    c["办结件数"] += closed(r, handed_on)
-    c["满意件数"] += satisfied(r)
-    c["评价件数"] += bool(r["群众满意度"])
-    c["满意及基本满意"] += r["群众满意度"] in CONTENT
-    if state is not None:
-        c[_STATE_OF[state.state]] += 1
-        month[_STATE_OF[state.state]] += 1
-    t.categories[r["问题类别"] or UNCLASSIFIED] += 1
-    t.routes[r["处理方式"] or "未填处理方式"] += 1
+        counter["接待人次"] += f.visitors
+    c["交办件数"] += f.handed
+    c["办结件数"] += f.closed
+    c["满意件数"] += f.satisfied
+    c["评价件数"] += f.rated
+    c["满意及基本满意"] += f.content
+    if f.state:
+        c[f.state] += 1
+        month[f.state] += 1
+    t.categories[f.category] += 1
+    t.routes[f.route] += 1
     t.sources.append((r.title, r.row, r.digest))
-    _candidate(t, t.busiest, visitors(r), r)
+    _candidate(t, t.busiest, f.visitors, r)
 
 
 def typical(record: Record) -> bool:

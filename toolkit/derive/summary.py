@@ -186,6 +186,9 @@ def summary_context(form: FormDef, data: Dataset, tallies: Tallies, station: str
         "全部": whole,
         "期间": span.label,
         "标题": f"{who}{span.label}工作总结",
+        # Two lines, as 公文 titles break: who, then what (a station's full name and the
+        # year do not fit one 22-character line).
+        "标题行": [who, f"{span.label}工作总结"],
         "段落": {
             "开头": opening + "。现将本期间工作情况总结如下。",
             "接待": reception_text(n),
