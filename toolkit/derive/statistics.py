@@ -490,7 +490,7 @@ def deputy_rows(data: Dataset, tallies: Tallies, station: str) -> list[dict[str,
 def ranks(values: list[float]) -> list[int]:
     """1 for the largest; equal values share a rank and the next one skips (1, 1, 3)."""
     order = sorted(values, reverse=True)
-    first = {}
+    first: dict[float, int] = {}
     for i, v in enumerate(order, start=1):
         first.setdefault(v, i)
     return [first[v] for v in values]

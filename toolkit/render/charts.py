@@ -109,10 +109,8 @@ def _draw(axes: Any, data: ChartData) -> None:
     bottoms = [0.0] * count
     for i, (name, values) in enumerate(data.series):
         colour = COLOURS[i % len(COLOURS)]
-        if stacked:
-            offsets = positions
-        else:
-            offsets = [p + (i - (n - 1) / 2) * width for p in positions]
+        shift = 0.0 if stacked else (i - (n - 1) / 2) * width
+        offsets = [p + shift for p in positions]
         if horizontal:
             bars = axes.barh(offsets, values, height=width, color=colour, label=name)
         else:
