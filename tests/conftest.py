@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +244,36 @@ def assert_official_docx_layout(path: Path) -> None:
     assert [east_asia(s) for s in ("OfficialBody", "Title", "Heading1", "Heading2")] == [
         "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312",
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SampleBuild:
+    """The bundled sample built once per test session: every form, every format."""
+
+    out: Path
+    result: Any
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
+    """One whole build of the bundled sample for every test that reads its documents (the
+    figures, the pages, the Excel types, the families' smoke tests): a build is the slowest
+    thing a test does, and these only read what it made. Stamped with a fixed time and
+    --as-of, so what it makes does not depend on the day."""
+    import os
+
+    from toolkit.commands.build import build
+    from toolkit.model import BuildOptions
+
+    out = tmp_path_factory.mktemp("sample-build") / "out"
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1735689600"
+    try:
+        result = build(BuildOptions(out=out, jobs=2, as_of=dt.date(2024, 12, 20)))
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    assert result.exit_code == 0, [str(p) for p in result.data.problems][:10]
+    return SampleBuild(out, result)

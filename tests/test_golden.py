@@ -103,3 +103,47 @@ def test_reception_documents_match_golden(make_book, tmp_path, request):
     assert sorted(actual) == sorted(expected)
     for name in expected:
         assert actual[name] == expected[name], name
+
+
+def _meaning(paths: list[Path], root: Path) -> dict:
+    return {p.relative_to(root).as_posix(): READERS[p.suffix](p) for p in paths}
+
+
+def _first_document(folder: Path) -> list[Path]:
+    """The first document of a form's folder (by name), in every format it was made in."""
+    stems = sorted({p.stem for p in folder.iterdir() if p.suffix in READERS})
+    return sorted(p for p in folder.iterdir() if p.stem == stems[0]) if stems else []
+
+
+def _forms_built(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.is_dir())
+
+
+def test_every_forms_document_matches_its_golden(sample_build, request):
+    """One document of every form the bundled sample makes, in each of its formats: what it
+    says, kept in tests/golden/<form title>.json (the session's build: a fixed time, --as-of)."""
+    out = sample_build.out
+    regen = request.config.getoption("--regen-golden")
+    missing, differ = [], []
+    for title in _forms_built(out):
+        meaning = _meaning(_first_document(out / title), out)
+        golden = GOLDEN / "forms" / f"{title}.json"
+        if regen:
+            golden.parent.mkdir(exist_ok=True)
+            text = json.dumps(meaning, ensure_ascii=False, indent=1, default=str) + "\n"
+            golden.write_text(text, encoding="utf-8")
+            continue
+        if not golden.exists():
+            missing.append(title)
+            continue
+        expected = json.loads(golden.read_text(encoding="utf-8"))
+        actual = json.loads(json.dumps(meaning, ensure_ascii=False, default=str))
+        differ += [
+            f"{title}: {name}"
+            for name in sorted(set(expected) | set(actual))
+            if expected.get(name) != actual.get(name)
+        ]
+    if regen:
+        pytest.skip("golden files rewritten: review the diff of tests/golden/forms/")
+    assert not missing, f"no golden file for {missing}: run pytest --regen-golden and review it"
+    assert not differ, "\n".join(differ)

@@ -6,6 +6,9 @@ fill it. Column names are the field names templates see; `field_name()` gives th
 normalised name for a header that is not a valid identifier (投资估算(万元) → 投资估算_万元).
 """
 
+# Long module: the workbook contract of DESIGN §4 as data, one table per sheet; splitting it
+# would scatter the one place a clerk's columns are defined.
+
 from __future__ import annotations
 
 import re

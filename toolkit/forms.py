@@ -128,6 +128,7 @@ def _fail(path: Path, message: str) -> TemplateError:
     return TemplateError(message, where=str(path))
 
 
+# Long function: each key of form.yaml checked in turn, each with its own message.
 def load_form(folder: Path) -> FormDef:
     path = folder / "form.yaml"
     try:

@@ -1,5 +1,5 @@
 """The bundled sample's PDFs hold on their content: the layout checker finds nothing on any page
-(issue 12 §3). One build for the module; marked e2e (a whole build, about a minute)."""
+(issue 12 §3). Reads the session's one build of the sample; marked e2e."""
 
 from __future__ import annotations
 
@@ -7,17 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from pagebuild import build_and_check, pdf_forms, report
-from toolkit.pagecheck import Violation
+from conftest import SampleBuild
+from pagebuild import JOBS, pdf_forms, report
+from toolkit.pagecheck import Violation, check_folder, workbook_names
 from toolkit.paths import SAMPLE_WORKBOOK
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Violation]]:
-    out = tmp_path_factory.mktemp("sample") / "out"
-    return out, build_and_check(SAMPLE_WORKBOOK, out)
+def checked(sample_build: SampleBuild) -> tuple[Path, list[Violation]]:
+    """The session's build of the sample (conftest), every PDF of it checked."""
+    out = sample_build.out
+    return out, check_folder(out, workbook_names(SAMPLE_WORKBOOK), jobs=JOBS)
 
 
 def test_every_form_is_built_and_checked(checked: tuple[Path, list[Violation]]) -> None:

@@ -46,12 +46,8 @@ def forms_list(forms_dir: Path | None) -> None:
 @_FORMS_DIR_OPTION
 def forms_show(form: str, forms_dir: Path | None) -> None:
     """列出表单可用的全部字段：字段名、类型、示例值（取自随附示例台账）。"""
-
-    from ..commands.build import check
-    from ..derive.planners import plan
-    from ..forms import describe_fields, select_forms
-    from ..model import PlanEnv
-    from ..rules import load_rules
+    from ..commands.forms import form_fields
+    from ..forms import select_forms
     from ..textwidth import table
 
     chosen = select_forms(_catalogue(forms_dir), [form])[0]
@@ -59,15 +55,7 @@ def forms_show(form: str, forms_dir: Path | None) -> None:
     click.echo(
         f"记录来自：{chosen.sheet}；格式：{'、'.join(chosen.formats)}；文件夹：{chosen.folder}"
     )
-    data = check(None, pdf=False)
-    doc = next(plan(chosen, data, PlanEnv(load_rules())), None)
-    if doc is None:
-        raise UsageError("示例台账中没有这个表单的记录，无法列出字段")
-    rows = [("字段", "类型", "示例")]
-    rows += [
-        (f"{{{{ {name} }}}}", kind, example) for name, kind, example in describe_fields(doc.context)
-    ]
-    _echo_lines(table(rows))
+    _echo_lines(table([("字段", "类型", "示例"), *form_fields(chosen)]))
 
 
 @forms.command("export", context_settings=CONTEXT)

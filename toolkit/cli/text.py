@@ -13,6 +13,9 @@ the errors a clerk can cause by typing a command wrong.
   is broken between characters, never in the middle of an option's name.
 """
 
+# Long module: click's words and every one of its messages in Chinese, kept together so a
+# click upgrade that adds one is found in one place (tests/cli/test_cli_text.py reads click).
+
 from __future__ import annotations
 
 import sys

@@ -20,11 +20,13 @@ from jinja2 import TemplateSyntaxError, meta
 
 from .. import contract
 from ..derive.planners import plan
-from ..errors import ERROR, WARNING
-from ..forms import FormDef
+from ..errors import ERROR, WARNING, UsageError
+from ..forms import FormDef, describe_fields
 from ..model import PlanEnv
 from ..render.docx import template_source
+from ..rules import load_rules
 from ..templating import make_env, normalise_tags, syntax_message
+from .build import check
 
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 _BUILTINS = {"loop", "range", "true", "false", "none", "True", "False", "None"}
@@ -166,8 +168,6 @@ def check_form(form: FormDef, sample_context: dict[str, object] | None) -> list[
 
 def check_forms(forms: list[FormDef]) -> list[Finding]:
     """Every finding of every form, with field names taken from the bundled sample."""
-    from ..rules import load_rules
-    from .build import check
 
     data = check(None, pdf=False)
     rules = load_rules()
@@ -176,3 +176,16 @@ def check_forms(forms: list[FormDef]) -> list[Finding]:
         doc = next(plan(form, data, PlanEnv(rules)), None)
         findings.extend(check_form(form, doc.context if doc else None))
     return findings
+
+
+def form_fields(form: FormDef) -> list[tuple[str, str, str]]:
+    """`liaison forms show`: (field as a template writes it, kind, example) of the form's first
+    document made from the bundled sample."""
+
+    data = check(None, pdf=False)
+    doc = next(plan(form, data, PlanEnv(load_rules())), None)
+    if doc is None:
+        raise UsageError("示例台账中没有这个表单的记录，无法列出字段")
+    return [
+        (f"{{{{ {name} }}}}", kind, example) for name, kind, example in describe_fields(doc.context)
+    ]

@@ -5,6 +5,8 @@ and {村} (a village), which the generator fills from the station's neighbourhoo
 district (城南区) of a fictional city (滨江市) keeps the sample from naming real people or offices.
 """
 
+# Long module: word lists, not code: the sample's places, people, issues and topics.
+
 from __future__ import annotations
 
 DISTRICT = "城南区"

@@ -15,6 +15,9 @@ The report year: --year, else the --from/--to period, else the latest year the w
 records in. Contexts are plain data; figures are computed once per dataset and year.
 """
 
+# Long module: the duty family's three documents (report, ballot, tally) share the report
+# year and the deputy's figures; DESIGN §3 keeps a family in one module per stage.
+
 from __future__ import annotations
 
 import datetime as dt
@@ -178,6 +181,7 @@ def _listing(figures: dict[str, int], parts: list[tuple[str, str]], sep: str = "
     return sep.join(f"{label}{quantity(figures[key], key)}" for label, key in parts if figures[key])
 
 
+# Long function: one sentence per part of the report, in the order the report reads.
 def report_sentences(
     deputy: dict[str, Any],
     figures: dict[str, int],

@@ -92,6 +92,7 @@ def plan_sheets(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document
             )
 
 
+# Long function: the 考核表's context field by field, as its templates read it.
 def _sheet_document(
     form: FormDef, data: Dataset, board: Scoreboard, entry: Any, people: int, station_size: int
 ) -> Document:
@@ -214,6 +215,7 @@ def plan_boards(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document
             yield _board_document(form, data, board, station, entries, env.as_of or env.today)
 
 
+# Long function: the 公示表's context field by field, as its templates read it.
 def _board_document(
     form: FormDef,
     data: Dataset,

@@ -10,6 +10,9 @@ deputies (参会代表: name, level, unit — never a personal phone number), th
 what each document adds (项目, 计票, 测评). Cross-sheet rules live in validate/meetings.py.
 """
 
+# Long module: the meeting family's eight documents share the meeting context and the
+# when/adds vocabulary; DESIGN §3 keeps a family in one module per stage.
+
 from __future__ import annotations
 
 import datetime as dt

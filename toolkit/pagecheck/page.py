@@ -8,6 +8,9 @@ tables by pdfplumber's table finder; a character inside a cell belongs to the ce
 numbers (“— 2 —”) and a running head repeated at the top of the pages are not content.
 """
 
+# Long module: reading a PDF page into lines, cells and rules is one job whose parts share
+# the page's geometry.
+
 from __future__ import annotations
 
 import ctypes

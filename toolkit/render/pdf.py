@@ -57,23 +57,24 @@ class RefusedURL(ValueError):
     pass
 
 
-ALLOWED_ROOTS: set[Path] = {FORMS_DIR}  # plus the folder of each user form in use
-
-
 class PackageAssetFetcher(URLFetcher):
-    """Serves files inside forms/ (and inside a user form's own folder) and refuses every
-    other URL."""
+    """Serves files inside forms/ (and inside the folder of the form being rendered, which may
+    be a district's own) and refuses every other URL."""
+
+    def __init__(self, *roots: Path) -> None:
+        super().__init__(allowed_protocols=("file",))
+        self.roots = (FORMS_DIR, *(root.resolve() for root in roots))
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         parsed = urlparse(url)
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path)).resolve()
-            if any(path.is_relative_to(root) for root in ALLOWED_ROOTS) and path.is_file():
+            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 return super().fetch(url, headers)
         raise RefusedURL(f"refused: {url[:80]}")
 
 
-fetch_package_asset = PackageAssetFetcher(allowed_protocols=("file",))
+fetch_package_asset = PackageAssetFetcher()  # our own forms and styles only
 
 
 _FONT_CONFIG: FontConfiguration | None = None
@@ -87,10 +88,11 @@ def font_config() -> FontConfiguration:
     return _FONT_CONFIG
 
 
-def stylesheet(path: Path) -> CSS:
+def stylesheet(path: Path, fetcher: PackageAssetFetcher = fetch_package_asset) -> CSS:
+    """A stylesheet parsed once per process (the forms' sheets do not change during a run)."""
     css = _CSS_CACHE.get(path)
     if css is None:
-        css = CSS(filename=str(path), url_fetcher=fetch_package_asset, font_config=font_config())
+        css = CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config())
         _CSS_CACHE[path] = css
     return css
 
@@ -101,7 +103,7 @@ class PdfRenderer:
     def __init__(self, path: Path, env: Environment, name: str) -> None:
         self.name = name
         self.base_url = path.parent.as_uri() + "/"
-        ALLOWED_ROOTS.add(path.parent.resolve())
+        self.fetcher = PackageAssetFetcher(path.parent)  # a user form's own folder, no other
         try:
             self.template = env.from_string(normalise_tags(path.read_text(encoding="utf-8")))
         except OSError as exc:
@@ -114,7 +116,7 @@ class PdfRenderer:
         local = path.parent / "style.css"
         if local.exists():
             sheets.append(local)
-        self.stylesheets = [stylesheet(p) for p in sheets]
+        self.stylesheets = [stylesheet(p, self.fetcher) for p in sheets]
 
     def html(self, context: dict[str, Any]) -> str:
         try:
@@ -126,9 +128,7 @@ class PdfRenderer:
         sheets = list(self.stylesheets)
         if first_page is not None:
             sheets.append(CSS(string=f"@page:first {{ counter-reset: page {first_page} }}"))
-        document = HTML(
-            string=self.html(context), base_url=self.base_url, url_fetcher=fetch_package_asset
-        )
+        document = HTML(string=self.html(context), base_url=self.base_url, url_fetcher=self.fetcher)
         keep_together(document.etree_element)
         return document.render(stylesheets=sheets, font_config=font_config())
 

@@ -48,6 +48,7 @@ def _positive(value: Any, label: str, where: str) -> int:
     return value
 
 
+# Long function: each key of the rules file checked in turn, each message naming its line.
 def load_proposal_rules(path: Path | None = None) -> ProposalRules:
     path = Path(path) if path else DEFAULT_PROPOSAL_RULES
     data, node = read_rules_file(path)

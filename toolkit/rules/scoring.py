@@ -154,6 +154,7 @@ def _texts(f: _File, node: yaml.Node | None, value: Any, label: str) -> tuple[st
     return tuple(v.strip() for v in items)
 
 
+# Long function: each key of an item checked in turn, each message naming its line.
 def _item(f: _File, raw: Any, node: yaml.Node, label: str, deduction: bool) -> Item:
     if not isinstance(raw, dict):
         raise f.fail(node, f"{label}应写“名称”“来源”“每次”等")
@@ -266,6 +267,7 @@ def _grades(f: _File, raw: Any, node: yaml.Node | None) -> tuple[Grade, ...]:
     return tuple(grades)
 
 
+# Long function: each key of the rules file checked in turn, each message naming its line.
 def load_scoring(path: Path | None = None) -> ScoringRules:
     path = Path(path) if path else DEFAULT_SCORING
     f = _File(path)

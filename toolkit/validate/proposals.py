@@ -25,6 +25,9 @@ The checks (DESIGN §6):
   in different subject areas, or when the title joins matters of different areas (see `bundled`).
 """
 
+# Long module: every check of a 建议 or 议案, from a sheet row or a draft (one Proposal
+# type, one set of messages); DESIGN §3 keeps a family in one module per stage.
+
 from __future__ import annotations
 
 import datetime as dt

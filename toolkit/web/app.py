@@ -17,6 +17,9 @@ lock: the library keeps per-dataset caches in its modules and is not written for
 Builds run each in a process of their own (`jobs.py`), so two tabs build side by side.
 """
 
+# Long module: the page's routes, each a few lines over the library; one module keeps the
+# session guard and every route that relies on it side by side.
+
 from __future__ import annotations
 
 import asyncio
@@ -527,6 +530,7 @@ def _oob(target: str, html: str) -> str:
     return f'<div id="{target}" hx-swap-oob="innerHTML">{html}</div>'
 
 
+# Long function: the route table, a line per route, and the guard that wraps them.
 def create_app(settings: Settings) -> Starlette:
     """The page as an ASGI application (uvicorn serves it; tests drive it directly)."""
     site = Site(settings)
