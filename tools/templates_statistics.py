@@ -78,7 +78,7 @@ class _Charts:
     def __init__(self) -> None:
         self.count = 0
 
-    def add(self, doc: DocxDocument, name: str, width: int = PORTRAIT_WIDTH) -> None:
+    def add(self, doc: DocxDocument, name: str, width: int = round(PORTRAIT_WIDTH * 0.92)) -> None:
         """The chart `name` as a picture across `width` twips, in a paragraph of its own kept
         only when the document has the chart."""
         import io
@@ -180,7 +180,7 @@ def station_stats() -> DocxDocument:
             "按期办结",
             "逾期办结",
             "正在办理",
-            "逾期未办结",
+            "逾期\n未办结",
         ),
         tuple(f"{{{{ r.{f} }}}}" for f in (*month_fields, "正在办理", "逾期未办结")),
         (1,) * 8,
@@ -277,7 +277,7 @@ def station_stats() -> DocxDocument:
     ranked = ("接待人次", "收集意见", "办结率", "满意率", "进站率")
     _table(
         doc,
-        ("序号", "联络站", "接待日数", *ranked),
+        ("序号", "联络站", "接待\n日数", *ranked),
         (
             "{{ r.序号 }}",
             "{{ r.联络站 }}",
