@@ -13,9 +13,8 @@ from pathlib import Path
 import openpyxl
 import pdfplumber
 import pytest
-from docx import Document
 
-from conftest import RECEPTION_FORMS, reception
+from conftest import RECEPTION_FORMS, reception, word_document
 from toolkit.commands.build import build
 from toolkit.model import BuildOptions
 
@@ -23,7 +22,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def _docx(path: Path) -> dict:
-    doc = Document(path)
+    doc = word_document(path)
     return {
         "paragraphs": [p.text for p in doc.paragraphs if p.text.strip()],
         "cells": [[c.text for c in row.cells] for t in doc.tables for row in t.rows],

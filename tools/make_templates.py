@@ -37,6 +37,7 @@ from docx.section import Section
 from docx.shared import Twips
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from html_columns import colgroups
 from lxml import etree
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
@@ -80,7 +81,12 @@ def grid(*shares: float, width: int = PORTRAIT_WIDTH) -> tuple[int, ...]:
     return tuple(b - a for a, b in pairwise(edges))
 
 
-FORM_GRID = grid(17.3, 32.7, 17.3, 32.7)  # label, value, label, value: base.css col.l, col.v
+def columns(form_id: str, table: int = 0, width: int = PORTRAIT_WIDTH) -> tuple[int, ...]:
+    """The column widths in twips of the form's `table`-th <colgroup> in its template.html, in
+    the proportions the PDF gives them (tools/html_columns.py): one source for both layouts."""
+    return grid(*colgroups(form_id)[table], width=width)
+
+
 BLANK = "\u3000"  # a full-width space: blanks to fill by hand are underlined runs of these
 
 COMPATIBILITY_MODE = "15"  # settings.xml w:compatSetting compatibilityMode: Word 2013+
@@ -141,15 +147,19 @@ PPR_DEFAULT = (
     f"<w:pPrDefault><w:pPr>{NO_AUTO_SPACE}"
     '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
 )
+# Widow control on, as CSS's orphans and widows (2 unless a stylesheet says otherwise): a paragraph
+# split over two pages keeps two lines on each, a register row's cells too (with it off, Word
+# split rows elsewhere than the PDF, and the register differed by a page).
+_WIDOWS = "<w:widowControl/>"
 # Table text never snaps to a document's line grid (the official layout's 28.95pt): a 4号 line in
 # a cell is as tall as in the PDF, not a whole grid line.
 _TIGHT = (
-    f'<w:widowControl w:val="0"/>{NO_AUTO_SPACE}<w:snapToGrid w:val="0"/>'
+    f'{_WIDOWS}{NO_AUTO_SPACE}<w:snapToGrid w:val="0"/>'
     '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
 )
 # Paragraph styles: id, name, font role, size, pPr. Built-in names are Word's own styles.
 PARAGRAPH_STYLES = (
-    ("Normal", "Normal", "body", XIAO_SI, '<w:widowControl w:val="0"/><w:jc w:val="both"/>'),
+    ("Normal", "Normal", "body", XIAO_SI, f'{_WIDOWS}<w:jc w:val="both"/>'),
     (
         "Title",
         "Title",
@@ -164,6 +174,7 @@ PARAGRAPH_STYLES = (
     ("Footer", "footer", "song", WU, '<w:jc w:val="center"/>'),
 )
 _BUILTIN = {"Normal", "Title", "Header", "Footer"}
+NAMES_STYLE = "Names"  # toolkit/render/docx.py keeps the names of runs in this style whole
 _FIXED_STYLES = (
     '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
     '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
@@ -174,6 +185,13 @@ _FIXED_STYLES = (
     "</w:style>"
     '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
     "<w:semiHidden/></w:style>"
+    # 姓名: a name or a list of names, as class="names" in the HTML: the Word renderer puts
+    # WORD JOINERs inside each name so no line breaks there (toolkit/render/docx.py). Its
+    # East Asian language is zxx (no linguistic content): LibreOffice's Chinese line breaking
+    # ignores U+2060 between ideographs, its default one does not (nor is a name spell-checked).
+    f'<w:style w:type="character" w:customStyle="1" w:styleId="{NAMES_STYLE}">'
+    '<w:name w:val="姓名"/><w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/>'
+    '<w:rPr><w:lang w:eastAsia="zxx"/></w:rPr></w:style>'
 )
 
 
@@ -297,6 +315,15 @@ def add_text(
             add_run(par, piece, role, size, **kw)  # type: ignore[arg-type]
 
 
+def add_names(par: Paragraph, text: str, role: str = "body", size: float = XIAO_SI) -> None:
+    """A name or a list of names (Jinja text allowed) as one run in the 姓名 style, so the Word
+    renderer sees the whole value, as the PDF's class="names" does (one name item may run on
+    into what follows it: “余飞国（12名）” is kept whole in both)."""
+    add_run(par, text, role, size)
+    rpr = par.runs[-1]._r.get_or_add_rPr()
+    rpr.insert(0, w(f'<w:rStyle w:val="{NAMES_STYLE}"/>'))
+
+
 def add_blank(par: Paragraph, width: int, role: str = "body", size: float = XIAO_SI) -> None:
     """An underlined blank `width` characters wide, to write on by hand."""
     add_run(par, BLANK * width, role, size, underline=True)
@@ -396,15 +423,24 @@ def bottom_border(par: Paragraph) -> None:
 # ── tables ───────────────────────────────────────────────────────────────────────────────────
 
 
+# Half a 0.5pt rule, in twips. The PDF's tables collapse their borders, and a cell's text is
+# narrower than its column by its padding and half the rule on either side; Word and LibreOffice
+# take only the cell margins off. So a bordered cell's margins are its CSS padding and this: a
+# column of exactly 11 characters (the register's 反映内容) held 11 a line in Word, 10 in the PDF.
+HALF_RULE = 5
+
+
 def new_table(
     doc: DocxDocument,
     widths: Iterable[int],
     borders: bool = True,
     margins: tuple[int, int] = (68, 113),
     line_height: float | None = 1.4,
+    label_padding: int = 57,
 ) -> Table:
     """A centred, fixed-layout table with the given column widths (twips) and 0.5 pt borders;
-    by default as base.css's table.form: cell padding 1.2 mm × 2 mm, lines 1.4 times the type.
+    by default as base.css's table.form: cell padding 1.2 mm × 2 mm (`margins`, vertical and
+    horizontal, twips), 1 mm at the sides of a label (`label_padding`), lines 1.4 times the type.
 
     `line_height`: the CSS line-height of its cells (1.35 …): each cell paragraph then has exactly
     that many times its type size as line spacing, so a row is as tall as in the PDF whatever
@@ -415,6 +451,8 @@ def new_table(
     for child in list(tbl_pr):
         tbl_pr.remove(child)
     vertical, horizontal = margins
+    rule = HALF_RULE if borders else 0
+    horizontal += rule
     line = 'w:val="single" w:sz="4" w:space="0" w:color="000000"' if borders else 'w:val="nil"'
     edges = "".join(
         f"<w:{e} {line}/>" for e in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -436,6 +474,7 @@ def new_table(
     table._widths = widths  # type: ignore[attr-defined]
     table._line_height = line_height  # type: ignore[attr-defined]
     table._padding = 0  # type: ignore[attr-defined]
+    table._label_padding = label_padding + rule  # type: ignore[attr-defined]
     return table
 
 
@@ -494,25 +533,43 @@ def _table_line(cell: _Cell, par: Paragraph, size: float) -> Paragraph:
 
 
 def label(cell: _Cell, text: str, size: float = XIAO_SI) -> None:
-    """A 黑体 label, centred, with 1 mm at either side (base.css's th and td.label), so
-    “工作单位及职务” fits the cell the PDF gives it."""
+    """A 黑体 label, centred, with its table's label padding at either side (base.css's th and
+    td.label: 1 mm), so “工作单位及职务” fits the cell the PDF gives it."""
     par = _table_line(cell, cell_paragraph(cell, "center", style="TableLabel"), size)
     add_text(par, text, "label", size)
     tc_pr = cell._tc.get_or_add_tcPr()
+    side = getattr(cell._parent, "_label_padding", 57)
     if tc_pr.find(qn("w:tcMar")) is None:  # schema order: tcW, gridSpan, vMerge, tcBorders, …
         margins = w(
-            '<w:tcMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tcMar>'
+            f'<w:tcMar><w:left w:w="{side}" w:type="dxa"/>'
+            f'<w:right w:w="{side}" w:type="dxa"/></w:tcMar>'
         )
         anchor = tc_pr.find(qn("w:vAlign"))
         tc_pr.insert(list(tc_pr).index(anchor), margins)
 
 
 def value(
-    cell: _Cell, text: str, size: float = XIAO_SI, align: str = "left", valign: str = "center"
+    cell: _Cell,
+    text: str,
+    size: float = XIAO_SI,
+    align: str = "left",
+    valign: str = "center",
+    *,
+    names: bool = False,
 ) -> Paragraph:
+    """A value cell's text; `names`: a name or a list of names (the HTML's td.names)."""
     par = _table_line(cell, cell_paragraph(cell, align, valign), size)
-    add_text(par, text, "body", size)
+    (add_names if names else add_text)(par, text, "body", size)
     return par
+
+
+def names(text: str) -> Callable[[_Cell], None]:
+    """A form_rows value that is a name or a list of names."""
+
+    def write(cell: _Cell) -> None:
+        value(cell, text, names=True)
+
+    return write
 
 
 def form_rows(table: Table, rows: list[tuple]) -> None:
@@ -619,8 +676,9 @@ def save(doc: DocxDocument, path: Path) -> None:
 # ── the forms ────────────────────────────────────────────────────────────────────────────────
 
 
-def form_table(doc: DocxDocument) -> Table:
-    return new_table(doc, FORM_GRID)
+def form_table(doc: DocxDocument, form_id: str) -> Table:
+    """The 4-column form grid (label, value, label, value) of the form's template.html."""
+    return new_table(doc, columns(form_id))
 
 
 def reception_form() -> DocxDocument:
@@ -629,10 +687,10 @@ def reception_form() -> DocxDocument:
     add_title(doc, "{{ 表单名称 }}")
     number_line(doc, "{{ 联络站 }}")
     form_rows(
-        form_table(doc),
+        form_table(doc, "reception_form"),
         [
-            ("接待日期", "{{ 接待日期 }}", "接待代表", "{{ 接待代表 }}"),
-            ("来 访 人", "{{ 来访人 }}", "联系电话", "{{ 联系电话 }}"),
+            ("接待日期", "{{ 接待日期 }}", "接待代表", names("{{ 接待代表 }}")),
+            ("来 访 人", names("{{ 来访人 }}"), "联系电话", "{{ 联系电话 }}"),
             ("住　　址", "{{ 住址 }}", 567),
             ("来访人数", "{{ 来访人数 }}", "问题类别", "{{ 问题类别 }}"),
             ("反映内容", "{{ 反映内容 }}", 3628),
@@ -654,11 +712,11 @@ def handoff_slip() -> DocxDocument:
     add_title(doc, "{{ 表单名称 }}")
     number_line(doc)
     form_rows(
-        form_table(doc),
+        form_table(doc, "handoff_slip"),
         [
             ("联 络 站", "{{ 联络站 }}", 567),
-            ("接待日期", "{{ 接待日期 }}", "接待代表", "{{ 接待代表 }}"),
-            ("来 访 人", "{{ 来访人 }}", "联系电话", "{{ 联系电话 }}"),
+            ("接待日期", "{{ 接待日期 }}", "接待代表", names("{{ 接待代表 }}")),
+            ("来 访 人", names("{{ 来访人 }}"), "联系电话", "{{ 联系电话 }}"),
             ("反映内容", "{{ 反映内容 }}", 5103),
             ("处理方式", "{{ 处理方式 }}", "承办单位", "{{ 承办单位 }}"),
             ("办理时限", field_or_blank("办理时限", date=True), 567),
@@ -698,7 +756,7 @@ def feedback_slip() -> DocxDocument:
     add_title(doc, "{{ 表单名称 }}")
     number_line(doc)
     form_rows(
-        form_table(doc),
+        form_table(doc, "feedback_slip"),
         [
             ("承办单位", "{{ 承办单位 }}", 567),
             ("接待日期", "{{ 接待日期 }}", "办理时限", field_or_blank("办理时限", date=True)),
@@ -718,21 +776,23 @@ def feedback_slip() -> DocxDocument:
 
 # ── the register (landscape: a cover, then the table) ───────────────────────────────────────
 
-REGISTER_COLUMNS = (  # header, field of each row, width in twips (sums to LANDSCAPE_WIDTH)
-    ("序号", "序号", 515),
-    ("接待日期", "接待日期", 1560),
-    ("接待代表", "接待代表", 1060),
-    ("来访人", "来访人", 800),
-    ("联系电话", "联系电话", 1520),
-    ("住址", "住址", 1200),
-    ("反映内容", "反映内容", 2620),
-    ("问题类别", "问题类别", 969),
-    ("处理方式", "处理方式", 1060),
-    ("承办单位", "承办单位", 1120),
-    ("办理结果", "办理结果", 1542),
-    ("群众满意度", "群众满意度", 1170),
+# Header and field of each column; their widths are the <colgroup> of the form's template.html.
+REGISTER_COLUMNS = (
+    "序号",
+    "接待日期",
+    "接待代表",
+    "来访人",
+    "联系电话",
+    "住址",
+    "反映内容",
+    "问题类别",
+    "处理方式",
+    "承办单位",
+    "办理结果",
+    "群众满意度",
 )
 CENTRED = {"序号", "接待日期", "来访人", "问题类别", "群众满意度"}
+NAMED = {"接待代表", "来访人"}  # td.names
 STATION_LINES = (
     ("地　　址", "站点.地址"),
     ("接 待 日", "站点.接待日"),
@@ -832,15 +892,19 @@ def add_page_number(par: Paragraph, size: float) -> None:
 
 def register_table(doc: DocxDocument) -> None:
     """The header row repeated on every page, then one row per record (a docxtpl row loop)."""
-    table = new_table(doc, [c[2] for c in REGISTER_COLUMNS], margins=(68, 57), line_height=1.35)
-    heads = add_row(table, 567, header=True, cant_split=True)
-    for cell, (name, _, _) in zip(heads.cells, REGISTER_COLUMNS, strict=True):
+    widths = columns("reception_register", width=LANDSCAPE_WIDTH)
+    # as table.register: th 9 mm high, 0.5 mm at the sides; td 1.2 mm × 1 mm, height auto
+    table = new_table(doc, widths, margins=(68, 57), line_height=1.35, label_padding=28)
+    heads = add_row(table, 510, header=True, cant_split=True)
+    for cell, name in zip(heads.cells, REGISTER_COLUMNS, strict=True):
         label(cell, name, 10)
     value(add_row(table).cells[0], "{%tr for r in 记录 %}", WU)
-    row = add_row(table, 454)  # may break across pages: Word clips a taller unbreakable row
-    for cell, (_, field, _) in zip(row.cells, REGISTER_COLUMNS, strict=True):
+    # kept on one page, as table.register's rows; one that may not fit a page is let split
+    # when rendered (toolkit/render/docx.py), or Word would cut it off at the page's foot
+    row = add_row(table, cant_split=True)
+    for cell, field in zip(row.cells, REGISTER_COLUMNS, strict=True):
         align = "center" if field in CENTRED else "left"
-        value(cell, f"{{{{ r.{field} }}}}", 10, align=align)
+        value(cell, f"{{{{ r.{field} }}}}", 10, align=align, names=field in NAMED)
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
     end_after_table(doc)
 

@@ -33,7 +33,8 @@ What a document made here has (tests/test_duty.py measures it on the rendered fi
   so the page holds 22 lines in Word, WPS and LibreOffice alike; widow control on body text.
 - The closing block (``official_closing``: a blank line, 署名/落款, date) kept on one page and
   with the body's last paragraph (``official_paragraph(..., last=True)``), never alone.
-- Tables (``official_table``) off the line grid, lines 1.35 × their size, as table.official.
+- Tables (``official_table``) off the line grid, lines 1.35 × their size, not condensed, as
+  table.official.
 - Footers: “— PAGE —” in 宋体 4号 (14pt), odd pages at the right and even pages at the left, one
   character in from the edge, ``w:evenAndOddHeaders`` set in settings.xml.
 """
@@ -127,6 +128,10 @@ OFFICIAL_STYLES = (
 HEADING_STYLES = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 HEADING_ROLES = {1: "label", 2: "kai", 3: "body"}
 _BUILTIN = {"Normal", "Title", "Heading1", "Heading2", "Heading3", "Footer"}
+# Table text is not condensed (table.official: letter-spacing 0), but its styles are based on
+# Normal and would inherit Normal's −0.25pt: a 附议代表 cell then held 24 characters a line in
+# Word where the PDF holds 23, and the cell one line fewer.
+_UNCONDENSED = {"TableText", "TableLabel"}
 
 
 def official_styles_xml() -> str:
@@ -145,6 +150,8 @@ def _style(sid: str, name: str, role: str, size: float, ppr: str) -> str:
     xml = _paragraph_style(sid, name, role, size, ppr)
     if size == SAN and sid != "Footer":
         xml = xml.replace("<w:sz ", f'<w:spacing w:val="{CONDENSE}"/><w:sz ', 1)
+    elif sid in _UNCONDENSED:
+        xml = xml.replace("<w:sz ", '<w:spacing w:val="0"/><w:sz ', 1)
     if sid in _BUILTIN:  # Word's own styles: customStyle="0" keeps them in Word's style list
         xml = xml.replace('w:customStyle="1"', 'w:customStyle="0"', 1)
     return xml
@@ -181,7 +188,7 @@ def official_table(doc: DocxDocument, widths: Iterable[int], padding: int = 57) 
     The 1 mm above and below is paragraph spacing, not a cell margin: with top and bottom cell
     margins LibreOffice splits a long table with a repeated header row far too early (a 述职报告
     put 8 of 22 rows on a page with room for all of them)."""
-    table = new_table(doc, widths, margins=(0, 85), line_height=1.35)
+    table = new_table(doc, widths, margins=(0, 85), line_height=1.35, label_padding=85)
     table._padding = padding  # type: ignore[attr-defined]
     return table
 

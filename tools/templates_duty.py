@@ -16,11 +16,12 @@ from make_templates import (
     DATE_BLANK,
     PORTRAIT_WIDTH,
     SAN,
+    add_names,
     add_row,
     add_run,
     add_text,
     add_title,
-    grid,
+    columns,
     label,
     new_document,
     new_paragraph,
@@ -42,8 +43,7 @@ from official_docx import (
     official_title,
 )
 
-ACTIVITY_COLUMNS = (("序号", 700), ("日期", 1950), ("类型", 1500), ("活动主题", 4694))
-assert sum(width for _, width in ACTIVITY_COLUMNS) == OFFICIAL_WIDTH
+ACTIVITY_HEADS = ("序号", "日期", "类型", "活动主题")  # widths: template.html's <colgroup>
 
 
 def _tag(doc: DocxDocument, tag: str) -> None:
@@ -98,9 +98,9 @@ def duty_report() -> DocxDocument:
 
 
 def activity_table(doc: DocxDocument) -> None:
-    table = official_table(doc, [width for _, width in ACTIVITY_COLUMNS])
+    table = official_table(doc, columns("duty_report", width=OFFICIAL_WIDTH))
     heads = add_row(table, header=True, cant_split=True)
-    for cell, (name, _) in zip(heads.cells, ACTIVITY_COLUMNS, strict=True):
+    for cell, name in zip(heads.cells, ACTIVITY_HEADS, strict=True):
         label(cell, name)
     value(add_row(table).cells[0], "{%tr for a in 活动 %}")
     row = add_row(table, cant_split=True)  # as tall as its text, as in the PDF
@@ -111,9 +111,7 @@ def activity_table(doc: DocxDocument) -> None:
 
 # ── 述职评议测评表 ───────────────────────────────────────────────────────────────────────────
 
-BALLOT_COLUMNS = tuple(  # style.css: col.n 10%, col.item 42%, col.g 16%
-    zip(("序号", "测评内容", "满意", "基本满意", "不满意"), grid(10, 42, 16, 16, 16), strict=True)
-)
+BALLOT_HEADS = ("序号", "测评内容", "满意", "基本满意", "不满意")  # widths: its <colgroup>
 ITEMS = ("学习宣传法律法规", "出席会议和审议", "闭会期间活动", "联系群众反映民意", "为群众办实事")
 NOTE = (
     "说明：1. 本表不记名，请在每项相应栏内的“□”中打“√”，每项只选一项。"
@@ -129,7 +127,8 @@ def duty_ballot() -> DocxDocument:
     meta = new_paragraph(doc, after=120)
     meta.paragraph_format.tab_stops.add_tab_stop(Twips(PORTRAIT_WIDTH), alignment=2)
     add_run(meta, "述职代表：", "label")
-    add_text(meta, "{{ 姓名 }}（{{ 代表层级 }}）")
+    add_names(meta, "{{ 姓名 }}")
+    add_text(meta, "（{{ 代表层级 }}）")
     add_run(meta, "\t")
     add_run(meta, "述职日期：", "label")
     add_run(meta, "{% if 日期 %}")
@@ -137,9 +136,9 @@ def duty_ballot() -> DocxDocument:
     add_run(meta, "{% else %}")
     add_run(meta, DATE_BLANK)
     add_run(meta, "{% endif %}")
-    table = new_table(doc, [width for _, width in BALLOT_COLUMNS])
+    table = new_table(doc, columns("duty_ballot"))
     heads = add_row(table, 600, cant_split=True)
-    for cell, (name, _) in zip(heads.cells, BALLOT_COLUMNS, strict=True):
+    for cell, name in zip(heads.cells, BALLOT_HEADS, strict=True):
         label(cell, name)
     for index, item in enumerate((*ITEMS, "总体评价"), start=1):
         row = add_row(table, 850 if item != "总体评价" else 1020, cant_split=True)

@@ -8,10 +8,8 @@ The sheet fits one A4 page; the appendix of records starts on a page of its own.
 from __future__ import annotations
 
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_BREAK
 from make_templates import (
     DATE_BLANK,
-    PORTRAIT_WIDTH,
     SAN,
     SI,
     WU,
@@ -20,9 +18,9 @@ from make_templates import (
     add_run,
     add_text,
     add_title,
+    columns,
     end_after_table,
     form_rows,
-    grid,
     label,
     new_document,
     new_paragraph,
@@ -33,14 +31,13 @@ from make_templates import (
     value,
 )
 
+ITEM_SIZE = 11  # table.items { font-size: 11pt }
 ITEM_HEADS = ("序号", "考核项目", "计分标准", "次数", "得分", "说明")
 DETAIL_HEADS = ("序号", "日期", "积分项目", "类型", "内容", "出处")
-# The percentages of style.css's <col> classes.
-PERSON_GRID = grid(21, 29, 21, 29)  # 工作单位及职务 fits its label cell
-ITEM_GRID = grid(7, 29, 30, 8, 9, 17)  # 序号 项目 计分标准 次数 得分 说明
-RESULT_GRID = grid(13, 14, 13, 33, 13, 14)
-DETAIL_GRID = grid(7, 16, 18, 11, 30, 18)  # 序号 日期 项目 类型 内容 出处
-assert sum(PERSON_GRID) == sum(ITEM_GRID) == sum(RESULT_GRID) == sum(DETAIL_GRID) == PORTRAIT_WIDTH
+# The <colgroup>s of template.html, in order (their widths are style.css's <col> classes).
+PERSON_GRID, ITEM_GRID, RESULT_GRID, DETAIL_GRID = (
+    columns("annual_assessment", table) for table in range(4)
+)
 
 
 def annual_assessment() -> DocxDocument:
@@ -81,32 +78,32 @@ def annual_assessment() -> DocxDocument:
 
 
 def _items_table(doc: DocxDocument) -> None:
-    table = new_table(doc, ITEM_GRID, margins=(40, 70))
+    table = new_table(doc, ITEM_GRID, margins=(45, 85), label_padding=85)  # table.items
     heads = add_row(table, 431, header=True, cant_split=True)
     for cell, name in zip(heads.cells, ITEM_HEADS, strict=True):
-        label(cell, name, WU)
-    value(add_row(table).cells[0], "{%tr for i in 项目 %}", WU)
+        label(cell, name, ITEM_SIZE)
+    value(add_row(table).cells[0], "{%tr for i in 项目 %}", ITEM_SIZE)
     row = add_row(table, 431, cant_split=True)
-    value(row.cells[0], "{{ i.序号 }}", WU, align="center")
-    name = value(row.cells[1], "{{ i.名称 }}", WU)
-    add_text(name, "{% if i.类别 == '扣分' %}（扣分）{% endif %}", "kai", WU)
-    value(row.cells[2], "{{ i.计分标准 }}", WU)
-    value(row.cells[3], "{{ i.次数 }}", WU, align="center")
-    value(row.cells[4], "{{ i.得分 }}", WU, align="center")
-    value(row.cells[5], "{{ i.说明 }}", WU, align="center")
-    value(add_row(table).cells[0], "{%tr endfor %}", WU)
-    value(add_row(table).cells[0], "{%tr for s in 汇总 %}", WU)
+    value(row.cells[0], "{{ i.序号 }}", ITEM_SIZE, align="center")
+    name = value(row.cells[1], "{{ i.名称 }}", ITEM_SIZE)
+    add_text(name, "{% if i.类别 == '扣分' %}（扣分）{% endif %}", "kai", ITEM_SIZE)
+    value(row.cells[2], "{{ i.计分标准 }}", ITEM_SIZE)
+    value(row.cells[3], "{{ i.次数 }}", ITEM_SIZE, align="center")
+    value(row.cells[4], "{{ i.得分 }}", ITEM_SIZE, align="center")
+    value(row.cells[5], "{{ i.说明 }}", ITEM_SIZE, align="center")
+    value(add_row(table).cells[0], "{%tr endfor %}", ITEM_SIZE)
+    value(add_row(table).cells[0], "{%tr for s in 汇总 %}", ITEM_SIZE)
     row = add_row(table, 431, cant_split=True)
     total = span(row, 0, 3)
     label(
         total,
         "{{ s.名称 }}"
         "{% if s.名称 == '总分' and 总分上限 != '' %}（上限 {{ 总分上限 }} 分）{% endif %}",
-        WU,
+        ITEM_SIZE,
     )
-    value(row.cells[4], "{{ s.得分 }}", WU, align="center")
-    value(row.cells[5], "{{ s.说明 }}", WU, align="center")
-    value(add_row(table).cells[0], "{%tr endfor %}", WU)
+    value(row.cells[4], "{{ s.得分 }}", ITEM_SIZE, align="center")
+    value(row.cells[5], "{{ s.说明 }}", ITEM_SIZE, align="center")
+    value(add_row(table).cells[0], "{%tr endfor %}", ITEM_SIZE)
 
 
 def _result_table(doc: DocxDocument) -> None:
@@ -121,16 +118,18 @@ def _result_table(doc: DocxDocument) -> None:
 
 
 def _appendix(doc: DocxDocument) -> None:
-    heading = new_paragraph(doc, align="center", after=60)
-    add_run(heading, "")
-    heading.runs[-1].add_break(WD_BREAK.PAGE)
+    # Lines as tall as .appendix-title and .meta-line (1.5 times their size) and their margins
+    # (2 mm, 3 mm): with Word's single spacing the table began 8pt higher than in the PDF.
+    # A new page as .appendix's break-before (a break run would leave its line on the sheet's page).
+    heading = new_paragraph(doc, align="center", after=113, exact=round(SAN * 1.5 * 20))
+    heading.paragraph_format.page_break_before = True
     add_run(heading, "附：积分记录明细", "label", SAN)
-    line = new_paragraph(doc, align="center", after=120)
+    line = new_paragraph(doc, align="center", after=170, exact=round(XIAO_SI * 1.5 * 20))
     add_text(line, "{{ 代表.姓名 }}　{{ 年度 }}　共 {{ 明细|length }} 条", "kai", XIAO_SI)
-    table = new_table(doc, DETAIL_GRID, margins=(57, 68), line_height=1.35)
+    table = new_table(doc, DETAIL_GRID, margins=(57, 68), line_height=1.35, label_padding=68)
     heads = add_row(table, header=True, cant_split=True)
     for cell, name in zip(heads.cells, DETAIL_HEADS, strict=True):
-        label(cell, name, WU)
+        label(cell, name, 10)  # table.details th: 10pt
     value(add_row(table).cells[0], "{%tr for d in 明细 %}", WU)
     row = add_row(table, cant_split=True)  # heights as table.details: its text
     for index, field in enumerate(("序号", "日期", "项目", "类型", "内容", "出处")):

@@ -19,20 +19,22 @@ from docx.text.paragraph import Paragraph
 from make_templates import (
     BLANK,
     DATE_BLANK,
-    FORM_GRID,
     PORTRAIT_WIDTH,
     SAN,
     SI,
     WU,
     XIAO_SI,
+    add_names,
     add_row,
     add_run,
     add_text,
     add_title,
     bottom_border,
+    columns,
     form_rows,
     grid,
     label,
+    names,
     new_document,
     new_paragraph,
     new_table,
@@ -49,14 +51,9 @@ from official_docx import (
     official_title,
 )
 
-# In the proportions of the templates' <col> widths.
-SIGN_GRID = grid(680, 1700, 1900, 2664, 1900)  # 序号 姓名 代表层级 工作单位及职务 签名
-BALLOT_GRID = grid(640, 2505, 2800, 966, 967, 966)  # 序号 项目名称 主要内容 赞成 反对 弃权
-TALLY_GRID = grid(600, 2844, 900, 900, 900, 900, 900, 900)  # 序号 项目 发出 收回 赞成 … 结果
-RATING_GRID = grid(4344, 1500, 1500, 1500)  # 测评内容 满意 基本满意 不满意
+# The tables' columns are those of the templates' <colgroup>s (make_templates.columns); the
+# 测评结果's tables have none: a fixed-layout table without widths shares its width equally.
 COUNT_GRID = grid(1, 1, 1)
-assert sum(SIGN_GRID) == sum(BALLOT_GRID) == sum(TALLY_GRID) == PORTRAIT_WIDTH
-assert sum(RATING_GRID) == sum(COUNT_GRID) == PORTRAIT_WIDTH
 BOX = "□"
 
 
@@ -108,7 +105,9 @@ def meeting_agenda() -> DocxDocument:
     meta = new_paragraph(doc, align="center", after=360, line=1.5)
     add_text(meta, "（{{ 会议时间 }}{% if 地点 %}　{{ 地点 }}{% endif %}）", "kai", SAN)
     chair = new_paragraph(doc, align="center", after=360)
-    add_text(chair, "{% if 主持人 %}主持人：{{ 主持人 }}{% endif %}", "kai", SAN)
+    add_text(chair, "{% if 主持人 %}主持人：", "kai", SAN)
+    add_names(chair, "{{ 主持人 }}", "kai", SAN)
+    add_text(chair, "{% endif %}", "kai", SAN)
     tag_paragraph(doc, "{%p for item in 议程项 %}")
     item = new_paragraph(doc, line=1.8, indent_chars=2)
     add_text(item, "{{ loop.index|序号 }}{{ item }}", "body", SAN)
@@ -124,7 +123,8 @@ def sign_in() -> DocxDocument:
     page_number_footer(doc.sections[0])
     meeting_heading(doc)
     meta_line(doc, [("时间：", "{{ 会议时间 }}"), ("地点：", "{{ 地点 }}")])
-    table = new_table(doc, SIGN_GRID, margins=(45, 85), line_height=1.25)  # as table.sign-in
+    # padding and line height as table.sign-in
+    table = new_table(doc, columns("sign_in"), margins=(45, 85), line_height=1.25)
     heads = add_row(table, 567, header=True, cant_split=True)
     for cell, name in zip(
         heads.cells, ("序号", "姓名", "代表层级", "工作单位及职务", "签名"), strict=True
@@ -133,7 +133,7 @@ def sign_in() -> DocxDocument:
     value(add_row(table).cells[0], "{%tr for r in 签到 %}")
     row = add_row(table, 539, cant_split=True)
     value(row.cells[0], "{{ r.序号 }}", align="center")
-    value(row.cells[1], "{{ r.姓名 }}", align="center")
+    value(row.cells[1], "{{ r.姓名 }}", align="center", names=True)
     value(row.cells[2], "{{ r.代表层级 }}", 10.5, align="center")
     value(row.cells[3], "{{ r.工作单位及职务 }}", 10.5)
     value(row.cells[4], "")
@@ -151,13 +151,13 @@ def meeting_minutes() -> DocxDocument:
     page_number_footer(doc.sections[0])
     meeting_heading(doc)
     form_rows(
-        new_table(doc, FORM_GRID),
+        new_table(doc, columns("meeting_minutes")),
         [
             ("会议名称", "{{ 会议名称 }}", 567),
             ("时　　间", "{{ 会议时间 }}", "地　　点", "{{ 地点 }}"),
-            ("主 持 人", "{{ 主持人 }}", "记 录 人", "{{ 记录人 }}"),
+            ("主 持 人", names("{{ 主持人 }}"), "记 录 人", names("{{ 记录人 }}")),
             ("应到人数", "{{ 应到 }}", "实到人数", ""),
-            ("出席人员", "{{ 参会代表名单 }}", 1134),
+            ("出席人员", names("{{ 参会代表名单 }}"), 1134),
             ("缺席人员", "", 680),
             ("列席人员", "", 680),
         ],
@@ -191,7 +191,7 @@ def vote_ballot() -> DocxDocument:
         "（{{ 应到 }}人）半数的项目为通过。本票不记名。",
         "kai",
     )
-    table = new_table(doc, BALLOT_GRID)
+    table = new_table(doc, columns("vote_ballot"))
     heads = add_row(table, 567, header=True, cant_split=True)
     for cell, name in zip(
         heads.cells, ("序号", "项目名称", "主要内容", "赞成", "反对", "弃权"), strict=True
@@ -222,7 +222,7 @@ def vote_tally() -> DocxDocument:
         "赞成票超过应到人数的一半（即{{ 通过票数 }}票及以上）的项目为通过；恰好一半不通过。",
         "kai",
     )
-    table = new_table(doc, TALLY_GRID)
+    table = new_table(doc, columns("vote_tally"))
     heads = add_row(table, 567, header=True, cant_split=True)
     for cell, name in zip(
         heads.cells,
@@ -256,7 +256,7 @@ def satisfaction_form() -> DocxDocument:
     meta_line(doc, [("时间：", "{{ 会议时间 }}"), ("地点：", "{{ 地点 }}")])
     rule = new_paragraph(doc, after=160, line=1.4, style="Note")
     add_text(rule, "请在您认为合适的等次下的方框内划“√”，只选一项。本表不记名。", "kai")
-    table = new_table(doc, RATING_GRID)
+    table = new_table(doc, columns("satisfaction_form"))
     heads = add_row(table, 567, cant_split=True)
     for cell, name in zip(heads.cells, ("测评内容", "满意", "基本满意", "不满意"), strict=True):
         label(cell, name)
@@ -328,7 +328,9 @@ def meeting_notice() -> DocxDocument:
         "{{ 会议地点 }}开展人大代表接待选民活动。届时，下列人大代表将接待选民，听取意见和建议：",
     )
     _tag(doc, "{%p for d in 接待代表 %}")
-    official_paragraph(doc, "{{ d.姓名 }}{% if d.代表层级 %}　{{ d.代表层级 }}{% endif %}")
+    deputy = official_paragraph(doc, "")
+    add_names(deputy, "{{ d.姓名 }}", "body", SAN)
+    add_text(deputy, "{% if d.代表层级 %}　{{ d.代表层级 }}{% endif %}", "body", SAN)
     _tag(doc, "{%p endfor %}")
     # Either can end the body: both are kept with what follows (the phone is one line).
     official_paragraph(doc, "欢迎广大选民届时前来反映意见和建议。", last=True)

@@ -17,7 +17,6 @@ from docx.document import Document as DocxDocument
 from make_templates import (
     BLANK,
     DATE_BLANK,
-    FORM_GRID,
     SATISFACTION,
     SI,
     add_row,
@@ -25,8 +24,10 @@ from make_templates import (
     add_text,
     add_title,
     cell_paragraph,
+    columns,
     form_rows,
     label,
+    names,
     new_document,
     new_paragraph,
     new_table,
@@ -45,8 +46,7 @@ from official_docx import (
     official_title,
 )
 
-HEADER_GRID = (2000, 2422, 2000, 2422)  # label, value, label, value: as in the CSS
-assert sum(HEADER_GRID) == OFFICIAL_WIDTH
+NAMED = {"领衔代表", "附议代表"}
 
 
 def _tag(doc: DocxDocument, tag: str) -> None:
@@ -56,14 +56,14 @@ def _tag(doc: DocxDocument, tag: str) -> None:
 
 def _pair(row_cells: list, name: str, text: str) -> None:
     label(row_cells[0], name, SI)
-    value(row_cells[1], text, SI)
+    value(row_cells[1], text, SI, names=name in NAMED)  # td.names
 
 
-def header_block(doc: DocxDocument) -> None:
+def header_block(doc: DocxDocument, form_id: str) -> None:
     # 0.05 mm less padding than the CSS's 1 mm: Word and LibreOffice give the text 22 grid lines
     # (636.9pt), 0.9pt less than the 225 mm the PDF has, and with the block as tall as the
     # PDF's the 22nd line of an 议案 that fills its page did not fit.
-    table = official_table(doc, HEADER_GRID, padding=54)
+    table = official_table(doc, columns(form_id, width=OFFICIAL_WIDTH), padding=54)
     for left, right in (
         (("编　　号", "{{ 编号 }}"), ("类　　别", "{{ 类别 }}")),
         (("领衔代表", "{{ 领衔代表 }}"), ("代表证号", "{{ 代表证号 }}")),
@@ -80,10 +80,10 @@ def header_block(doc: DocxDocument) -> None:
     official_blank_line(doc)
 
 
-def proposal_text(title: str) -> Callable[[], DocxDocument]:
+def proposal_text(form_id: str, title: str) -> Callable[[], DocxDocument]:
     def build() -> DocxDocument:
         doc = new_official_document(title)
-        header_block(doc)
+        header_block(doc, form_id)
         official_title(doc, "{{ 标题 }}")
         _tag(doc, "{%p for part in 正文 %}")
         _tag(doc, "{%p set 末部分 = loop.last %}")
@@ -126,10 +126,10 @@ def proposal_feedback() -> DocxDocument:
     add_run(number, "编号：", "label")
     add_text(number, "{{ 编号 }}")
     form_rows(
-        new_table(doc, FORM_GRID),
+        new_table(doc, columns("proposal_feedback")),
         [
             ("{{ 类别 }}标题", "{{ 标题 }}", 900),
-            ("领衔代表", "{{ 领衔代表 }}", "代表证号", "{{ 代表证号 }}"),
+            ("领衔代表", names("{{ 领衔代表 }}"), "代表证号", "{{ 代表证号 }}"),
             ("承办单位", "{{ 建议承办单位 }}", 567),
             ("交办日期", "{{ 交办日期 }}", "答复日期", "{{ 答复日期 }}"),
             ("结果类别", "{{ 办理结果 }}", 567),
@@ -151,7 +151,7 @@ def proposal_feedback() -> DocxDocument:
 
 
 BUILDERS = {
-    "proposal": proposal_text("代表建议"),
-    "motion": proposal_text("代表议案"),
+    "proposal": proposal_text("proposal", "代表建议"),
+    "motion": proposal_text("motion", "代表议案"),
     "proposal_feedback": proposal_feedback,
 }

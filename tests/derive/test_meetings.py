@@ -11,11 +11,19 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import DEPUTIES, STATION, STATION2, STATIONS, flat, pdf_pages, write_workbook
+from conftest import (
+    DEPUTIES,
+    STATION,
+    STATION2,
+    STATIONS,
+    flat,
+    pdf_pages,
+    word_document,
+    write_workbook,
+)
 from toolkit.cli import cli
 from toolkit.commands.build import build, check
 from toolkit.derive.meetings import agenda_items, balanced, passes
@@ -168,7 +176,7 @@ def codes(out: Path, title: str, ext: str) -> list[str]:
 
 
 def docx_text(path: Path) -> str:
-    doc = Document(str(path))
+    doc = word_document(str(path))
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
@@ -220,7 +228,7 @@ def test_period_selects_meetings(tmp_path: Path) -> None:
 
 
 def sign_in_names(path: Path) -> list[str]:
-    doc = Document(str(path))
+    doc = word_document(str(path))
     return [row.cells[1].text for row in doc.tables[0].rows[1:] if row.cells[1].text]
 
 
@@ -233,7 +241,7 @@ def test_sign_in_lists_the_expected_deputies(built: Path) -> None:
 
 
 def test_sign_in_table_level_unit_guest_rows_and_repeated_header(built: Path) -> None:
-    doc = Document(str(one(built, "签到表", "HY-02", ".docx")))
+    doc = word_document(str(one(built, "签到表", "HY-02", ".docx")))
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == [
         "序号",
@@ -336,7 +344,7 @@ def test_reception_day_public_notice(built: Path) -> None:
 
 def test_meeting_notice_official_layout(built: Path) -> None:
     path = one(built, "会议通知", "HY-02", ".docx")
-    doc = Document(str(path))
+    doc = word_document(str(path))
     texts = [p.text for p in doc.paragraphs if p.text.strip()]
     assert texts[0] == "关于召开加装电梯的代表议事会的通知"
     assert texts[1] == "三元社区人大代表联络站各位代表："
@@ -367,7 +375,9 @@ def test_late_notice_is_warned(built: Path, tmp_path: Path) -> None:
 
 def test_agenda_numbers_items(built: Path) -> None:
     assert agenda_items(AGENDA) == ["通报有关情况", "代表发言讨论", "形成意见"]
-    texts = [p.text for p in Document(str(one(built, "会议议程", "HY-02", ".docx"))).paragraphs]
+    texts = [
+        p.text for p in word_document(str(one(built, "会议议程", "HY-02", ".docx"))).paragraphs
+    ]
     assert ["一、通报有关情况", "二、代表发言讨论", "三、形成意见"] == [
         t for t in texts if t[:2] in ("一、", "二、", "三、")
     ]
@@ -376,7 +386,7 @@ def test_agenda_numbers_items(built: Path) -> None:
 
 
 def test_minutes_header_and_a_section_per_item(built: Path) -> None:
-    doc = Document(str(one(built, "会议记录", "HY-02", ".docx")))
+    doc = word_document(str(one(built, "会议记录", "HY-02", ".docx")))
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
     for expected in (
         "张敏",
@@ -388,7 +398,9 @@ def test_minutes_header_and_a_section_per_item(built: Path) -> None:
         assert expected in cells
     headings = [p.text for p in doc.paragraphs if p.text[:2] in ("一、", "二、", "三、")]
     assert headings == ["一、通报有关情况", "二、代表发言讨论", "三、形成意见"]
-    other = [p.text for p in Document(str(one(built, "会议记录", "HY-07", ".docx"))).paragraphs]
+    other = [
+        p.text for p in word_document(str(one(built, "会议记录", "HY-07", ".docx"))).paragraphs
+    ]
     assert "会议内容" in other
 
 
@@ -423,7 +435,7 @@ def test_ballot_copies_in_one_file(built: Path) -> None:
             "民生实事项目票决票" in text and "老旧小区加装电梯" in text and "农贸市场改造" in text
         )
         assert "赞成反对弃权" in text and "填票说明" in text
-    doc = Document(str(one(built, "民生实事项目票决票", "HY-04", ".docx")))
+    doc = word_document(str(one(built, "民生实事项目票决票", "HY-04", ".docx")))
     assert len(doc.tables) == 2
     assert [c.text for c in doc.tables[0].rows[1].cells][3:] == ["□", "□", "□"]
 
@@ -536,7 +548,7 @@ def test_combined_pdf_has_every_document_in_order_each_on_new_pages(built: Path)
 
 def test_combined_docx_sections_in_order(built: Path) -> None:
     path = one(built, "会议文书汇编", "HY-05", ".docx")
-    doc = Document(str(path))
+    doc = word_document(str(path))
     text = [p.text for p in doc.paragraphs if p.text.strip()]
     order = [
         "关于开展区民政局进站听取意见活动的通知",

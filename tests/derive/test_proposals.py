@@ -11,7 +11,6 @@ import openpyxl
 import pdfplumber
 import pytest
 from click.testing import CliRunner
-from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
@@ -25,6 +24,7 @@ from conftest import (
     pdf_lines,
     pdf_text,
     reception,
+    word_document,
     write_workbook,
 )
 from toolkit.cli import cli
@@ -147,7 +147,7 @@ def test_draft_round_trip_from_a_reception(tmp_path: Path) -> None:
     built = build(BuildOptions(workbook=workbook, out=out, only=FORMS, jobs=1, proposals=drafts))
     assert built.exit_code == 0, messages(built)
     name = "代表建议_第0001号_关于解决建设路路面破损问题的建议"
-    doc = Document(str(out / "代表建议" / f"{name}.docx"))
+    doc = word_document(str(out / "代表建议" / f"{name}.docx"))
     paragraphs = [p.text for p in doc.paragraphs]
     assert "关于解决建设路路面破损问题的建议" in paragraphs
     assert "一、现状与问题" in paragraphs and "二、具体建议" in paragraphs
@@ -437,7 +437,7 @@ def test_feedback_form_is_one_page_with_two_ratings(tmp_path: Path) -> None:
     assert "办理态度" in text and "办理结果" in text and "代表签名" in text
     assert "B 正在解决或列入计划解决" in text and "2024年3月1日" in text
     assert text.count("□") == 6 + 1  # three boxes for each rating, one in the note
-    doc = Document(str(folder / "代表建议办理情况意见反馈表_第0001号_王伟.docx"))
+    doc = word_document(str(folder / "代表建议办理情况意见反馈表_第0001号_王伟.docx"))
     rows = {r.cells[0].text: r.cells[-1].text for r in doc.tables[0].rows}
     assert rows["办理态度"] == rows["办理结果"] == "□满意　　　□基本满意　　　□不满意"
     assert rows["建议标题"] == "关于修复建设路破损路面的建议"
@@ -462,7 +462,7 @@ def official(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_docx_official_layout(official: Path) -> None:
     path = official / "代表建议" / "代表建议_JY-2024-009_关于修复建设路破损路面的建议.docx"
     assert_official_docx_layout(path)
-    doc = Document(str(path))
+    doc = word_document(str(path))
     styles = {p.text: p.style.style_id for p in doc.paragraphs if p.text}
     assert styles["关于修复建设路破损路面的建议"] == "Title"
     assert styles["一、现状与问题"] == "Heading1" and styles["二、具体建议"] == "Heading1"
@@ -475,7 +475,7 @@ def test_docx_official_layout(official: Path) -> None:
     footer = doc.sections[0].footer.paragraphs[0]
     assert footer.text.startswith("— ") and footer.text.endswith(" —")
     assert 'w:sz w:val="28"' in etree.tostring(footer._p, encoding="unicode")
-    motion_doc = Document(str(next((official / "代表议案").glob("*.docx"))))
+    motion_doc = word_document(str(next((official / "代表议案").glob("*.docx"))))
     heads = [p.text for p in motion_doc.paragraphs if p.style.style_id == "Heading1"]
     assert heads == ["一、案由", "二、案据", "三、方案"]
     assert motion_doc.tables[0].rows[2].cells[1].text.endswith("（9名）")

@@ -7,10 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from docx import Document
 from lxml import etree
 
-from conftest import build_receptions, reception
+from conftest import build_receptions, reception, word_document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STANDARD = {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"}
@@ -65,13 +64,13 @@ def test_font_table_gives_fallbacks_word_and_wps_have(built):
 
 def test_pages_are_a4(built):
     for path in _all_docx(built):
-        section = Document(path).sections[0]
+        section = word_document(path).sections[0]
         size = sorted((section.page_width.mm, section.page_height.mm))
         assert size == pytest.approx([210, 297], abs=1), path.name
 
 
 def _cells(path: Path) -> list[str]:
-    doc = Document(path)
+    doc = word_document(path)
     return [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
 
 
@@ -97,7 +96,7 @@ def test_slip_only_for_handed_on(built):
 
 def test_register_rows_and_repeated_header(built):
     path = next(built.glob("接待选民登记簿/*.docx"))
-    doc = Document(path)
+    doc = word_document(path)
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号")
     texts = [[c.text for c in row.cells] for row in table.rows]
     assert [row[3] for row in texts] == ["来访人", "赵桂兰", "钱多多"]

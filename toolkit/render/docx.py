@@ -7,10 +7,24 @@ properties (docProps/core.xml) too: the document's title, author and build time.
 `resolve_listing` turns line breaks in values into Word line breaks, as docxtpl does. Values are
 XML-escaped by the sandboxed environment; the result is parsed strictly before it is written, so a
 broken template fails loudly instead of producing a file Word refuses.
+
+Names are kept whole as the PDF keeps them (render/nobreak.py, class="names"): in every run of the
+character style 姓名 (`Names`, tools/make_templates.py), each name of the list gets a WORD JOINER
+(U+2060) between its characters, which Word and LibreOffice do not break at (the style's East
+Asian language is zxx: LibreOffice's Chinese line breaking would ignore it). The cost: the text
+of such a run is not the plain name to a program or a search; `plain_text()` gives it back, and
+the tests read Word text through it.
+
+A table row that must not split (w:cantSplit, as CSS's break-inside: avoid) but whose text may not
+fit on a page is let split: Word would cut it off at the page's foot, and LibreOffice loses the
+text of such a row under a repeated header row. Its height is estimated from its cells' widths,
+type sizes and text (`row_height`), generously.
 """
 
 from __future__ import annotations
 
+import html
+import math
 import re
 import struct
 import zipfile
@@ -26,6 +40,7 @@ from jinja2 import Environment, Template
 from ..errors import TemplateError
 from ..templating import describe_error, normalise_tags
 from . import UNDATED, DocumentInfo
+from .nobreak import NAME_ITEM
 
 _TAGGED = re.compile(r"\{[{%#]")
 _PART_NAMES = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
@@ -51,6 +66,88 @@ def core_properties(info: DocumentInfo) -> bytes:
         f"<cp:revision>1</cp:revision><dcterms:created {when}</dcterms:created>"
         f"<dcterms:modified {when}</dcterms:modified></cp:coreProperties>"
     ).encode()
+
+
+WORD_JOINER = "\u2060"
+NAMES_STYLE = "Names"
+_NAMES_MARK = f'<w:rStyle w:val="{NAMES_STYLE}"/>'
+# A run (runs do not nest) whose properties name the style, and each text of it.
+_NAMES_RUN = re.compile(
+    rf"<w:r(?:\s[^>]*)?>(?:(?!</w:r>).)*?{re.escape(_NAMES_MARK)}.*?</w:r>", re.S
+)
+_TEXT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*)(</w:t>)")
+
+
+def keep_names_whole(xml: str) -> str:
+    """WORD JOINERs inside each name of every run in the 姓名 style (values are escaped text)."""
+
+    def text(found: re.Match[str]) -> str:
+        plain = html.unescape(found.group(2))
+        joined = NAME_ITEM.sub(lambda name: WORD_JOINER.join(name.group(0)), plain)
+        return found.group(1) + escape(joined) + found.group(3)
+
+    return _NAMES_RUN.sub(lambda run: _TEXT.sub(text, run.group(0)), xml)
+
+
+# Rows estimated taller than this (points) may split: less than the register's landscape text
+# block under its header row (about 460pt), the shortest any form gives a row.
+SPLIT_ABOVE = 400
+_CANT_SPLIT = "<w:cantSplit/>"
+_ROW = re.compile(r"<w:tr[ >](?:(?!<w:tr[ >]).)*?</w:tr>", re.S)
+_CELL = re.compile(r"<w:tc>.*?</w:tc>", re.S)
+_CELL_WIDTH = re.compile(r'<w:tcW [^>]*?w:w="(\d+)"')
+_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.S)
+_SIZE = re.compile(r'<w:sz w:val="(\d+)"')
+
+
+def row_height(row: str) -> float:
+    """A generous estimate of a table row's height in points (never less than it lays out to
+    in our forms): each cell's paragraphs wrapped at its width less 12pt of padding, whole
+    characters a line, each one em (0.6 for ASCII), lines 1.5 times the type, 12pt padding."""
+    tallest = 0.0
+    for cell in _CELL.findall(row):
+        found = _CELL_WIDTH.search(cell)
+        width = int(found.group(1)) / 20 if found else 0.0  # points
+        height = 12.0
+        for paragraph in _PARAGRAPH.findall(cell):
+            size = max((int(v) / 2 for v in _SIZE.findall(paragraph)), default=12.0)
+            text = html.unescape("".join(t for _, t, _ in _TEXT.findall(paragraph)))
+            ems = sum(0.6 if ord(char) < 128 else 1.0 for char in text)
+            per_line = max(1, math.floor((width - 12) / size))
+            height += max(1, math.ceil(ems / per_line)) * size * 1.5
+        tallest = max(tallest, height)
+    return tallest
+
+
+def let_tall_rows_split(xml: str) -> str:
+    """Rows that must not split but may not fit on a page lose their w:cantSplit."""
+
+    def row(found: re.Match[str]) -> str:
+        text = found.group(0)
+        if _CANT_SPLIT in text and row_height(text) > SPLIT_ABOVE:
+            return text.replace(_CANT_SPLIT, "", 1)
+        return text
+
+    return _ROW.sub(row, xml)
+
+
+def _cut(text: str) -> int:
+    """Where a chunk of rendered XML may end: after a whole paragraph outside a table row, or
+    after a whole row (the passes above work on whole paragraphs and rows); -1 for nowhere."""
+    row_end = text.rfind("</w:tr>")
+    after_row = row_end + len("</w:tr>") if row_end >= 0 else 0
+    tail = text[after_row:]
+    if re.search(r"<w:tr[ >]", tail):  # a row is open: end before it
+        return after_row if row_end >= 0 else -1
+    paragraph_end = tail.rfind("</w:p>")
+    if paragraph_end >= 0:
+        return after_row + paragraph_end + len("</w:p>")
+    return after_row if row_end >= 0 else -1
+
+
+def plain_text(text: str) -> str:
+    """Word text as a reader reads it: without the WORD JOINERs that keep names whole."""
+    return text.replace(WORD_JOINER, "")
 
 
 def _deflate(data: bytes) -> bytes:
@@ -218,6 +315,10 @@ class DocxRenderer:
             piece = piece.replace("\n<w:p", "<w:p")
             if "\n" in piece or "\t" in piece:  # only values bring these; docxtpl's pass is costly
                 piece = self._listing(piece)
+            if _NAMES_MARK in piece:
+                piece = keep_names_whole(piece)
+            if _CANT_SPLIT in piece:
+                piece = let_tall_rows_split(piece)
             data = piece.encode("utf-8")
             try:
                 parser.Parse(data, final)
@@ -238,10 +339,10 @@ class DocxRenderer:
             buffered += len(chunk)
             if buffered > 1 << 16:
                 text = "".join(buffer)
-                cut = text.rfind("</w:p>")
-                if cut >= 0:  # cut after whole paragraphs: line breaks are resolved per paragraph
-                    emit(text[: cut + 6])
-                    text = text[cut + 6 :]
+                cut = _cut(text)
+                if cut > 0:  # whole paragraphs and rows: the passes in emit() work on them
+                    emit(text[:cut])
+                    text = text[cut:]
                 buffer, buffered = [text], len(text)
         emit("".join(buffer), final=True)
         packed.append(packer.flush())

@@ -55,8 +55,8 @@ KEEP = tuple(
     )
 )
 # an item of a list of names; a transliterated name (阿依古丽·吐尔逊) may wrap after its dot, as
-# Chinese typesetting wraps it, but nowhere else
-_NAME_ITEM = re.compile(r"[^、，,；;\s\u3000·]{1,12}·?")
+# Chinese typesetting wraps it, but nowhere else (the Word renderer, docx.py, keeps the same)
+NAME_ITEM = re.compile(r"[^、，,；;\s\u3000·]{1,12}·?")
 # An inline SVG (a chart, render/charts.py) places each of its <text>s itself: no <nobr> in it.
 _SKIP = {
     "head",
@@ -101,7 +101,7 @@ def _spans(text: str, names: bool) -> list[tuple[int, int]]:
     """The stretches of `text` to keep whole, merged where they overlap, in order."""
     found = [m.span() for pattern in KEEP for m in pattern.finditer(text)]
     if names:
-        found += [m.span() for m in _NAME_ITEM.finditer(text)]
+        found += [m.span() for m in NAME_ITEM.finditer(text)]
     found.sort()
     merged: list[tuple[int, int]] = []
     for start, end in found:
