@@ -18,6 +18,7 @@ import zlib
 
 from docx.document import Document as DocxDocument
 from docx.shared import Emu
+from docx.text.paragraph import Paragraph
 from make_templates import (
     DATE_BLANK,
     ER,
@@ -26,16 +27,18 @@ from make_templates import (
     SI,
     WU,
     XIAO_SI,
+    add_names,
     add_row,
     add_run,
     add_text,
     add_title,
-    grid,
+    columns,
     label,
     new_document,
     new_paragraph,
     new_table,
     page_number_footer,
+    set_paragraph,
     value,
     w,
 )
@@ -84,7 +87,7 @@ class _Charts:
         import io
 
         add_run(new_paragraph(doc), f"{{%p if 图表.{name} is defined %}}")
-        par = new_paragraph(doc, align="center", before=60, after=120)
+        par = new_paragraph(doc, align="center", before=62, after=119)  # 1.1 mm, 2.1 mm
         run = par.add_run()
         cx = width * EMU_PER_TWIP
         run.add_picture(
@@ -98,24 +101,40 @@ class _Charts:
         add_run(new_paragraph(doc), "{%p endif %}")
 
 
+# Lines as tall as style.css makes them (its line-height times the type, spacing its margins in
+# twips), so Word's pages break where the PDF's do: at Word's single spacing the CJK faces' lines
+# differ from CSS's 1.5, and the all-stations document ran to 6 pages in Word, 7 in the PDF.
 def _heading(doc: DocxDocument, text: str, level: int = 1) -> None:
-    par = new_paragraph(doc, before=200 if level == 1 else 100, after=80)
+    if level == 1:  # h2: 14pt × 1.5, margins 3.5 mm and 1.4 mm
+        par = new_paragraph(doc, before=198, after=79, exact=420)
+    else:  # h3: 12pt × 1.5, margins 1.8 mm and 1.4 mm
+        par = new_paragraph(doc, before=102, after=79, exact=360)
     add_run(par, text, "label" if level == 1 else "kai", SI if level == 1 else XIAO_SI)
     par.paragraph_format.keep_with_next = True
+
+
+# The <colgroup>s of forms/station_stats/template.html in document order (the shares macro at
+# its head comes first): the Word tables take their columns from them (tools/html_columns.py).
+SHARES, OVERVIEW, MONTHS, PARTICIPATION, DEPUTIES, ACTIVITIES, MEETINGS, PROPOSALS = range(8)
+PROJECTS, RANKING, GAPS = range(8, 11)
 
 
 def _table(
     doc: DocxDocument,
     heads: tuple[str, ...],
     cells: tuple[str, ...],
-    shares: tuple[float, ...],
+    colgroup: int,
     loop: str,
     width: int = PORTRAIT_WIDTH,
     centred: tuple[bool, ...] = (),
     empty: str = "",
+    names: int = -1,
+    whole: bool = False,
 ) -> None:
-    """A table of a context list: a header row repeated on each page, one row per item."""
-    widths = grid(*shares, width=width)
+    """A table of a context list: a header row repeated on each page, one row per item; its
+    columns are the `colgroup`-th of the HTML template's, across `width`; column `names` holds
+    names (the HTML's td.names); `whole`: kept on one page (the CSS's break-inside: avoid)."""
+    widths = columns("station_stats", colgroup, width)
     table = new_table(doc, widths, margins=(34, 85), line_height=1.3)
     row = add_row(table, 454, header=True, cant_split=True)
     for cell, head in zip(row.cells, heads, strict=True):
@@ -124,7 +143,11 @@ def _table(
     row = add_row(table, 397, cant_split=True)
     for i, (cell, field) in enumerate(zip(row.cells, cells, strict=True)):
         middle = centred[i] if centred else i > 0
-        value(cell, field, WU, align="center" if middle else "left")
+        value(cell, field, WU, align="center" if middle else "left", names=i == names)
+    if whole:
+        for cell in (*table.rows[0].cells, *row.cells):
+            for par in cell.paragraphs:
+                par.paragraph_format.keep_with_next = True
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
     if empty:
         value(add_row(table).cells[0], f"{{%tr if not {loop} %}}", WU)
@@ -135,9 +158,12 @@ def _table(
     new_paragraph(doc, exact=120)
 
 
-def _text(doc: DocxDocument, text: str, role: str = "body", size: float = XIAO_SI) -> None:
-    par = new_paragraph(doc, after=80, line=1.5, indent_chars=2)
+def _text(doc: DocxDocument, text: str, role: str = "body", size: float = XIAO_SI) -> Paragraph:
+    """A paragraph of style.css's p (line-height 1.5, 1.4 mm after), or .note (10.5pt, 2 mm)."""
+    note = size != XIAO_SI
+    par = new_paragraph(doc, after=113 if note else 79, exact=round(size * 30), indent_chars=2)
     add_text(par, text, role, size)
+    return par
 
 
 NARROW = round(PORTRAIT_WIDTH * 0.7)
@@ -147,16 +173,16 @@ def station_stats() -> DocxDocument:
     doc = new_document("联络站工作统计")
     page_number_footer(doc.sections[0])
     charts = _Charts()
-    add_title(doc, "{{ 联络站 }}", 20, after=0)
-    add_title(doc, "{{ 表单名称 }}", 20, after=60)
-    period = new_paragraph(doc, align="center", after=160)
+    for text, after in (("{{ 联络站 }}", 0), ("{{ 表单名称 }}", 113)):  # 20pt × 1.3, 2 mm
+        set_paragraph(add_title(doc, text, 20, after=after), after=after, exact=520)
+    period = new_paragraph(doc, align="center", after=227, exact=360)  # 12pt × 1.5, 4 mm
     add_text(period, "（{{ 期间 }}：{{ 起止 }}）", "kai", XIAO_SI)
     _heading(doc, "一、总体情况")
     _table(
         doc,
         ("序号", "项目", "数值", "单位"),
         ("{{ r.序号 }}", "{{ r.项目 }}", "{{ r.数值 }}", "{{ r.单位 }}"),
-        (8, 52, 22, 18),
+        OVERVIEW,
         "总体",
         centred=(True, False, True, True),
     )
@@ -183,9 +209,10 @@ def station_stats() -> DocxDocument:
             "逾期\n未办结",
         ),
         tuple(f"{{{{ r.{f} }}}}" for f in (*month_fields, "正在办理", "逾期未办结")),
-        (1,) * 8,
+        MONTHS,
         "按月",
         centred=(True,) * 8,
+        whole=True,
     )
     charts.add(doc, "按月")
     charts.add(doc, "办理情况")
@@ -200,7 +227,7 @@ def station_stats() -> DocxDocument:
             doc,
             (head, "件数", "占比"),
             (f"{{{{ r.{key} }}}}", "{{ r.件数 }}", "{{ r.占比 }}"),
-            (50, 25, 25),
+            SHARES,
             loop,
             width=NARROW,
             empty="（无）",
@@ -217,9 +244,9 @@ def station_stats() -> DocxDocument:
         doc,
         ("接待次数", "代表人数"),
         ("{{ r.接待次数 }}", "{{ r.代表人数 }}"),
-        (50, 50),
+        PARTICIPATION,
         "代表参与",
-        width=round(PORTRAIT_WIDTH * 0.7),
+        width=NARROW,
         centred=(True, True),
     )
     charts.add(doc, "代表参与")
@@ -231,18 +258,19 @@ def station_stats() -> DocxDocument:
             f"{{{{ r.{f} }}}}"
             for f in ("序号", "姓名", "代表层级", "接待天数", "接待人次", "收集意见")
         ),
-        (8, 18, 28, 15.3, 15.3, 15.4),
+        DEPUTIES,
         "代表",
         centred=(True,) * 6,
+        names=1,
     )
     add_run(new_paragraph(doc), "{%p endif %}")
     _heading(doc, "五、履职活动和会议")
-    for head, loop in (("活动类型", "活动"), ("会议类型", "会议")):
+    for head, loop, colgroup in (("活动类型", "活动", ACTIVITIES), ("会议类型", "会议", MEETINGS)):
         _table(
             doc,
             (head, "次数"),
             ("{{ r.类型 }}", "{{ r.次数 }}"),
-            (50, 25),
+            colgroup,
             loop,
             width=NARROW,
             empty="（无）",
@@ -252,7 +280,7 @@ def station_stats() -> DocxDocument:
         doc,
         ("代表建议、议案", "件数"),
         ("{{ r.项目 }}", "{{ r.件数 }}"),
-        (50, 25),
+        PROPOSALS,
         "建议",
         width=NARROW,
     )
@@ -266,7 +294,7 @@ def station_stats() -> DocxDocument:
         doc,
         ("序号", "项目名称", "票决会议", "赞成票", "应到", "结果"),
         tuple(f"{{{{ r.{f} }}}}" for f in ("序号", "项目名称", "会议", "赞成", "应到", "结果")),
-        (8, 36, 28, 9.3, 9.3, 9.4),
+        PROJECTS,
         "民生实事",
         centred=(True, False, False, True, True, True),
     )
@@ -284,7 +312,7 @@ def station_stats() -> DocxDocument:
             "{{ r.接待日数 }}",
             *(f"{{{{ r.{k} }}}}（{{{{ r.{k}名次 }}}}）" for k in ranked),
         ),
-        (6, 28, 8, 11.6, 11.6, 11.6, 11.6, 11.6),
+        RANKING,
         "排名",
         centred=(True, False, True, True, True, True, True, True),
     )
@@ -295,15 +323,16 @@ def station_stats() -> DocxDocument:
         doc,
         ("联络站", "没有接待选民日的月份"),
         ("{{ r.联络站 }}", "{{ r.无接待月份 }}"),
-        (45, 55),
+        GAPS,
         "无接待",
         centred=(False, False),
     )
     add_run(new_paragraph(doc), "{%p else %}")
-    _text(doc, "各联络站每月都有接待选民日。")
+    # The last words before the 统计日期 stay on its page (style.css: .sign break-before: avoid).
+    _text(doc, "各联络站每月都有接待选民日。").paragraph_format.keep_with_next = True
     add_run(new_paragraph(doc), "{%p endif %}")
     add_run(new_paragraph(doc), "{%p endif %}")
-    sign = new_paragraph(doc, align="right", before=240)
+    sign = new_paragraph(doc, align="right", before=340, exact=480)  # .sign: 6 mm, line 2
     add_text(sign, "统计日期：{{ 截至 }}")
     return doc
 
@@ -316,17 +345,32 @@ def _tag(doc: DocxDocument, tag: str) -> None:
     official_paragraph(doc, tag, indent=False)
 
 
+# pPr children that come after w:shd in the schema's order
+_AFTER_SHADING = {
+    "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+    "pPrChange",
+}  # fmt: skip
+
+
 def _prompt(doc: DocxDocument, expr: str) -> None:
-    """A 【待填写：……】 prompt in 楷体, highlighted, so it cannot pass for written text."""
+    """A 【待填写：……】 prompt in 楷体 on a grey paragraph, so it cannot pass for written text:
+    as the PDF's (style.css: background #eee, an outline that takes no room). Shading the
+    paragraph, not highlighting the text, gives Word the PDF's box from margin to margin."""
     par = official_paragraph(doc, "", role="kai")
     add_run(par, f"{{{{ {expr} }}}}", "kai", SAN)
-    for run in par.runs:
-        if run.text:
-            run._r.get_or_add_rPr().append(w('<w:highlight w:val="yellow"/>'))
+    ppr = par._p.get_or_add_pPr()
+    shading = w('<w:shd w:val="clear" w:color="auto" w:fill="EEEEEE"/>')
+    later = [c for c in ppr if c.tag.rsplit("}", 1)[-1] in _AFTER_SHADING]
+    if later:
+        later[0].addprevious(shading)
+    else:
+        ppr.append(shading)
 
 
-FIGURE_COLUMNS = (("序号", 1061), ("项目", 5130), ("数值", 2653))
-assert sum(width for _, width in FIGURE_COLUMNS) == OFFICIAL_WIDTH
+FIGURE_COLUMNS = ("序号", "项目", "数值")
 
 
 def work_summary() -> DocxDocument:
@@ -352,9 +396,9 @@ def work_summary() -> DocxDocument:
     _prompt(doc, "提示.民生成效")
     _tag(doc, "{%p endif %}")
     official_heading(doc, "（六）主要数字", 2)
-    table = official_table(doc, [width for _, width in FIGURE_COLUMNS])
+    table = official_table(doc, columns("work_summary", width=OFFICIAL_WIDTH))
     heads = add_row(table, header=True, cant_split=True)
-    for cell, (name, _) in zip(heads.cells, FIGURE_COLUMNS, strict=True):
+    for cell, name in zip(heads.cells, FIGURE_COLUMNS, strict=True):
         label(cell, name, XIAO_SI)
     value(add_row(table).cells[0], "{%tr for r in 数字表 %}", XIAO_SI)
     row = add_row(table, cant_split=True)
@@ -386,8 +430,7 @@ def work_summary() -> DocxDocument:
     return doc
 
 
-NOTICE_COLUMNS = (("接待日期", 2299), ("时间", 1592), ("值班代表", 4953))
-assert sum(width for _, width in NOTICE_COLUMNS) == OFFICIAL_WIDTH
+NOTICE_COLUMNS = ("接待日期", "时间", "值班代表")
 
 
 def reception_notice() -> DocxDocument:
@@ -400,9 +443,9 @@ def reception_notice() -> DocxDocument:
         "为密切人大代表同人民群众的联系，倾听群众呼声，本站{{ 月 }}月开展人大代表接待选民活动，"
         "安排如下：",
     )
-    table = official_table(doc, [width for _, width in NOTICE_COLUMNS])
+    table = official_table(doc, columns("reception_notice", width=OFFICIAL_WIDTH))
     heads = add_row(table, header=True, cant_split=True)
-    for cell, (name, _) in zip(heads.cells, NOTICE_COLUMNS, strict=True):
+    for cell, name in zip(heads.cells, NOTICE_COLUMNS, strict=True):
         label(cell, name, SI)
     value(add_row(table).cells[0], "{%tr for r in 安排 %}", SI)
     row = add_row(table, cant_split=True)
@@ -411,10 +454,10 @@ def reception_notice() -> DocxDocument:
     add_text(date, "{{ r.星期 }}", "body", SI)
     value(row.cells[1], "{{ r.时间 or '—' }}", SI, align="center")
     deputies = value(row.cells[2], "{% for d in r.代表 %}", SI)
+    add_names(deputies, "{{ d.姓名 }}", "body", SI)
     add_text(
         deputies,
-        "{{ d.姓名 }}　{{ d.代表层级 }}"
-        "{% if d.工作单位及职务 %}，{{ d.工作单位及职务 }}{% endif %}",
+        "　{{ d.代表层级 }}{% if d.工作单位及职务 %}，{{ d.工作单位及职务 }}{% endif %}",
         "body",
         SI,
     )

@@ -36,7 +36,9 @@ from .fields import fill_pattern, level_title, period_label, station_fields
 from .figures import (
     FIGURES,
     closed,
+    deputy_counts,
     handed_off,
+    index_mentions,
     proposal_date,
     satisfied,
     visitors,
@@ -163,8 +165,7 @@ class Tally:
 @dataclass
 class Tallies:
     stations: dict[str, Tally]  # station name → its tally; ALL_STATIONS → every row once
-    deputy_days: dict[str, set[dt.date]]  # deputy display → reception days (figures' rule)
-    deputy_rows: dict[str, Counter[str]]  # deputy display → 接待人次, 收集意见
+    deputies: dict[str, dict[str, int]]  # deputy display → figures.deputy_counts (when any)
     span: Window
     as_of: dt.date
 
@@ -186,9 +187,6 @@ def _tally(data: Dataset, env: PlanEnv, span: Window, until: dt.date) -> Tallies
     for d in data.roster.deputies:
         stations.setdefault(d.station, Tally())
     whole = stations[ALL_STATIONS]
-    deputy_days: dict[str, set[dt.date]] = {d.display: set() for d in data.roster.deputies}
-    deputy_rows: dict[str, Counter[str]] = {d.display: Counter() for d in data.roster.deputies}
-
     def inside(day: Any) -> bool:
         return isinstance(day, dt.date) and span.start <= day <= span.end
 
@@ -199,22 +197,13 @@ def _tally(data: Dataset, env: PlanEnv, span: Window, until: dt.date) -> Tallies
         facts = _Facts(r, rules.handed_on, follow_up(r, rules, calendar, until))
         for t in _both(stations, whole, r["联络站"]):
             _add_reception(t, r, day, facts)
-        for name in dict.fromkeys(r["接待代表"] or ()):
-            if name not in deputy_rows:  # a name the roster lost (its row rejected)
-                deputy_days[name], deputy_rows[name] = set(), Counter()
-            deputy_days[name].add(day)
-            rows = deputy_rows[name]
-            rows["接待人次"] += facts.visitors
-            rows["收集意见"] += 1
     station_of = {d.display: d.station for d in data.roster.deputies}
     for r in data.rows("履职活动"):
         day = r["活动日期"]
         if not inside(day):
             continue
         names = list(dict.fromkeys(r["参加代表"] or ()))
-        if r["活动类型"] == "进站接待":
-            for name in names:
-                deputy_days.setdefault(name, set()).add(day)
+        if r["活动类型"] == "进站接待":  # a reception day of its deputies (figures.py)
             continue
         whole.activities[r["活动类型"]] += 1
         for station in dict.fromkeys(station_of.get(n, "") for n in names):
@@ -237,7 +226,13 @@ def _tally(data: Dataset, env: PlanEnv, span: Window, until: dt.date) -> Tallies
             _add_proposal(t, r)
     for t in stations.values():
         t.counts["接待日数"] = len(t.days)
-    return Tallies(stations, deputy_days, deputy_rows, span, until)
+    # A deputy's 接待天数, 接待人次 and 收集意见 are printed in the 述职报告 and the 考核表 too:
+    # they are figures.py's deputy_counts, not counted again here.
+    mentions = index_mentions(
+        data.rows("履职活动"), data.rows("接待登记"), data.rows("代表建议"), inside
+    )
+    deputies = {name: deputy_counts(m, rules.handed_on) for name, m in mentions.items()}
+    return Tallies(stations, deputies, span, until)
 
 
 def _both(stations: dict[str, Tally], whole: Tally, station: Any) -> Iterator[Tally]:
@@ -365,7 +360,7 @@ def figures_of(data: Dataset, tallies: Tallies, station: str) -> dict[str, Any]:
     t = tallies.stations[station]
     c = t.counts
     deputies = station_deputies(data, station)
-    received = sum(1 for d in deputies if tallies.deputy_days.get(d.display))
+    received = sum(1 for d in deputies if _deputy(tallies, d.display)["接待天数"])
     p = t.proposals
     passed = sum(1 for project in t.projects if project["结果"] == "通过")
     return {
@@ -462,7 +457,7 @@ def month_rows(t: Tally, span: Window, until: dt.date) -> list[dict[str, Any]]:
 
 
 def participation(data: Dataset, tallies: Tallies, station: str) -> list[dict[str, Any]]:
-    days = [len(tallies.deputy_days.get(d.display, ())) for d in station_deputies(data, station)]
+    days = [_deputy(tallies, d.display)["接待天数"] for d in station_deputies(data, station)]
     rows = []
     for low, high, label in BUCKETS:
         count = sum(1 for n in days if n >= low and (high is None or n <= high))
@@ -470,16 +465,23 @@ def participation(data: Dataset, tallies: Tallies, station: str) -> list[dict[st
     return rows
 
 
+_NONE: dict[str, int] = dict.fromkeys(("接待天数", "接待人次", "收集意见"), 0)
+
+
+def _deputy(tallies: Tallies, name: str) -> dict[str, int]:
+    return tallies.deputies.get(name, _NONE)
+
+
 def deputy_rows(data: Dataset, tallies: Tallies, station: str) -> list[dict[str, Any]]:
     rows = []
     for n, d in enumerate(station_deputies(data, station), start=1):
-        counts = tallies.deputy_rows.get(d.display, Counter())
+        counts = _deputy(tallies, d.display)
         rows.append(
             {
                 "序号": n,
                 "姓名": d.display,
                 "代表层级": level_title(d.level),
-                "接待天数": len(tallies.deputy_days.get(d.display, ())),
+                "接待天数": counts["接待天数"],
                 "接待人次": counts["接待人次"],
                 "收集意见": counts["收集意见"],
             }
@@ -527,7 +529,12 @@ def ranking(data: Dataset, tallies: Tallies) -> tuple[list[dict[str, Any]], list
     return rows, gaps
 
 
-def charts(whole: bool) -> dict[str, dict[str, Any]]:
+# The stations chart plots the first of the ranking only: a bar each keeps it within the height
+# of every other chart (charts.height_for), the Word picture's too.
+STATION_BARS = 12
+
+
+def charts(whole: bool, stations: int = 0) -> dict[str, dict[str, Any]]:
     """The charts of a statistics document: each names the table (context list) it plots."""
     found = {
         "按月": {
@@ -564,9 +571,11 @@ def charts(whole: bool) -> dict[str, dict[str, Any]]:
         },
     }
     if whole:
+        more = stations > STATION_BARS
         found["站点"] = {
             "类型": "条形",
-            "标题": "各联络站接待选民人次",
+            "标题": f"接待选民人次前{STATION_BARS}名的联络站" if more else "各联络站接待选民人次",
+            "最多": STATION_BARS,
             "数据": "排名",
             "分类": "联络站",
             "系列": ["接待人次"],
@@ -621,7 +630,7 @@ def statistics_context(
     }
     if whole:
         context["排名"], context["无接待"] = ranking(data, tallies)
-    shown = charts(whole)
+    shown = charts(whole, context["站数"])
     # A chart of nothing is left out (no opinions: no category chart), in every format alike.
     context["图表"] = {
         name: spec

@@ -53,6 +53,8 @@ class ChartData:
 def chart_data(spec: dict[str, Any], context: dict[str, Any]) -> ChartData:
     """The numbers of a chart, read from the rows of the table it names."""
     rows = list(context.get(spec["数据"], ()))
+    if spec.get("最多"):  # the first rows only: 222 stations are no chart, the top 12 are
+        rows = rows[: int(spec["最多"])]
     category = spec["分类"]
     series = [(name, [_number(row.get(name)) for row in rows]) for name in spec["系列"]]
     return ChartData(
