@@ -187,6 +187,7 @@ def _tally(data: Dataset, env: PlanEnv, span: Window, until: dt.date) -> Tallies
     for d in data.roster.deputies:
         stations.setdefault(d.station, Tally())
     whole = stations[ALL_STATIONS]
+
     def inside(day: Any) -> bool:
         return isinstance(day, dt.date) and span.start <= day <= span.end
 
