@@ -139,7 +139,7 @@ from toolkit.model import PlanEnv
 from toolkit.derive import plan
 from toolkit.forms import load_forms
 from toolkit.rules import load_rules
-from toolkit.templating import make_env
+from toolkit.render.templating import make_env
 from toolkit.paths import STYLES_DIR
 data = check(Path({str(book)!r}), pdf=False)
 form = load_forms()['reception_form']
@@ -172,7 +172,7 @@ import io, time
 from pathlib import Path
 from toolkit.forms import load_forms
 from toolkit.render.xlsx import XlsxRenderer
-from toolkit.templating import make_env
+from toolkit.render.templating import make_env
 form = load_forms()['reception_register']
 r = XlsxRenderer(form.template('xlsx'), make_env(autoescape=False), 'layout')
 row = {{'序号': 0, '接待日期': '2024年3月5日', '接待代表': '王伟、李娜', '来访人': '赵桂兰',

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import reception
 from toolkit import chinese, model
 from toolkit.derive import fields as derived
-from toolkit.templating import make_env
+from toolkit.render.templating import make_env
 
 # ── 中文数字 ──────────────────────────────────────────────────────────────────────────────────
 

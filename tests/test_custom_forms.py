@@ -312,3 +312,27 @@ def test_a_changed_stylesheet_rewrites_the_pdf(make_book, tmp_path):
     assert not build(options).written  # nothing changed: nothing rewritten
     (folder / "style.css").write_text("p { font-size: 16pt; }", encoding="utf-8")
     assert build(options).written
+
+
+def test_an_exported_form_that_borrows_templates_carries_copies_of_them(run, tmp_path):
+    """代表议案 uses 代表建议's templates (templates_from): its exported folder must stand on its
+    own, so the clerk edits the copies and the build reads them, not the bundled 代表建议's."""
+    from toolkit.forms import load_forms
+    from toolkit.paths import FORMS_DIR
+
+    mine = _exported(run, tmp_path, "motion") / "motion"
+    assert {p.name for p in mine.iterdir()} >= {
+        "form.yaml",
+        "template.docx",
+        "template.html",
+        "style.css",
+    }
+    proposal = FORMS_DIR / "proposal"
+    assert (mine / "template.html").read_bytes() == (proposal / "template.html").read_bytes()
+    (mine / "template.html").write_text(
+        (mine / "template.html").read_text(encoding="utf-8").replace("领衔代表", "主提代表"),
+        encoding="utf-8",
+    )
+    motion = load_forms(mine.parent)["motion"]
+    assert motion.template("pdf") == mine / "template.html"
+    assert "主提代表" in motion.template("pdf").read_text(encoding="utf-8")

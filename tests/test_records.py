@@ -169,7 +169,7 @@ def test_a_register_of_a_sheet_out_of_date_order_reads_each_chunk_once(make_book
 
 
 def test_a_register_on_disk_behaves_as_a_list_in_a_template(tmp_path, monkeypatch):
-    from toolkit.templating import make_env
+    from toolkit.render.templating import make_env
 
     store = RowStore(spill_at=2, chunk=2, folder=tmp_path)
     for i in range(5):

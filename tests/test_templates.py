@@ -36,7 +36,7 @@ def test_the_generator_writes_the_committed_templates(make_templates, tmp_path):
     assert not differ, f"run python tools/make_templates.py: {differ}"
 
 
-@pytest.mark.parametrize("form_id", ["duty_report", "meeting_notice", "proposal", "motion"])
+@pytest.mark.parametrize("form_id", ["duty_report", "meeting_notice", "proposal"])
 def test_official_body_paragraphs_have_widow_control_and_the_closing_keeps_together(form_id):
     """Body paragraphs never leave one line alone at a page's foot or head; 署名 and date stay
     on one page with what comes before them (tests/render/test_word_pages.py sees it happen)."""

@@ -20,7 +20,7 @@ from typing import Any
 from . import render
 from .model import BuildOptions, BuildResult, Document, ProgressFn
 from .render.registry import Renderers
-from .write import Entry, Manifest, NamePlanner, file_name, write_atomic
+from .write import Entry, Manifest, NamePlanner, file_name, write_output
 
 BATCH = 8  # documents per pool task: enough to amortise the pickling, small enough to balance
 BIG = 64  # records in one document (a register) that make it a batch of its own
@@ -203,8 +203,8 @@ _PROCESS_RENDERERS = Renderers()
 def render_task(task: Task) -> tuple[str, str, int]:
     forms_root, form_id, fmt, rel, context, out, info = task
     renderer = _PROCESS_RENDERERS.get(forms_root, form_id, fmt)
-    digest, size = write_atomic(
-        Path(out) / rel, lambda stream: renderer.render(context, stream, info)
+    digest, size = write_output(
+        Path(out), rel, lambda stream: renderer.render(context, stream, info)
     )
     return rel, digest, size
 

@@ -165,7 +165,9 @@ def load_form(folder: Path) -> FormDef:
     if data["sheet"] not in contract.SHEETS_BY_NAME:
         raise _fail(path, f"sheet“{data['sheet']}”不是台账中的工作表")
     source = str(data.get("templates_from") or "")
-    if source and not (folder.parent / source / "form.yaml").is_file():
+    # The sibling is needed only for a template this folder lacks (an exported copy has its own).
+    lacking = any(not (folder / TEMPLATE_FILES.get(f, "")).is_file() for f in data["formats"])
+    if source and lacking and not (folder.parent / source / "form.yaml").is_file():
         raise _fail(path, f"templates_from“{source}”不是同一文件夹中的表单")
     formats = tuple(data["formats"])
     for fmt in formats:
@@ -312,6 +314,14 @@ def export_form(form: FormDef, target: Path, *, overwrite: bool = False) -> Path
         raise UsageError(f"“{destination}”已存在", hint="如需覆盖请加 --force")
     Path(target).mkdir(parents=True, exist_ok=True)
     shutil.copytree(form.folder, destination, dirs_exist_ok=True)
+    # A form that borrows a sibling's templates gets copies of them: the exported folder is
+    # edited and used on its own, where the sibling is not beside it.
+    for fmt in form.formats:
+        shared = form.template(fmt)
+        borrowed = [shared, shared.with_name("style.css")] if fmt == "pdf" else [shared]
+        for source in borrowed:
+            if source.parent != form.folder and source.exists():
+                shutil.copy2(source, destination / source.name)
     return destination
 
 

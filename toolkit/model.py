@@ -203,6 +203,7 @@ class BuildOptions:
     proposals: Path | None = None
     level: str | None = None  # --level: the congress 议案 go to, instead of the lead's 代表层级
     combined: bool = False
+    wait: bool = False  # --wait: queue behind a run already writing into `out`, not refuse
 
 
 @dataclass

@@ -54,6 +54,16 @@ def strip_controls(text: str) -> tuple[str, bool]:
     return cleaned, cleaned != text
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def broken_characters(text: str) -> bool:
+    """Whether the text holds half of a character: a UTF-16 surrogate on its own, which is how
+    an emoji cut in two arrives from Excel (表情_xD83D_被截断). No file can hold it, and no
+    message naming it can be printed."""
+    return _SURROGATE.search(text) is not None
+
+
 def halfwidth(text: str) -> str:
     """Full-width ASCII (１２３，ＡＢ) as plain ASCII; used for numbers, dates, codes, phones."""
     return text.translate(_FULLWIDTH_ASCII)

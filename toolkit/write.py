@@ -1,18 +1,30 @@
-"""Writing: safe file names, atomic files, and the manifest (DESIGN §7).
+"""Writing: safe file names, atomic files, the manifest and the output-folder lock (DESIGN §7).
 
 Only this module touches the output folder. A file is rendered into a temporary name beside its
 destination and renamed into place, so a killed run leaves no partial file under a real name; the
 next run sweeps the temporaries away. `manifest.json` lists every file with its form, sources,
 SHA-256 and the hash of everything it was made from, so a rerun with unchanged input skips it.
+
+`OutputLock` keeps a second run out of a folder a run is writing (it would sweep the first
+run's journal and temporaries away), says which process holds it, and is free again the moment
+its holder dies, so a killed run's lock is simply taken over. `write_output` never writes
+through a link that leaves the output folder. A disk that fills up or turns read-only mid-run is
+an `OutputError` saying so and what to do; every file finished before it stays valid and
+recorded, and the rerun completes the set.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import re
+import socket
+import sys
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -37,10 +49,18 @@ _RESERVED = {
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
+# Characters that show nothing yet change what a name looks like: bidi overrides and isolates
+# (…_JD\u202excod.exe.docx reads as …_JDxcod.docx.exe), zero-width spaces and joiners, soft
+# hyphens, BOMs (category Cf); line and paragraph separators; halves of surrogate pairs.
+_INVISIBLE = {"Cf", "Zl", "Zp", "Cs"}
+
+
 def safe_component(text: str, fallback: str = "未命名") -> str:
     """One path component a clerk's data can never turn into a path: no separators, no
-    traversal, no Windows-invalid characters or reserved names, no trailing dot or space."""
+    traversal, no Windows-invalid characters or reserved names, no trailing dot or space, and
+    nothing invisible that could make the name read as something it is not."""
     text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
     text = _UNSAFE.sub("_", text)
     text = re.sub(r"\s+", " ", text).strip(" .")
     text = re.sub(r"\.{2,}", ".", text)
@@ -174,16 +194,24 @@ class Manifest:
         return removed
 
     def add(self, entry: Entry) -> None:
-        if self._journal is None:
-            self._journal = self._journal_path.open("w", encoding="utf-8")
         # Not dataclasses.asdict: it deep-copies every list, a third of this per-file cost.
         item = {name: getattr(entry, name) for name in ENTRY_FIELDS}
-        self._journal.write(json.dumps(item, ensure_ascii=False) + "\n")
+        try:
+            if self._journal is None:
+                self._journal = self._journal_path.open("w", encoding="utf-8")
+            self._journal.write(json.dumps(item, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise disk_error(exc, self._journal_path.name) from None
         self.old.pop(entry.path, None)  # the journal's line supersedes it
 
     def save(self) -> None:
+        """Write manifest.json. If the disk refuses, the journal stays: the next run reads it
+        and counts what this one finished."""
         if self._journal is not None:
-            self._journal.close()
+            try:
+                self._journal.close()
+            except OSError as exc:
+                raise disk_error(exc, self._journal_path.name) from None
 
         def produce(stream: IO[bytes]) -> None:
             stream.write(b'{"generator": "liaison", "files": [\n')
@@ -212,9 +240,13 @@ def sha256_file(path: Path) -> str:
 
 
 def write_atomic(target: Path, produce: Callable[[IO[bytes]], Any]) -> tuple[str, int]:
-    """Write `target` through a temporary file in its folder; returns (sha256, size)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=target.parent)
+    """Write `target` through a temporary file in its folder; returns (sha256, size). A disk
+    that is full or refuses to be written is an OutputError naming the file."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise disk_error(exc, target.name) from None
     tmp = Path(tmp_name)
     try:
         # No fsync: rename is atomic against a killed run, which is what a clerk meets; after
@@ -225,10 +257,57 @@ def write_atomic(target: Path, produce: Callable[[IO[bytes]], Any]) -> tuple[str
         size = tmp.stat().st_size
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno in DISK_ERRNOS and exc.filename in (None, tmp_name, str(target)):
+            raise disk_error(exc, target.name) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return digest, size
+
+
+def write_output(root: Path, rel: str, produce: Callable[[IO[bytes]], Any]) -> tuple[str, int]:
+    """Write the output file `rel` (folder/name) under the output folder `root`, making its
+    folder; never through a link that leads out of `root` (a clerk's or an intruder's link in
+    place of a form's folder would otherwise receive every document of that form)."""
+    target = root / rel
+    folder = root
+    for part in Path(rel).parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink() and not folder.resolve().is_relative_to(root.resolve()):
+            raise OutputError(
+                f"输出文件夹“{root}”中的“{part}”是指向文件夹外（{os.readlink(folder)}）的链接，"
+                "为安全起见不向其中写入",
+                hint="请删除这个链接，或换一个输出文件夹（--out），然后重新运行",
+            )
+    return write_atomic(target, produce)
+
+
+# What the disk says when it cannot take a run's files: full, over quota, read-only, refused.
+DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+_RERUN = "已写完的文件完好，重新运行会补齐其余文件"
+
+
+def disk_error(exc: OSError, name: str) -> OutputError:
+    """An OS error while writing `name` as a clerk reads it: what happened, what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return OutputError(
+            f"写入“{name}”时磁盘空间不足，生成已停止",
+            hint=f"请清理磁盘或换到空间充足的输出文件夹（--out）后重新运行；{_RERUN}",
+        )
+    if exc.errno == errno.EROFS:
+        return OutputError(
+            f"写入“{name}”时发现磁盘是只读的，生成已停止",
+            hint=f"请换一个可以写入的输出文件夹（--out）后重新运行；{_RERUN}",
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return OutputError(
+            f"没有权限写入“{name}”（文件夹可能被设为只读，或文件正被其他程序打开），生成已停止",
+            hint=f"请取消只读、关闭打开该文件的程序，或换一个输出文件夹（--out）后重新运行；{_RERUN}",
+        )
+    return OutputError(f"写入“{name}”时出错：{os_reason(exc)}，生成已停止", hint=_RERUN)
 
 
 def sweep_temporaries(root: Path) -> int:
@@ -285,3 +364,183 @@ def _name_key(path: str) -> int:
     """A case-blind name as 64 bits: deterministic (not hash(), which varies by process), and a
     clash among a form's files is ~1 in 10^10 at 20,000 of them (it would only add a "(2)")."""
     return int.from_bytes(hashlib.blake2b(path.lower().encode(), digest_size=8).digest(), "big")
+
+
+LOCK_NAME = ".liaison-lock"  # not TEMP_PREFIX: the sweep must never take it
+
+
+class OutputLock:
+    """One run at a time in an output folder.
+
+    The lock is an operating-system lock on `.liaison-lock` in the folder (flock; a byte lock
+    on Windows), held while the run writes and released by the system the moment its process
+    ends, however it ends: a run killed with kill -9 leaves the file, but not the lock, and the
+    next run takes it over (and says so through `notice`). The file names the holder (process,
+    computer, start time), so a second run says who it is waiting for. Where the file system
+    has no locks (some network shares) the holder's process is looked up instead.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        wait: bool = False,
+        notice: Callable[[str], None] | None = None,
+        poll: float = 0.5,
+    ) -> None:
+        self.root = Path(root)
+        self.path = self.root / LOCK_NAME
+        self.wait = wait
+        self.notice = notice or (lambda _: None)
+        self.poll = poll
+        self._fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def acquire(self) -> None:
+        waited = False
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise OutputError(
+                    f"无法在输出文件夹“{self.root}”中建立运行锁：{os_reason(exc)}",
+                    hint="请换一个有写入权限的文件夹（--out）",
+                ) from None
+            state = _try_lock(fd)
+            if state is None:  # no locks here: go by whether the named holder still runs
+                holder = _read_holder(fd)
+                state = not _alive(holder)
+            if state and _same_file(fd, self.path):
+                break
+            os.close(fd)
+            if state:
+                continue  # the holder removed the file as we locked it: lock the new one
+            holder = self.holder() or {}
+            if not self.wait:
+                raise OutputError(
+                    f"输出文件夹“{self.root}”正被另一次生成使用（{describe_holder(holder)}）",
+                    hint="请等它结束后再运行；或加 --wait 排队等候；或换一个输出文件夹（--out）",
+                )
+            if not waited:
+                self.notice(
+                    f"输出文件夹正被另一次生成使用（{describe_holder(holder)}），等它结束……"
+                )
+                waited = True
+            time.sleep(self.poll)
+        previous = _read_holder(fd)
+        if previous and previous.get("pid") != os.getpid():
+            self.notice(
+                f"上次在此文件夹的生成（{describe_holder(previous)}）没有正常结束，已接管；"
+                "它写完的文件完好，这次会补齐其余文件。"
+            )
+        me = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+        }
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, json.dumps(me, ensure_ascii=False).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        """Remove the file, then let go: a run waiting on the old file sees it gone and locks
+        a new one (see `_same_file`)."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        if sys.platform == "win32":
+            os.close(fd)  # Windows cannot remove an open file
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+            return
+        try:
+            self.path.unlink()
+        except OSError:
+            os.ftruncate(fd, 0)  # cannot remove it: empty says "released cleanly"
+        os.close(fd)
+
+    def holder(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8") or "null")
+        except (OSError, ValueError):
+            return None
+
+
+def describe_holder(holder: dict[str, Any]) -> str:
+    """进程 1234，2024-03-05 10:05:03 开始 (and the computer, when it is another)."""
+    parts = []
+    host = holder.get("host")
+    if host and host != socket.gethostname():
+        parts.append(f"电脑 {host}")
+    if holder.get("pid"):
+        parts.append(f"进程 {holder['pid']}")
+    if holder.get("started"):
+        parts.append(f"{str(holder['started']).replace('T', ' ')} 开始")
+    return "，".join(parts) or "进程未知"
+
+
+def _try_lock(fd: int) -> bool | None:
+    """True when locked, False when another process holds it, None when locks do not work
+    on this file system."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            # Windows locks are mandatory: lock a byte far past the text, which stays readable.
+            os.lseek(fd, 1 << 20, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EAGAIN, errno.EDEADLK):
+            return False
+        if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+            return None
+        raise
+
+
+def _read_holder(fd: int) -> dict[str, Any] | None:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        data = os.read(fd, 4096)
+        found = json.loads(data.decode("utf-8")) if data.strip() else None
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _alive(holder: dict[str, Any] | None) -> bool:
+    """Whether the holder named in the file still runs (only decidable on this computer)."""
+    if not holder or not isinstance(holder.get("pid"), int):
+        return False
+    if holder.get("host") != socket.gethostname():
+        return True  # another computer's run: it is not ours to call dead
+    try:
+        os.kill(holder["pid"], 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        mine, now = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (now.st_dev, now.st_ino)

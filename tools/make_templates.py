@@ -13,6 +13,14 @@ Windows 10+ and WPS have and the GB2312 charset, language zh-CN. Every Jinja tag
 run of its own, so Word never splits it. Tables have single 0.5 pt borders, fixed column widths
 that add up to the text width, and are centred. Zip members carry a fixed time stamp, so the same
 script writes the same bytes.
+
+Why a generator and not the .docx edited by hand: the Word layout must match the PDF's page for
+page (tests/render/test_word_pages.py), so its column widths are read from template.html's
+``<colgroup>`` (html_columns.py) and its fonts, spacing and keep-together rules from one set of
+helpers; a hand-edited template would drift from its HTML sibling and from the house font roles
+one click at a time, and Word rewrites the XML so no review can see what changed. The committed
+template.docx is still what users export and edit (``liaison forms export``); the generator is
+only the source of the bundled ones, and tests/test_templates.py requires the two to be equal.
 """
 
 from __future__ import annotations

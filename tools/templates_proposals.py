@@ -1,10 +1,11 @@
 """Word templates of the proposal family, registered in make_templates.py.
 
-- proposal / motion: 代表建议 / 代表议案 in the GB/T 9704 official layout (official_docx.py): a
-  header block of the particulars (编号, 类别, 领衔代表 and 代表证号, 附议代表, 所属领域, 提出日期,
-  建议承办单位) in 4号, the title, then the parts the planner gives in order (一、现状与问题 …) with
-  their paragraphs and （一） sub-headings, and the lead's signature and date. One builder for both:
-  the parts come from the context, so the templates differ only in their document title.
+- proposal: 代表建议 and 代表议案 (forms/motion borrows it: `templates_from: proposal`) in the
+  GB/T 9704 official layout (official_docx.py): a header block of the particulars (编号, 类别,
+  领衔代表 and 代表证号, 附议代表, 所属领域, 提出日期, 建议承办单位) in 4号, the title, then the
+  parts the planner gives in order (一、现状与问题 … or 一、案由 …) with their paragraphs and （一）
+  sub-headings, and the lead's signature and date. The parts come from the context, and each
+  document's title is stamped when it is rendered, so one template serves both forms.
 - proposal_feedback: 代表建议办理情况意见反馈表, one A4 page: the proposal and its reply, two
   rows of □满意 □基本满意 □不满意 for the deputy to mark, room for comments, signature and date.
 """
@@ -152,6 +153,5 @@ def proposal_feedback() -> DocxDocument:
 
 BUILDERS = {
     "proposal": proposal_text("proposal", "代表建议"),
-    "motion": proposal_text("motion", "代表议案"),
     "proposal_feedback": proposal_feedback,
 }

@@ -154,7 +154,7 @@ def test_a_cell_pointing_past_the_shared_strings_is_damage_not_a_blank(tmp_path)
     book.close()
     with pytest.raises(WorkbookError) as caught:  # what the clerk reads: one line, no traceback
         check(path)
-    assert str(caught.value).startswith("读取“bad.xlsx”时出错：文件可能已损坏")
+    assert str(caught.value).startswith("读取“bad.xlsx”的工作表“接待登记”时出错：文件已损坏")
 
 
 @pytest.mark.parametrize("prefix", ["", "x:"])

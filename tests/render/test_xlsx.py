@@ -82,8 +82,8 @@ columns:
 def _render(tmp_path, layout: str, context: dict) -> bytes:
     import io
 
+    from toolkit.render.templating import make_env
     from toolkit.render.xlsx import XlsxRenderer
-    from toolkit.templating import make_env
 
     path = tmp_path / "layout.yaml"
     path.write_text(layout, encoding="utf-8")

@@ -111,6 +111,11 @@ from .text import OneOf, Whole
     help="PDF 的生成方式：html 按 HTML 模板生成（快）；docx 由 Word 文书经 LibreOffice 转换"
     "（只改了 Word 模板时用）。",
 )
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="输出文件夹正被另一次生成使用时，排队等它结束再开始（默认：说明是哪个进程在用，然后退出）。",
+)
 def build(
     path: Path | None,
     only: tuple[str, ...],
@@ -132,10 +137,13 @@ def build(
     combined: bool,
     forms_dir: Path | None,
     pdf_from: str,
+    wait: bool,
 ) -> None:
     """检查台账并生成文书到输出文件夹。
 
     有被拒绝的行时默认不生成任何文件、退出码为 1；加 --keep-going 则生成其余部分。
+    同一输出文件夹同时只能有一次生成：另一次正在进行时说明是哪个进程并退出（退出码 1），
+    加 --wait 则排队等候。
     不写台账文件名时用随附示例台账生成（并在开头和结尾说明）。
     """
     from ..commands.build import build as run_build
@@ -167,6 +175,7 @@ def build(
         as_of=_date(as_of, "--as-of"),
         level=level,
         combined=combined,
+        wait=wait,
     )
     wants_pdf = not formats or any("pdf" in f.lower() for f in formats)
     if wants_pdf and not subsetting_fast():
@@ -176,7 +185,7 @@ def build(
             err=True,
         )
     with _progress() as progress:
-        result = run_build(options, progress)
+        result = run_build(options, progress, notice=lambda text: click.echo(text, err=True))
     _echo_lines(build_summary(result, sample=path is None))
     if result.exit_code:
         sys.exit(result.exit_code)

@@ -8,7 +8,7 @@ with rejected rows writes nothing (not even the folder); `keep_going` writes the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .. import forms, render
@@ -30,7 +30,14 @@ from ..rules import (
 from ..validate import validate
 from ..validate.glyphs import check_glyphs
 from ..validate.proposals import check_proposals
-from ..write import Manifest, prepare_output, sweep_temporaries
+from ..write import (
+    DISK_ERRNOS,
+    Manifest,
+    OutputLock,
+    disk_error,
+    prepare_output,
+    sweep_temporaries,
+)
 
 
 def resolve_workbook(path: Path | None) -> Path:
@@ -49,7 +56,11 @@ def check(path: Path | None, rules_path: Path | None = None, *, pdf: bool = True
     return data
 
 
-def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:
+def build(
+    options: BuildOptions,
+    progress: ProgressFn | None = None,
+    notice: Callable[[str], None] | None = None,  # what the output-folder lock has to say
+) -> BuildResult:
     workbook = resolve_workbook(options.workbook)
     catalogue = forms.catalogue(forms.user_forms_dir(options.forms_dir, workbook))
     chosen = forms.select_forms(catalogue, options.only)
@@ -85,8 +96,14 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         result.blocked = True  # and the output folder is left as it was, not even created
         return result
     out = result.out = prepare_output(options.out)
-    manifest = Manifest.load(out)  # before the sweep: a killed run's journal still counts
-    sweep_temporaries(out)
+    lock = OutputLock(out, wait=options.wait, notice=notice)
+    lock.acquire()  # before the sweep: another run's temporaries and journal are its own
+    try:
+        manifest = Manifest.load(out)  # before the sweep: a killed run's journal still counts
+        sweep_temporaries(out)
+    except BaseException:
+        lock.release()
+        raise
     period = Period(date_from, date_to)
     env = PlanEnv(
         rules,
@@ -120,8 +137,15 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         if not period.bounded and not result.rows_rejected and not data.errors:
             kinds = {(f.id, fmt) for f in chosen for fmt in formats[f.id] if data.read.get(f.sheet)}
             result.removed = manifest.remove_stale(kinds, str(workbook.resolve()))
+    except OSError as exc:
+        if exc.errno not in DISK_ERRNOS:
+            raise
+        raise disk_error(exc, Path(exc.filename or out).name) from None
     finally:
-        manifest.save()  # what was written stays recorded, even if the run stopped midway
+        try:
+            manifest.save()  # what was written stays recorded, even if the run stopped midway
+        finally:
+            lock.release()
     return result
 
 

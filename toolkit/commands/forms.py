@@ -24,8 +24,8 @@ from ..errors import ERROR, WARNING, UsageError
 from ..forms import FormDef, describe_fields
 from ..model import PlanEnv
 from ..render.docx import template_source
+from ..render.templating import make_env, normalise_tags, syntax_message
 from ..rules import load_rules
-from ..templating import make_env, normalise_tags, syntax_message
 from .build import check
 
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")

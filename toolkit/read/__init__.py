@@ -4,5 +4,6 @@ the Markdown a clerk writes beside it (proposal drafts, a deputy's own words). N
 a value's type or a template."""
 
 from .workbook import RawRow, RawSheet, Workbook, read_workbook
+from .xlsx_stream import NoValue
 
-__all__ = ["RawRow", "RawSheet", "Workbook", "read_workbook"]
+__all__ = ["NoValue", "RawRow", "RawSheet", "Workbook", "read_workbook"]

@@ -12,6 +12,7 @@ down a sheet is reported then, naming the sheet and the row.
 
 from __future__ import annotations
 
+import bisect
 import io
 import itertools
 import zipfile
@@ -22,7 +23,14 @@ from typing import Any
 
 from .. import contract
 from ..errors import WARNING, Problem, WorkbookError, os_reason
-from .xlsx_stream import XlsxBook
+from . import extent
+from .xlsx_stream import (
+    MAX_ROWS,
+    MissingSheetError,
+    NoValue,
+    SheetRangeError,
+    XlsxBook,
+)
 
 MAX_UNCOMPRESSED = 1_000_000_000  # 1 GB of XML is far past any station's records
 MAX_RATIO = 200  # deflate tops out near 1000:1 only for crafted or degenerate data
@@ -160,6 +168,8 @@ def read_workbook(path: Path | str) -> Workbook:
         check_zip(path)
     try:
         book = _open(path, kind)
+    except WorkbookError:
+        raise
     except Exception:  # both readers raise their own and plain errors for bad files
         raise WorkbookError(
             f"无法读取“{path.name}”：文件已损坏或格式不受支持",
@@ -168,6 +178,7 @@ def read_workbook(path: Path | str) -> Workbook:
     problems: list[Problem] = []
     sheets: dict[str, RawSheet] = {}
     ignored: list[str] = []
+    title = ""
     try:
         for title in book.sheet_names:
             spec = contract.find_sheet(title)
@@ -201,18 +212,15 @@ def read_workbook(path: Path | str) -> Workbook:
                     )
                 )
                 continue
-            raw = _read_sheet(title, spec, book.get_sheet_by_name(title), problems)
+            raw = _read_sheet(path, title, spec, book.get_sheet_by_name(title), problems)
             if raw is not None:
                 sheets[spec.name] = raw
     except WorkbookError:
         book.close()
         raise
-    except Exception:
+    except Exception as exc:
         book.close()
-        raise WorkbookError(
-            f"读取“{path.name}”时出错：文件可能已损坏",
-            hint="请在 Excel/WPS 中打开并重新保存",
-        ) from None
+        raise sheet_error(path, title, exc) from None
     if not sheets:
         book.close()
         known = [t for t in book.sheet_names if contract.find_sheet(t) is not None]
@@ -230,6 +238,25 @@ def read_workbook(path: Path | str) -> Workbook:
 
 
 _OWN_SHEETS = {"说明", "填表说明", "填写说明"}
+_RESAVE = "请在 Excel/WPS 中打开并重新保存；打不开时请用备份"
+
+
+def sheet_error(path: Path, title: str, exc: Exception) -> WorkbookError:
+    """A sheet the reader cannot go through, as one line naming the file and the sheet."""
+    if isinstance(exc, MissingSheetError):
+        return WorkbookError(
+            f"“{path.name}”已损坏：工作表“{exc.title}”列在工作簿中，但文件里没有它的内容",
+            hint=_RESAVE,
+        )
+    if isinstance(exc, SheetRangeError):
+        return WorkbookError(
+            f"“{path.name}”的工作表“{title}”中有超出 Excel 范围的单元格位置“{exc.ref}”"
+            f"（最多 {MAX_ROWS} 行、XFD 列），文件已损坏或不是 Excel 保存的",
+            hint=_RESAVE,
+        )
+    if not title:
+        return WorkbookError(f"读取“{path.name}”时出错：文件可能已损坏", hint=_RESAVE)
+    return WorkbookError(f"读取“{path.name}”的工作表“{title}”时出错：文件已损坏", hint=_RESAVE)
 
 
 def _open(path: Path, kind: str) -> Any:
@@ -243,7 +270,53 @@ def _open(path: Path, kind: str) -> Any:
             return XlsxBook(path)
     import python_calamine
 
-    return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    data = path.read_bytes()
+    try:
+        found = extent.xls_extents(data) if kind == "xls" else extent.ods_extents(path)
+        for title, area in found:
+            if area.cells > extent.MAX_CELLS:
+                raise WorkbookError(
+                    f"“{path.name}”的工作表“{title}”数据范围过大（{area.rows} 行 × "
+                    f"{area.columns} 列），超出 .xls/.ods 能安全读取的范围",
+                    hint="请在 Excel/WPS 中删除远处多余的单元格，"
+                    "或另存为 .xlsx 再用：.xlsx 不受此限",
+                )
+    except extent.EncryptedError:
+        raise WorkbookError(
+            f"“{path.name}”设置了打开密码，无法读取",
+            hint="请在 Excel/WPS 中取消密码后另存再试",
+        ) from None
+    return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+Cells = dict[int, Any]  # 0-based column → value, non-blank values (and NoValue) only
+
+
+def sparse_rows(sheet: Any) -> Iterator[tuple[int, Cells]]:
+    """(0-based row, its cells) for every row holding something, from either reader: the
+    streaming one gives only what a row holds; python-calamine's rows are lists (whole sheets,
+    held by it, bounded by `extent` before it was asked)."""
+    if hasattr(sheet, "iter_cells"):
+        for r, pairs in sheet.iter_cells():
+            cells = {c: v for c, v in pairs if type(v) is NoValue or not _blank(v)}
+            if cells:
+                yield r, cells
+        return
+    col0 = sheet.start[1] if sheet.start else 0
+    for r, row in enumerate(sheet.iter_rows()):
+        cells = {c + col0: v for c, v in enumerate(row) if not _blank(v)}
+        if cells:
+            yield r, cells
+
+
+def _head(rows: Iterator[tuple[int, Cells]]) -> tuple[list[tuple[int, Cells]], list[Any]]:
+    """The rows a header may be in, and the first row after them (or nothing)."""
+    head: list[tuple[int, Cells]] = []
+    for r, cells in rows:
+        if r >= HEADER_SCAN_ROWS:
+            return head, [(r, cells)]
+        head.append((r, cells))
+    return head, []
 
 
 def _sheet_from_headers(sheet: Any) -> contract.Sheet | None:
@@ -251,9 +324,10 @@ def _sheet_from_headers(sheet: Any) -> contract.Sheet | None:
     columns is that sheet."""
     if sheet.start is None:
         return None
-    for row in itertools.islice(sheet.iter_rows(), HEADER_SCAN_ROWS):
-        headers = [str(v) for v in row if isinstance(v, str) and v.strip()]
-        found = contract.sheet_by_headers(headers)
+    head, _ = _head(sparse_rows(sheet))
+    for _, cells in head:
+        headers = [header_text(v) for _, v in sorted(cells.items()) if isinstance(v, str)]
+        found = contract.sheet_by_headers([h for h in headers if h])
         if found is not None:
             return found
     return None
@@ -263,19 +337,26 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
+def header_text(value: Any) -> str:
+    """A header cell as text; half a surrogate pair (an emoji cut in two) would make every
+    message naming the column unprintable, so it becomes U+FFFD here."""
+    text = str(value).strip()
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if text else ""
+
+
 def _find_header(
-    spec: contract.Sheet, grid: list[list[Any]], col0: int
+    spec: contract.Sheet, head: list[tuple[int, Cells]]
 ) -> tuple[int, dict[int, contract.Column]]:
     """The 0-based row whose cells best match the sheet's columns (title rows sit above it)."""
     best_row: int = -1
     best: dict[int, contract.Column] = {}
-    for r, cells in enumerate(grid[:HEADER_SCAN_ROWS]):
+    for r, cells in head:
         found: dict[int, contract.Column] = {}
-        for c, value in enumerate(cells):
+        for c, value in sorted(cells.items()):
             if isinstance(value, str) and value.strip():
                 column = contract.match_column(spec, value)
                 if column is not None and column not in found.values():
-                    found[c + col0 + 1] = column
+                    found[c + 1] = column
         if len(found) > len(best):
             best_row, best = r, found
     return best_row, best
@@ -283,41 +364,57 @@ def _find_header(
 
 class _Merges:
     """Fills merged ranges while rows stream past: a merged range shows its top-left value in
-    every cell, so every cell gets that value (a date merged down applies to each row)."""
+    every cell, so every cell gets that value (a date merged down applies to each row).
 
-    def __init__(self, ranges: Iterable[Any], header_row: int) -> None:
-        self.ranges = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in ranges if r1 > header_row]
-        self.values: dict[tuple[int, int], Any] = {}
+    Indexed, so a sheet with a merge on each of 60,000 rows costs what one row costs per row:
+    only ranges below the header that touch a column read are kept, sorted by first row; each
+    read column has at most one range open at a time. Rows come sparse (a row holding nothing
+    of its own is a blank row, even where a merged value passes over it)."""
 
-    def fill(self, r: int, cells: list[Any], col0: int) -> None:
-        for (r0, c0), (r1, c1) in self.ranges:
-            if not r0 <= r <= r1:
+    def __init__(self, ranges: Iterable[Any], header_row: int, wanted: set[int]) -> None:
+        self.columns = sorted(wanted)  # 0-based columns that are read
+        kept = []
+        for (r0, c0), (r1, c1) in ranges:
+            if r1 <= header_row:
                 continue
-            if r == r0:
-                index = c0 - col0
-                self.values[(r0, c0)] = cells[index] if 0 <= index < len(cells) else None
-            value = self.values.get((r0, c0))
-            if c1 - col0 >= len(cells):  # a streamed row ends at its last written cell
-                cells.extend([""] * (c1 - col0 + 1 - len(cells)))
-            for c in range(c0, c1 + 1):
-                index = c - col0
-                if 0 <= index < len(cells) and _blank(cells[index]):
-                    cells[index] = value
+            i = bisect.bisect_left(self.columns, c0)
+            if i < len(self.columns) and self.columns[i] <= c1:
+                kept.append((r0, c0, r1, c1))
+        kept.sort()
+        self.ranges = kept
+        self.next = 0
+        self.open: dict[int, tuple[int, Any]] = {}  # column → (last row, value)
+
+    def fill(self, r: int, cells: Cells) -> None:
+        while self.next < len(self.ranges) and self.ranges[self.next][0] <= r:
+            r0, c0, r1, c1 = self.ranges[self.next]
+            self.next += 1
+            if r1 < r:
+                continue
+            # The top-left value, if this row is its first; a range whose first row held
+            # nothing (or lies above the header) has nothing to fill.
+            value = cells.get(c0) if r0 == r else None
+            i = bisect.bisect_left(self.columns, c0)
+            while i < len(self.columns) and self.columns[i] <= c1:
+                self.open[self.columns[i]] = (r1, value)
+                i += 1
+        for c, (r1, value) in list(self.open.items()):
+            if r > r1:
+                del self.open[c]
+            elif value is not None and (c not in cells or type(cells[c]) is NoValue):
+                cells[c] = value
 
 
 def _read_sheet(
-    title: str, spec: contract.Sheet, sheet: Any, problems: list[Problem]
+    path: Path, title: str, spec: contract.Sheet, sheet: Any, problems: list[Problem]
 ) -> RawSheet | None:
     if sheet.start is None:
         return None  # an empty sheet
-    col0 = sheet.start[1]
-    rows = iter(sheet.iter_rows())
-    head = [list(row) for row in itertools.islice(rows, HEADER_SCAN_ROWS)]
-    if not any(not _blank(v) for row in head for v in row):
-        if not any(not _blank(v) for row in rows for v in row):
-            return None  # only blank cells (spaces, formatting): an empty sheet
-        # Values below the rows a header may be in: "找不到表头行" below, never silence.
-    header_index, columns = _find_header(spec, head, col0)
+    rows = sparse_rows(sheet)
+    head, after = _head(rows)
+    if not head and not after:
+        return None  # only blank cells (spaces, formatting): an empty sheet
+    header_index, columns = _find_header(spec, head)
     if header_index < 0:
         names = "、".join(c.name for c in spec.required)
         problems.append(
@@ -329,8 +426,12 @@ def _read_sheet(
             )
         )
         return None
-    header_cells = head[header_index]
-    headers = {c + col0 + 1: str(v).strip() for c, v in enumerate(header_cells) if not _blank(v)}
+    header_cells = dict(head)[header_index]
+    headers = {
+        c + 1: header_text(v)
+        for c, v in header_cells.items()
+        if type(v) is not NoValue and header_text(v)
+    }
     extras = {c: h for c, h in headers.items() if c not in columns}
     raw = RawSheet(title, spec, header_index + 1, columns, headers, extras)
     for column in spec.required:
@@ -340,26 +441,24 @@ def _read_sheet(
                     title, header_index + 1, f"缺少必填列“{column.name}”", hint="请在表头行补上该列"
                 )
             )
-    merges = _Merges(sheet.merged_cell_ranges or [], header_index)
     wanted = set(columns) | set(extras)
+    wanted0 = {c - 1 for c in wanted}
+    ranges = sheet.iter_merges() if hasattr(sheet, "iter_merges") else sheet.merged_cell_ranges
+    merges = _Merges(ranges or [], header_index, wanted0)
 
     def stream() -> Iterator[RawRow]:
         r = header_index
         try:
-            for r, cells in enumerate(itertools.chain(head, rows)):
-                if r <= header_index:
-                    continue
-                cells = list(cells)
+            body = itertools.chain([(i, c) for i, c in head if i > header_index], after, rows)
+            for r, cells in body:
                 if merges.ranges:
-                    merges.fill(r, cells, col0)
-                found = {
-                    c + col0 + 1: v
-                    for c, v in enumerate(cells)
-                    if c + col0 + 1 in wanted and not _blank(v)
-                }
+                    merges.fill(r, cells)
+                found = {c + 1: v for c, v in cells.items() if c in wanted0}
                 # A row with only extra columns filled (a pre-numbered 序号) is a blank row.
                 if any(c in columns for c in found):
                     yield RawRow(r + 1, found)
+        except (MissingSheetError, SheetRangeError) as exc:
+            raise sheet_error(path, title, exc) from None
         except Exception:  # rows are read as validation goes: damage may lie far down the file
             raise WorkbookError(
                 f"读取工作表“{title}”第 {r + 2} 行时出错：文件已损坏",

@@ -12,6 +12,13 @@ format (a duration format gives timedelta), an empty cell or a formula without a
 as "". Rows are lists from column A; merged ranges are found before the rows are read (they sit
 after the rows in the file), so a value merged down can be filled in as the rows stream past.
 .xls and .ods files are still read by python-calamine.
+
+Memory and time follow the file's real content, never the positions it claims: `iter_cells()`
+gives only the cells a row really holds (a cell at column XFD is one cell, not 16,384), and a
+reference past Excel's last row or column (1,048,576 / XFD) is `SheetRangeError`, so a few bytes
+claiming row 2,000,000,000 cannot make the reader walk two billion empty rows. A cell that shows
+something in Excel but gives no value here (a formula never calculated, an error such as #N/A)
+reads as `NoValue`, equal to "" where a value is expected, so validation can say what it is.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+MAX_ROWS = 1_048_576  # Excel's last row
+MAX_COLUMNS = 16_384  # Excel's last column, XFD
+MAX_MERGES = 2_000_000  # far past any register (one per row of a full sheet is 1,048,576)
 CHUNK = 1 << 16
 FIRST_CHUNK = 1 << 12
 STRINGS_IN_MEMORY = 20_000  # beyond this many distinct texts the table goes to a temp file
@@ -38,8 +48,8 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _MERGES = re.compile(rb"<([A-Za-z_][\w.-]*:)?mergeCells[\s/>]")
 
 OTHER, DATETIME, DURATION = 0, 1, 2
-_C, _V, _T, _ROW, _RPH = 1, 2, 3, 4, 5  # the sheet elements the row parser acts on
-_CODES = {"c": _C, "v": _V, "t": _T, "row": _ROW, "rPh": _RPH}
+_C, _V, _T, _ROW, _RPH, _F = 1, 2, 3, 4, 5, 6  # the sheet elements the row parser acts on
+_CODES = {"c": _C, "v": _V, "t": _T, "row": _ROW, "rPh": _RPH, "f": _F}
 # The built-in formats that show dates or times, the East Asian ones (27–36, 50–58) included:
 # WPS and Chinese Excel store 年月日 dates with those ids and no format text.
 _BUILTIN_DATES = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 47, *range(27, 37), *range(50, 59)}
@@ -49,12 +59,49 @@ _BUILTIN_DURATIONS = {46}
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
+class SheetRangeError(ValueError):
+    """A cell or row reference past Excel's last row or column: the file is damaged or was
+    made to exhaust the reader. `ref` is the reference as written (shortened)."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref)
+        self.ref = ref if len(ref) <= 24 else ref[:20] + "…"
+
+
+class MissingSheetError(ValueError):
+    """workbook.xml lists a sheet whose part the file does not hold."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(title)
+        self.title = title
+
+
+class NoValue(str):
+    """A cell that shows something in Excel but holds no value in the file: a formula that was
+    never calculated (`error` empty), or an error value such as #N/A (`error` holds it). It is
+    equal to "" (python-calamine gives "" for both), so it is blank wherever a value is read;
+    validation tells the clerk what it is instead of "不能为空"."""
+
+    error: str
+
+    @classmethod
+    def of(cls, error: str = "") -> NoValue:
+        made = cls("")
+        made.error = error
+        return made
+
+
 def unescape(text: str) -> str:
     """Excel writes characters XML cannot hold (a vertical tab from Alt+Enter in WPS) as
     _x000B_, and a literal "_x" as _x005F_x."""
     if "_x" not in text:
         return text
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        # A character beyond the BMP escaped as its two UTF-16 halves is that character; a
+        # half on its own stays, for validation to report at its cell.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return text
 
 
 def _local(name: str) -> str:
@@ -62,7 +109,10 @@ def _local(name: str) -> str:
 
 
 def _column(letters: str) -> int:
-    """0-based column of "A", "AB", … ."""
+    """0-based column of "A", "AB", … ; past XFD, MAX_COLUMNS (four letters are already past
+    it, and a thousand letters must not make a thousand-digit number)."""
+    if len(letters) > 3:
+        return MAX_COLUMNS
     n = 0
     for ch in letters.upper():
         n = n * 26 + ord(ch) - 64
@@ -73,7 +123,9 @@ def _cell(ref: str) -> tuple[int, int] | None:
     found = _CELL.fullmatch(ref)
     if not found:
         return None
-    return int(found.group(2)) - 1, _column(found.group(1))
+    digits = found.group(2)
+    row = int(digits) - 1 if len(digits) <= 7 else MAX_ROWS
+    return min(row, MAX_ROWS), min(_column(found.group(1)), MAX_COLUMNS)
 
 
 def format_kind(code: str) -> int:
@@ -199,6 +251,7 @@ class XlsxBook:
             self.names = set(self.zip.namelist())
             self.date1904 = False
             self.sheets: dict[str, str] = {}  # title → part name in the zip ("" when none)
+            self.missing: set[str] = set()  # titles listed whose part the zip does not hold
             self._read_workbook()
             self.kinds = self._read_styles()
             self._read_strings()
@@ -211,6 +264,10 @@ class XlsxBook:
         return list(self.sheets)
 
     def get_sheet_by_name(self, name: str) -> XlsxSheet:
+        """The sheet; MissingSheetError when workbook.xml lists it but its part is gone (its
+        rows would otherwise vanish without a word)."""
+        if name in self.missing:
+            raise MissingSheetError(name)
         return XlsxSheet(self, self.sheets[name])
 
     def close(self) -> None:
@@ -257,7 +314,9 @@ class XlsxBook:
         by_case = {name.lower(): name for name in self.names}
         for title, target in order:
             part = target if target in self.names else by_case.get(target.lower(), "")
-            self.sheets[title] = part if "worksheets/" in part.lower() else ""
+            if not part:
+                self.missing.add(title)  # listed, but its rows are not in the file
+            self.sheets[title] = part if "worksheets/" in part.lower() else ""  # a chart: no rows
 
     def _read_styles(self) -> list[int]:
         """The date kind of each cell style (the `s` attribute of a cell)."""
@@ -345,88 +404,120 @@ class XlsxBook:
 
 class XlsxSheet:
     """The parts of python-calamine's CalamineSheet that reading uses: `start`, `iter_rows()`
-    (rows from the first, lists from column A) and `merged_cell_ranges`."""
+    (rows from the first, lists from column A) and `merged_cell_ranges`; and `iter_cells()` and
+    `iter_merges()`, which cost what the file holds, not what its references claim."""
 
     def __init__(self, book: XlsxBook, part: str) -> None:
         self.book = book
         self.part = part
-        self._merges: list[tuple[tuple[int, int], tuple[int, int]]] | None = None
+        self._merges: array[int] | None = None
 
     @functools.cached_property
     def start(self) -> tuple[int, int] | None:
         """Where the first value is (row, 0), or None for a sheet without any."""
-        for r, row in enumerate(self.iter_rows()):
-            if any(v != "" for v in row):
+        for r, cells in self.iter_cells():
+            if any(v != "" for _, v in cells):
                 return r, 0
         return None
 
     @property
     def merged_cell_ranges(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        return list(self.iter_merges())
+
+    def iter_merges(self) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+        """The merged ranges as ((first row, first column), (last row, last column)), 0-based;
+        kept as four ints each, so 60,000 of them take 1 MB."""
         if self._merges is None:
             self._merges = self._find_merges()
-        return self._merges
+        flat = self._merges
+        for i in range(0, len(flat), 4):
+            yield (flat[i], flat[i + 1]), (flat[i + 2], flat[i + 3])
 
-    def _find_merges(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    def _find_merges(self) -> array[int]:
         """The merged ranges. They are listed after the rows, so the sheet is inflated once
         to find the <mergeCells> element (text cannot hold a "<", so only markup matches), and
-        that element alone is parsed."""
+        that element alone is parsed, as it streams past."""
+        ranges: array[int] = array("i")
         if not self.part:
-            return []
-        segment = b""
-        with self.book.zip.open(self.part) as handle:
-            buffer = b""
-            while True:
-                chunk = handle.read(CHUNK * 4)
-                if not chunk:
-                    return []
-                buffer += chunk
-                found = _MERGES.search(buffer)
-                if found:
-                    break
-                buffer = buffer[-64:]  # a start tag may straddle two reads
-            buffer = buffer[found.start() :]
-            end_tag = b"</" + (found.group(1) or b"") + b"mergeCells"
-            while True:
-                close = buffer.find(b">")
-                if close >= 0 and buffer[close - 1 : close] == b"/":
-                    return []  # <mergeCells/>: none
-                end = buffer.find(end_tag) if close >= 0 else -1
-                if end >= 0 and buffer.find(b">", end) >= 0:
-                    segment = buffer[: buffer.find(b">", end) + 1]
-                    break
-                chunk = handle.read(CHUNK * 4)
-                if not chunk:
-                    raise ValueError("the sheet ends inside <mergeCells>")
-                buffer += chunk
-        ranges: list[tuple[tuple[int, int], tuple[int, int]]] = []
+            return ranges
+
+        class Done(Exception):
+            pass
 
         def start(name: str, attrs: dict[str, str]) -> None:
             if _local(name) == "mergeCell" and attrs.get("ref"):
                 first, _, last = attrs["ref"].partition(":")
                 a, b = _cell(first.strip()), _cell((last or first).strip())
                 if a and b:
-                    ranges.append((a, b))
+                    if len(ranges) >= 4 * MAX_MERGES:
+                        raise SheetRangeError(f"mergeCell × {MAX_MERGES:,}")
+                    ranges.extend((*a, *b))
+
+        def end(name: str) -> None:
+            if _local(name) == "mergeCells":
+                raise Done  # what follows the element is no business of this parser
 
         parser = expat.ParserCreate()
         parser.StartElementHandler = start
-        parser.Parse(segment, True)
-        return ranges
+        parser.EndElementHandler = end
+        with self.book.zip.open(self.part) as handle:
+            buffer = b""
+            while True:
+                chunk = handle.read(CHUNK * 4)
+                if not chunk:
+                    return ranges
+                buffer += chunk
+                found = _MERGES.search(buffer)
+                if found:
+                    break
+                buffer = buffer[-64:]  # a start tag may straddle two reads
+            chunk = buffer[found.start() :]
+            try:
+                while chunk:
+                    parser.Parse(chunk, False)
+                    chunk = handle.read(CHUNK * 4)
+                parser.Parse(b"", True)
+            except Done:
+                return ranges
+        raise ValueError("the sheet ends inside <mergeCells>")
 
     def iter_rows(self) -> Iterator[list[Any]]:
+        """Rows from the first, each a list from column A to its last value (python-calamine's
+        shape; a missing row is [])."""
+        emitted = 0
+        for index, cells in self.iter_cells():
+            while emitted < index:
+                yield []
+                emitted += 1
+            row: list[Any] = []
+            for col, value in cells:
+                if value == "":
+                    continue  # NoValue: python-calamine gives "" for it
+                if col >= len(row):
+                    row.extend([""] * (col + 1 - len(row)))
+                row[col] = value
+            yield row
+            emitted += 1
+
+    def iter_cells(self) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+        """(0-based row, [(0-based column, value), …]) for each row the sheet holds, in order;
+        a cell with no value is left out, a NoValue kept. A row written out of order or twice
+        is kept, after the one before it: nothing is lost."""
         if not self.part or self.part not in self.book.names:
             return iter(())
         return self._rows()
 
-    def _rows(self) -> Iterator[list[Any]]:
+    def _rows(self) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
         book = self.book
         strings, kinds, date1904 = book.strings, book.kinds, book.date1904
-        done: list[tuple[int, list[Any]]] = []
-        row: list[Any] = []
+        done: list[tuple[int, list[tuple[int, Any]]]] = []
+        cells: list[tuple[int, Any]] = []
         parts: list[str] = []
         # The parser's position, kept in locals of the closures (not a dict: this runs for
         # every element of the sheet).
         row_at = col = -1
         kind, style = "n", 0
+        formula = False  # the cell has an <f>: no value then means never calculated
         collect = False  # inside <v>, or a <t> of an inline string outside a phonetic guide
         phonetic = 0
         codes: dict[str, int] = {}  # element name, prefixed or not → one of the codes below
@@ -437,7 +528,7 @@ class XlsxSheet:
             return found
 
         def start(name: str, attrs: dict[str, str]) -> None:
-            nonlocal row_at, col, kind, style, collect, phonetic
+            nonlocal row_at, col, kind, style, formula, collect, phonetic
             code = codes.get(name)
             if code is None:
                 code = code_of(name)
@@ -449,18 +540,27 @@ class XlsxSheet:
                     valid = letters.isascii() and letters.isalpha()
                     found = columns[letters] = _column(letters) if valid else -1
                 col = found if found is not None and found >= 0 else col + 1
+                if col >= MAX_COLUMNS:
+                    raise SheetRangeError(ref or f"R{row_at + 1}C{col + 1}")
                 kind = attrs.get("t", "n")
                 s = attrs.get("s")
-                style = int(s) if s and s.isdigit() else 0
+                style = int(s) if s and s.isascii() and s.isdigit() else 0
                 parts.clear()
-                collect = False
+                collect = formula = False
             elif code == _V or (code == _T and kind == "inlineStr" and not phonetic):
                 collect = True
+            elif code == _F:
+                formula = True
             elif code == _ROW:
                 r = attrs.get("r")
-                row_at = int(r) - 1 if r and r.isdigit() else row_at + 1
+                if r and r.isascii() and r.isdigit():
+                    row_at = int(r) - 1 if len(r) <= 7 else MAX_ROWS
+                else:
+                    row_at += 1
+                if row_at >= MAX_ROWS:
+                    raise SheetRangeError(r or f"R{row_at + 1}")
                 col = -1
-                row.clear()
+                cells.clear()
             elif code == _RPH:  # phonetic guide text is not part of the value
                 phonetic += 1
 
@@ -470,17 +570,19 @@ class XlsxSheet:
             if code is None:
                 code = code_of(name)
             if code == _C:
-                value = _value(kind, "".join(parts), style)
-                if value != "" and col >= 0:
-                    if col >= len(row):
-                        row.extend([""] * (col + 1 - len(row)))
-                    row[col] = value
+                raw = "".join(parts)
+                if formula and not raw and kind not in ("str", "inlineStr"):
+                    value: Any = NoValue.of()  # a formula never calculated
+                else:
+                    value = _value(kind, raw, style)
+                if (value != "" or type(value) is NoValue) and col >= 0:
+                    cells.append((col, value))
             elif code == _V or code == _T:
                 collect = False
             elif code == _RPH:
                 phonetic = max(phonetic - 1, 0)
             elif code == _ROW:
-                done.append((row_at, list(row)))
+                done.append((row_at, list(cells)))
 
         def text(data: str) -> None:
             if collect:
@@ -494,7 +596,7 @@ class XlsxSheet:
             if kind == "b":
                 return raw.strip().lower() in ("1", "true") if raw else ""
             if kind == "e":
-                return ""
+                return NoValue.of(raw.strip()[:16] or "#VALUE!")
             if kind == "d":
                 return _iso(raw)
             if not raw:
@@ -510,21 +612,17 @@ class XlsxSheet:
         parser.StartElementHandler = start
         parser.EndElementHandler = end
         parser.CharacterDataHandler = text
-        emitted = 0
+        last = -1
         size = FIRST_CHUNK  # the first rows come quickly: `start` needs only those
         with book.zip.open(self.part) as handle:
             while True:
                 chunk = handle.read(size)
                 size = CHUNK
                 parser.Parse(chunk, not chunk)
-                for index, cells in done:
-                    if index < emitted:  # a row out of order or repeated: kept, not lost
-                        index = emitted
-                    while emitted < index:
-                        yield []
-                        emitted += 1
-                    yield cells
-                    emitted += 1
+                for index, row in done:
+                    last = index = max(index, last + 1)  # out of order or repeated: kept
+                    if row:
+                        yield index, row
                 done.clear()
                 if not chunk:
                     break

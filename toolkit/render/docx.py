@@ -38,9 +38,9 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Template
 
 from ..errors import TemplateError
-from ..templating import describe_error, normalise_tags
 from . import UNDATED, DocumentInfo
 from .nobreak import NAME_ITEM
+from .templating import describe_error, normalise_tags
 
 _TAGGED = re.compile(r"\{[{%#]")
 _PART_NAMES = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")

@@ -17,11 +17,13 @@ and the PDF is laid out as Word lays out the .docx (tests/render/test_word_pages
 from __future__ import annotations
 
 import io
+import multiprocessing.util
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import IO, Any
@@ -80,7 +82,7 @@ def convert(soffice: str, sources: list[Path], outdir: Path, profile: Path) -> l
             raise TemplateError(
                 "LibreOffice 未能把 Word 文书转换为 PDF",
                 where="、".join(missing[:3]),
-                hint=done.stderr.decode("utf-8", "replace")[-200:],
+                hint=failure_hint(done.stderr),
             )
 
     run("fodt", sources)
@@ -102,6 +104,54 @@ def convert(soffice: str, sources: list[Path], outdir: Path, profile: Path) -> l
     return [outdir / f"{source.stem}.pdf" for source in sources]
 
 
+def failure_hint(stderr: bytes) -> str:
+    """What LibreOffice said, without the javaldx warning it prints on every run (it needs no
+    Java to convert): blaming that line sent clerks to install Java for nothing."""
+    lines = [
+        line.strip()
+        for line in stderr.decode("utf-8", "replace").splitlines()
+        if line.strip() and "javaldx" not in line
+    ]
+    said = "；".join(lines)[-200:]
+    check = "请运行 liaison doctor 检查 LibreOffice，或不用 --pdf-from docx（按 HTML 模板生成 PDF）"
+    return f"LibreOffice 提示：{said}；{check}" if said else check
+
+
+PROFILE_PREFIX = "liaison-lo-"
+
+
+def process_profile() -> Path:
+    """A LibreOffice profile of this process's own, removed when the process ends.
+
+    Two soffice processes on one profile fail (the first locks it), so every worker of a build
+    needs its own; the renderers are made before the pool forks, so the profile is made on
+    first use in the worker. multiprocessing's finalizers run as a worker exits (atexit does
+    not) and as the main process exits. Profiles of processes killed before they could remove
+    theirs are removed by the next run."""
+    _remove_orphans()
+    path = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
+    multiprocessing.util.Finalize(
+        None, shutil.rmtree, args=(str(path),), kwargs={"ignore_errors": True}, exitpriority=10
+    )
+    return path
+
+
+def _remove_orphans() -> None:
+    for folder in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*"):
+        pid = folder.name[len(PROFILE_PREFIX) :].split("-")[0]
+        try:
+            if pid.isdigit():
+                os.kill(int(pid), 0)
+                continue  # its process still runs
+            if time.time() - folder.stat().st_mtime < 86_400:
+                continue  # an older version's, named without its process: leave it a day
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue  # another user's process, or a folder that is not ours to judge
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class DocxPdfRenderer:
     fmt = "pdf"
 
@@ -115,7 +165,13 @@ class DocxPdfRenderer:
         self.soffice = soffice
         self.name = name
         self.docx = DocxRenderer(docx, env, name.replace("template.html", "template.docx"))
-        self.profile = Path(tempfile.mkdtemp(prefix="liaison-lo-"))
+        self._profile: tuple[int, Path] | None = None  # (process, its LibreOffice profile)
+
+    @property
+    def profile(self) -> Path:
+        if self._profile is None or self._profile[0] != os.getpid():
+            self._profile = (os.getpid(), process_profile())
+        return self._profile[1]
 
     def render(
         self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED

@@ -35,9 +35,9 @@ from markupsafe import Markup
 from .. import fonts
 from ..errors import TemplateError
 from ..paths import FORMS_DIR, STYLES_DIR
-from ..templating import describe_error, normalise_tags
 from . import UNDATED, DocumentInfo, charts, weasy_cache
 from .nobreak import keep_together
+from .templating import describe_error, normalise_tags
 
 fonts.use_shipped_fonts()
 
@@ -172,6 +172,7 @@ class PdfRenderer:
             writer.append(part_pdf)
             if index == 0:
                 writer.add_metadata(dict(part_pdf.metadata or {}))
+                _keep_catalog(part_pdf, writer)
             start, index = start + used, index + 1
         writer.write(stream)
 
@@ -184,6 +185,18 @@ def with_svg_charts(context: dict[str, Any]) -> dict[str, Any]:
         return context
     drawn = {name: Markup(charts.svg(spec, context)) for name, spec in specs.items()}
     return {**context, "图表": drawn}
+
+
+def _keep_catalog(part: Any, writer: Any) -> None:
+    """What the joined PDF's catalog should say as the part's did: its language (/Lang zh-CN,
+    for screen readers and for search), and that a viewer shows the title, not the file name.
+    pypdf's append copies pages and outlines, not these."""
+    from pypdf.generic import NameObject
+
+    source = part.trailer["/Root"]
+    for key in ("/Lang", "/ViewerPreferences", "/MarkInfo"):
+        if key in source:
+            writer.root_object[NameObject(key)] = source[key].clone(writer)
 
 
 def stamp(document: Any, info: DocumentInfo) -> Any:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..forms import load_forms
-from ..templating import make_env
 from . import AUTOESCAPE, RENDERERS, Renderer
+from .templating import make_env
 
 
 class Renderers:

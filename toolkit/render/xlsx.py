@@ -24,9 +24,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from .. import chinese, values, yamltext
 from ..errors import TemplateError
-from ..templating import describe_error, normalise_tags
 from ..xlsx_bytes import write_reproducibly
 from . import UNDATED, DocumentInfo
+from .templating import describe_error, normalise_tags
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

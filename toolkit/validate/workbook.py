@@ -19,7 +19,7 @@ from .. import contract, values
 from ..errors import ERROR, WARNING, Problem
 from ..model import Dataset, Record
 from ..names import Roster, Stations
-from ..read import RawRow, RawSheet, Workbook
+from ..read import NoValue, RawRow, RawSheet, Workbook
 from ..records import Records
 from ..rules import Rules
 from .duty import check_duty
@@ -49,9 +49,16 @@ def row_digest(raw: RawRow, headers: dict[int, str]) -> str:
         headers.get(c, str(c)): values.cell_text(v) if not isinstance(v, dt.date) else v.isoformat()
         for c, v in sorted(raw.cells.items())
     }
+    # surrogatepass: the digest is of the cells as read, whatever they hold; a half character
+    # is reported at its cell, never a crash here.
     return hashlib.sha256(
-        json.dumps(cells, ensure_ascii=False, sort_keys=True).encode()
+        json.dumps(cells, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
     ).hexdigest()
+
+
+FORMULA_HINT = (
+    "请在 Excel 或 WPS 中打开台账并保存一次（公式会算出结果），或把该单元格改为直接填写的内容"
+)
 
 
 class _RowCheck:
@@ -73,12 +80,34 @@ class _RowCheck:
     def clean(self, col: int, header: str, value: Any) -> Any:
         if not isinstance(value, str):
             return value
+        if values.broken_characters(value):
+            # Half of an emoji: the text is damaged, not merely unprintable. The row is
+            # rejected; the rest of the sheet goes on.
+            self.add(
+                col,
+                header,
+                "含有不完整的字符（如被截断的表情符号），无法打印",
+                "请删除该处乱码，或重新输入完整的内容",
+            )
         # The reader has already decoded Excel's _xHHHH_ escapes; decoding again would turn a
         # literal "_x000B_" the clerk typed (stored as _x005F_x000B_) into a control character.
         text, removed = values.strip_controls(value)
-        if removed:
+        if removed and not values.broken_characters(value):
             self.add(col, header, "含有无法打印的控制字符，已删除", severity=WARNING)
         return text
+
+    def no_value(self, col: int, header: str, value: NoValue, required: bool) -> None:
+        """A cell that shows something in Excel but gives no value: a formula never
+        calculated, or an error value such as #N/A. An error where the text would be lost (a
+        formula in a column of the contract) or where the column is required; otherwise a
+        warning, and the cell is read as blank."""
+        if not value.error:
+            what, hint = "是公式，但文件中没有保存计算结果，读不到内容", FORMULA_HINT
+        else:
+            what = f"公式出错，显示为“{value.error}”，读不到内容"
+            hint = "请在 Excel/WPS 中改正公式，或直接填写内容"
+        severity = ERROR if required else WARNING
+        self.add(col, header, what + ("" if required else "，按空白处理"), hint, severity)
 
 
 def validate(book: Workbook, rules: Rules) -> Dataset:
@@ -212,6 +241,11 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
         for col_index, column in sheet.columns.items():
             header = sheet.headers[col_index]
             value = raw.cells.get(col_index)
+            if type(value) is NoValue:
+                # A formula with no result loses text the clerk sees: required here too.
+                check.no_value(col_index, header, value, column.required or not value.error)
+                typed[column.name] = None
+                continue
             if value is None:
                 typed[column.name] = None
                 if column.required:
@@ -223,6 +257,11 @@ def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
         extra: dict[str, str] = {}
         for col_index, header in sheet.extras.items():
             value = raw.cells.get(col_index)
+            if type(value) is NoValue:
+                # A column of the clerk's own: no document needs it unless a form of theirs
+                # prints it, so a warning.
+                check.no_value(col_index, header, value, required=False)
+                continue
             if value is not None:
                 extra[header] = _extra_text(
                     check.clean(col_index, header, value), header, check, col_index

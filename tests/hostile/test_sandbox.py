@@ -1,0 +1,176 @@
+"""Templates a user supplies: what they may cost is bounded (strings, numbers, ranges, widths,
+time, memory), and every refusal is said in Chinese, naming the template and its line."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import reception
+from toolkit.cli import cli
+from toolkit.paths import FORMS_DIR
+from toolkit.render import templating
+from toolkit.render.templating import describe_error, make_env
+
+NAME = "reception_form/template.html"
+
+
+def _refusal(source: str) -> str:
+    env = make_env()
+    with pytest.raises(Exception) as info:
+        env.from_string(source).render(名单=["甲", "乙"])
+    return str(describe_error(info.value, NAME))
+
+
+BIG = "（超过一百万个字符或项），已被阻止（请修改模板）"
+FILES = "模板不能引用其他文件（include、extends、import “{}”），已被阻止（请修改模板）"
+WIDE = "（超过一万），已被阻止（请修改模板）"
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        # The issue's two: 1 GB, and past 90 s.
+        ("{{ ('A'*1000000000)|length }}", f"第1行 模板中的字符串或列表过大{BIG}"),
+        (
+            "\n{{ 10**(10**8) }}",
+            "第2行 模板中的数字过大（约 100,000,001 位），已被阻止（请修改模板）",
+        ),
+        (
+            "{{ (10**1000) * (10**1000) }}",
+            "第1行 模板中的数字过大（约 2,000 位），已被阻止（请修改模板）",
+        ),
+        ("{{ 'ab' * 600000 }}", f"第1行 模板中的字符串或列表过大{BIG}"),
+        ("{{ (['x'*100000] * 100000)|string }}", f"第1行 模板中的字符串或列表过大{BIG}"),
+        (
+            "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+            "{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+            f"第1行 模板中的字符串或列表过大{BIG}",
+        ),
+        (
+            "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+            "{% set ns.s = ns.s + ns.s %}{% endfor %}",
+            f"第1行 模板中的字符串或列表过大{BIG}",
+        ),
+        ("{{ 'x'.ljust(1000000000) }}", f"第1行 模板中的宽度或次数过大{WIDE}"),
+        ("{{ 'x'.zfill(10**9) }}", f"第1行 模板中的宽度或次数过大{WIDE}"),
+        ("{{ '{:>1000000000}'.format(1) }}", f"第1行 模板中的格式宽度过大{WIDE}"),
+        ("{{ '%1000000000s' % 'x' }}", f"第1行 模板中的格式宽度过大{WIDE}"),
+        ("{{ '%*s'|format(1000000000, 'x') }}", f"第1行 模板中的格式宽度过大{WIDE}"),
+        ("{{ 'x'|center(1000000000) }}", f"第1行 模板中的宽度过大{WIDE}"),
+        ("{{ 'a\\nb'|indent(1000000000) }}", f"第1行 模板中的缩进过大{BIG}"),
+        ("{{ ('a'*10000)|replace('a', 'b'*10000) }}", f"第1行 模板中的替换结果过大{BIG}"),
+        ("{{ range(100000)|map('string')|join('x'*20) }}", f"第1行 模板中的拼接结果过大{BIG}"),
+        (
+            "{% for i in range(10**7) %}{% endfor %}",
+            "第1行 模板中的 range() 过大（最多十万项），已被阻止（请修改模板）",
+        ),
+        # Reaching outside: other files, Python's insides.
+        (
+            "一\n二\n{% include 'x.html' %}",
+            "第3行 " + FILES.format("x.html"),
+        ),
+        (
+            "{% extends '/etc/passwd' %}",
+            "第1行 " + FILES.format("/etc/passwd"),
+        ),
+        (
+            "\n{% import 'macros.html' as m %}",
+            "第2行 " + FILES.format("macros.html"),
+        ),
+        (
+            "{% from '../../x' import y %}",
+            "第1行 " + FILES.format("../../x"),
+        ),
+        ("{{ ''.__class__.__mro__ }}", "第1行 模板试图访问不允许的内容（__class__），已被阻止"),
+        (
+            "{{ cycler.__init__.__globals__ }}",
+            "第1行 模板试图访问不允许的内容（__init__），已被阻止",
+        ),
+        ("{{ 名单.append('丙') }}", "第1行 模板试图访问不允许的内容（append），已被阻止"),
+        (
+            "{{ '{0.__class__}'.format(1) }}",
+            "第1行 模板试图访问不允许的内容（__class__），已被阻止",
+        ),
+        (
+            "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+            "第1行 模板中的宏调用自身过多（无穷递归），已停止（请修改模板）",
+        ),
+        (
+            "{{ lipsum(n=1000000000) }}",
+            "第1行 模板使用了不存在的字段“lipsum”（字段名即台账的列名，请核对拼写）",
+        ),
+    ],
+)
+def test_every_refusal_is_chinese_and_names_the_template_and_line(source, message):
+    started = time.perf_counter()
+    assert _refusal(source) == f"{NAME} {message}"
+    assert time.perf_counter() - started < 2
+
+
+def test_what_forms_really_do_is_not_refused():
+    env = make_env()
+    source = (
+        "{{ 2**10 }} {{ 'ab'*3 }} {{ 'x'|center(9) }} {{ '%5s'|format('a') }} "
+        "{{ 名单|join('、') }} {{ ('a' ~ 1) }} {{ '{:>4}'.format(7) }} "
+        "{% for i in range(3) %}{{ i }}{% endfor %} {{ 'a b'|replace(' ', '') }}"
+    )
+    assert env.from_string(source).render(名单=["甲", "乙"]) == (
+        "1024 ababab     x         a 甲、乙 a1    7 012 ab"
+    )
+
+
+def test_a_render_that_runs_too_long_is_stopped(monkeypatch):
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 1.0)
+    source = "{% for i in range(100000) %}\n{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    started = time.perf_counter()
+    message = _refusal(source)
+    assert time.perf_counter() - started < 3
+    assert message.startswith(f"{NAME} 第")  # the line it was on when stopped
+    assert message.endswith("模板运行超过 1 秒，已停止（模板中可能有过多的循环或运算，请修改模板）")
+    # The watch is over: the next render is not stopped by the last one's deadline.
+    time.sleep(1.2)
+    assert make_env().from_string("{{ 1 + 1 }}").render() == "2"
+
+
+def test_a_render_that_grows_too_big_is_stopped(monkeypatch):
+    monkeypatch.setattr(templating, "RENDER_MEMORY", 64 << 20)
+    source = "{% set big = 'x' * 900000 %}{% for i in range(100000) %}{{ big }}{% endfor %}"
+    assert _refusal(source) == (
+        f"{NAME} 第1行 模板运行占用内存超过 64 MB，已停止（模板中可能生成了过大的内容，请修改模板）"
+    )
+
+
+def test_one_string_printed_many_times_is_refused_before_it_is_joined():
+    env = make_env(autoescape=False)  # unescaped, each piece is the same string: no growth
+    source = "{% set big = 'x' * 900000 %}{% for i in range(1000) %}{{ big }}{% endfor %}"
+    with pytest.raises(Exception) as info:
+        env.from_string(source).render()
+    assert str(describe_error(info.value, NAME)) == (
+        f"{NAME} 模板中的输出过大（超过两亿个字符），已被阻止（请修改模板）"
+    )
+
+
+def test_a_template_that_reads_past_the_sandbox_stops_a_build_with_one_line(make_book, tmp_path):
+    """Through `build --forms-dir`: exit 1, the template and line named, nothing written."""
+    folder = tmp_path / "forms" / "reception_form"
+    folder.mkdir(parents=True)
+    (folder / "form.yaml").write_text(
+        (FORMS_DIR / "reception_form" / "form.yaml")
+        .read_text(encoding="utf-8")
+        .replace("[docx, pdf]", "[pdf]"),
+        encoding="utf-8",
+    )
+    (folder / "template.html").write_text(
+        "<p>{{ 反映内容 }}</p>\n<p>{{ ('A'*1000000000)|length }}</p>", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    args = ["build", str(make_book([reception()])), "--out", str(out), "--only", "reception_form"]
+    result = CliRunner().invoke(cli, [*args, "--forms-dir", str(tmp_path / "forms"), "--jobs", "1"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"错误：reception_form/template.html 第2行 模板中的字符串或列表过大{BIG}"
+    )
+    assert not list(out.rglob("*.pdf"))
