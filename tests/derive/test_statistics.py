@@ -201,7 +201,7 @@ def test_each_chart_plots_its_table(data):
         assert doc["图表"], doc["联络站"]
         for spec in doc["图表"].values():
             chart = chart_data(spec, doc)
-            rows = doc[spec["数据"]]
+            rows = doc[spec["数据"]][: spec.get("最多")]
             assert chart.categories == [str(r[spec["分类"]]) for r in rows]
             for name, values in chart.series:
                 assert values == [float(r[name]) for r in rows]
@@ -224,6 +224,18 @@ def test_the_all_stations_report_ranks_and_flags_months(data):
     assert gaps[STATION2] == "2月、3月、4月、5月、6月、7月、8月、9月、10月、11月、12月"
     assert gaps[STATION] == "2月、4月、7月、8月、9月、10月、11月"
     assert "站点" in whole["图表"]
+
+
+def test_the_stations_chart_plots_the_first_twelve_of_the_ranking():
+    """222 bars are no chart (and a taller drawing than the Word picture it fills): the chart
+    of the all-stations document plots the first 12 of the ranking, and says so."""
+    ranking = [{"联络站": f"第{n}站", "接待人次": 100 - n} for n in range(1, 31)]
+    spec = statistics.charts(True, len(ranking))["站点"]
+    chart = chart_data(spec, {"排名": ranking})
+    assert chart.categories == [f"第{n}站" for n in range(1, 13)]
+    assert chart.series == [("接待人次", [float(100 - n) for n in range(1, 13)])]
+    assert chart.title == "接待选民人次前12名的联络站"
+    assert statistics.charts(True, 3)["站点"]["标题"] == "各联络站接待选民人次"
 
 
 def test_ranks_share_a_place_on_ties():

@@ -101,9 +101,13 @@ def test_word_charts_are_pictures_at_print_resolution(document, rendered):
     assert set(shown) == set(document.context["图表"]) - {"站点"}
     drawn = [data for data in images.values() if len(data) > 1000]
     assert len(drawn) == len(shown)
+    widths = {int(cx) for cx in re.findall(r'<wp:extent cx="(\d+)"', body)}
+    assert len(widths) == 1  # every chart as wide as the others (92% of the text)
+    inches = widths.pop() / 914400
+    assert inches > 5.5
     for data in drawn:
         width = int.from_bytes(data[16:20], "big")
-        assert width >= charts.WIDTH_CM / 2.54 * 299  # 300 dpi across the picture's width
+        assert width >= inches * 299  # 300 dpi across the picture's width
 
 
 def test_the_svg_keeps_text_as_text():
