@@ -537,7 +537,7 @@ STATION_BARS = 12
 
 def charts(whole: bool, stations: int = 0) -> dict[str, dict[str, Any]]:
     """The charts of a statistics document: each names the table (context list) it plots."""
-    found = {
+    found: dict[str, dict[str, Any]] = {
         "按月": {
             "类型": "柱状",
             "标题": "各月接待选民情况",
