@@ -123,3 +123,21 @@ def test_a_cell_in_a_chart_is_printed_as_written():
     spec = {"类型": "条形", "数据": "t", "分类": "k", "系列": ["v"]}
     svg = charts.svg(spec, {"t": [{"k": "<b>&$x^2$</b>", "v": 1}]})
     assert ">&lt;b&gt;&amp;$x^2$&lt;/b&gt;<" in svg and "<b>" not in svg
+
+
+def test_the_excel_stations_chart_plots_the_first_rows_as_the_pdf_does():
+    """`最多` (the all-stations chart's first 12 stations) holds in Excel too: its series and
+    categories end at the 12th row of the ranking, though the table goes on."""
+    ws = openpyxl.Workbook().active
+    ws.append(["联络站", "接待人次"])
+    for n in range(1, 31):
+        ws.append([f"第{n}站", 100 - n])
+    spec = {"类型": "条形", "数据": "排名", "分类": "联络站", "系列": ["接待人次"], "最多": 12}
+    chart = charts.native_chart(spec, ws, {"联络站": 1, "接待人次": 2}, 1, 2, 31)
+    (series,) = chart.series
+    assert series.val.numRef.f.endswith("$B$2:$B$13")
+    assert (
+        series.cat.numRef.f.endswith("$A$2:$A$13")
+        if series.cat.numRef
+        else (series.cat.strRef.f.endswith("$A$2:$A$13"))
+    )

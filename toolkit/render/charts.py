@@ -223,6 +223,8 @@ def native_chart(
     wanted = [spec["分类"], *spec["系列"]]
     if any(name not in columns for name in wanted):
         return None
+    if spec.get("最多"):  # the same first rows as the PDF's and Word's (chart_data)
+        last = min(last, first + int(spec["最多"]) - 1)
     chart = BarChart()
     kind = spec.get("类型", "柱状")
     chart.type = "bar" if kind == "条形" else "col"
