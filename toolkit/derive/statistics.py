@@ -191,10 +191,15 @@ def _tally(data: Dataset, env: PlanEnv, span: Window, until: dt.date) -> Tallies
     def inside(day: Any) -> bool:
         return isinstance(day, dt.date) and span.start <= day <= span.end
 
+    # the rows a deputy's figures count, kept from these passes for figures.index_mentions (a
+    # second read of 25,000 receptions from disk cost as much as the whole tally)
+    receptions: list[Record] = []
+    station_visits: list[Record] = []  # 进站接待
     for r in data.rows("接待登记"):
         day = r["接待日期"]
         if not inside(day):
             continue
+        receptions.append(r)
         facts = _Facts(r, rules.handed_on, follow_up(r, rules, calendar, until))
         for t in _both(stations, whole, r["联络站"]):
             _add_reception(t, r, day, facts)
@@ -205,6 +210,7 @@ def _tally(data: Dataset, env: PlanEnv, span: Window, until: dt.date) -> Tallies
             continue
         names = list(dict.fromkeys(r["参加代表"] or ()))
         if r["活动类型"] == "进站接待":  # a reception day of its deputies (figures.py)
+            station_visits.append(r)
             continue
         whole.activities[r["活动类型"]] += 1
         for station in dict.fromkeys(station_of.get(n, "") for n in names):
@@ -228,10 +234,8 @@ def _tally(data: Dataset, env: PlanEnv, span: Window, until: dt.date) -> Tallies
     for t in stations.values():
         t.counts["接待日数"] = len(t.days)
     # A deputy's 接待天数, 接待人次 and 收集意见 are printed in the 述职报告 and the 考核表 too:
-    # they are figures.py's deputy_counts, not counted again here.
-    mentions = index_mentions(
-        data.rows("履职活动"), data.rows("接待登记"), data.rows("代表建议"), inside
-    )
+    # they are figures.py's deputy_counts, not counted again here (proposals: not printed).
+    mentions = index_mentions(station_visits, receptions, (), inside)
     deputies = {name: deputy_counts(m, rules.handed_on) for name, m in mentions.items()}
     return Tallies(stations, deputies, span, until)
 
