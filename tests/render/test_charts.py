@@ -141,3 +141,15 @@ def test_the_excel_stations_chart_plots_the_first_rows_as_the_pdf_does():
         if series.cat.numRef
         else (series.cat.strRef.f.endswith("$A$2:$A$13"))
     )
+
+
+def test_the_layout_checker_reads_no_chart_label_as_text(document, rendered, tmp_path):
+    """A chart's labels sit side by side as no text does (“12” beside “10”), its bars and axes
+    cross like a table's rules: toolkit.pagecheck leaves out what lies on a chart's white
+    ground, and finds nothing in the statistics (it found a “broken” number per pair of
+    labels, and legend text “over a table's rule”, before)."""
+    from toolkit.pagecheck import check_pdf
+
+    path = tmp_path / "统计.pdf"
+    path.write_bytes(rendered["pdf"])
+    assert check_pdf(path) == []
