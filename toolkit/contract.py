@@ -523,6 +523,25 @@ SHEETS: tuple[Sheet, ...] = (
             C("努力方向", LONGTEXT, alias=("今后努力方向",), width=30),
         ),
     ),
+    Sheet(
+        "值班安排",
+        key="duty_rota",
+        aliases=("接待值班安排", "值班表", "接待日值班"),
+        hint="可不填：接待选民日由哪些代表值班。未列出的接待日按代表名册轮流安排。",
+        columns=(
+            C("联络站", STATION, req=True, alias=("站点名称", "联络站名称"), width=28),
+            C("日期", DATE, req=True, alias=("接待日期", "值班日期"), width=12),
+            C(
+                "值班代表",
+                PEOPLE,
+                alias=("接待代表", "值班人员"),
+                width=20,
+                hint="多名代表用顿号分隔",
+                ex="王伟、李娜",
+            ),
+            C("备注", width=16),
+        ),
+    ),
 )
 
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}

@@ -10,6 +10,7 @@ A form says, in a small fixed vocabulary, what one document is made from and whe
          proposal        a 建议 or 议案 (a row of 代表建议 or a draft)
          period          the period's rows at once (a tally, a summary table)
          sitting         a deputy's 述职 (a 述职测评 row, or a 述职 activity)
+         station_month   a station and a month of the period (a monthly 接待选民日公告)
   when:  conditions a document needs (WHEN below), all of them
   adds:  what the context gains beyond the record (ADDS below)
   binds: the forms whose documents of one meeting make this form's one file (a pack)
@@ -40,7 +41,16 @@ from .paths import FORMS_DIR
 
 FORMATS = ("docx", "pdf", "xlsx")
 TEMPLATE_FILES = {"docx": "template.docx", "pdf": "template.html", "xlsx": "layout.yaml"}
-PERS = ("row", "station_period", "deputy_year", "meeting", "proposal", "period", "sitting")
+PERS = (
+    "row",
+    "station_period",
+    "deputy_year",
+    "meeting",
+    "proposal",
+    "period",
+    "sitting",
+    "station_month",
+)
 WHEN = {
     "handed_on": "处理方式属于交办",
     "has_agenda": "“议程”有内容",

@@ -138,6 +138,8 @@ class PlanEnv:
     today: dt.date = field(default_factory=dt.date.today)
     scoring: Any = None  # ScoringRules, loaded only when a scoring form is built
     duty_rules: Any = None  # DutyRules (述职评议等次); None: the default file
+    calendar: Any = None  # Calendar (节假日, working days: 办理时限, 接待日); None: the default
+    on_duty: int = 2  # deputies a reception day's rota takes (接待日值班人数)
     year: int | None = None  # --year: the scoring year when no period says it
     quarter: int | None = None  # --quarter: the 公示 covers 1 January to the quarter's end
     copies: int = 1  # --copies: ballots per meeting or deputy in one file
@@ -146,7 +148,6 @@ class PlanEnv:
     proposals: Path | None = None  # --proposals: a folder of proposal drafts
     combined: bool = False  # --combined: one print-ready file per meeting as well
     rows_dir: Path | None = None  # where a long register's rows go on disk (the output folder)
-    calendar: Any = None  # Calendar (working days of 办理时限); None: the default table
     books: Any = None  # BookRules (届期, 督办); None: the default file
     term: Any = None  # --term: a Term; the 代表履职档案 covers it instead of a year
 

@@ -952,8 +952,16 @@ def _family_builders() -> dict[str, Callable[[], DocxDocument]]:
     from templates_evaluation import annual_assessment
     from templates_meetings import BUILDERS as MEETINGS
     from templates_proposals import BUILDERS as PROPOSALS
+    from templates_statistics import BUILDERS as STATISTICS
 
-    return {"annual_assessment": annual_assessment, **MEETINGS, **DUTY, **PROPOSALS, **BOOKS}
+    return {
+        "annual_assessment": annual_assessment,
+        **MEETINGS,
+        **DUTY,
+        **PROPOSALS,
+        **BOOKS,
+        **STATISTICS,
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -12,6 +12,7 @@ import pytest
 
 from toolkit import contract
 from toolkit.commands.sample import make_sample
+from toolkit.derive.schedule import parse_days
 from toolkit.errors import UsageError
 from toolkit.values import split_name_pieces
 
@@ -157,10 +158,11 @@ def test_dates_are_real_dates_in_the_year(small: Any) -> None:
 
 def test_receptions_on_the_station_day_with_unique_numbers(small: Any) -> None:
     sheets = small[2]
-    days = {
-        row["站点名称"]: int(row["接待日"].removeprefix("每月").removesuffix("日"))
-        for row in sheets["联络站"]
-    }
+    # 接待日 is written in several ways (每月10日上午 …); each is the day of each month.
+    patterns = {row["站点名称"]: parse_days(row["接待日"]) for row in sheets["联络站"]}
+    assert {p.kind for p in patterns.values()} == {"monthly"}
+    assert len({row["接待日"].removeprefix("每月")[2:] for row in sheets["联络站"]}) > 1
+    days = {name: p.days[0] for name, p in patterns.items()}
     receptions = sheets["接待登记"]
     assert all(row["接待日期"].day == days[row["联络站"]] for row in receptions)
     codes = [row["登记编号"] for row in receptions]
@@ -171,6 +173,15 @@ def test_receptions_on_the_station_day_with_unique_numbers(small: Any) -> None:
     assert handed_on and all(row["承办单位"] and row["办理时限"] for row in handed_on)
     assert any(row["办理结果"] and row["反馈日期"] and row["群众满意度"] for row in handed_on)
     assert any("\n" in row["反映内容"] for row in receptions)
+    # 值班安排: the station's day of the first months, by the deputies who received that day.
+    rota = sheets["值班安排"]
+    assert rota and all(row["日期"].day == days[row["联络站"]] for row in rota)
+    received = {(r["联络站"], r["接待日期"]): r["接待代表"] for r in receptions}
+    assert any(
+        set(received[key].split("、")) <= set(row["值班代表"].split("、"))
+        for row in rota
+        if (key := (row["联络站"], row["日期"])) in received
+    )
 
 
 def test_five_stations_have_five_names(tmp_path: Path) -> None:

@@ -143,7 +143,7 @@ def station_book(form_id: str, data: Dataset, as_of: D, station: str = STATION) 
 
 
 def units(doc: Doc) -> dict[str, dict[str, int]]:
-    keys = ("交办件数", "按期办结", "逾期办结", "办理中", "逾期未办结")
+    keys = ("交办件数", "按期办结", "逾期办结", "正在办理", "逾期未办结")
     return {u["承办单位"]: {k: u[k] for k in keys} for u in doc.context["单位"]}
 
 
@@ -164,7 +164,7 @@ def test_the_handoff_register_states_and_unit_totals_as_of_5_november(data):
         "R3": ("已办结", 0),
         "R4": ("逾期未办结", 205),  # 14 Apr → 5 Nov: 16+31+30+31+31+30+31+5
     }
-    keys = ("交办件数", "按期办结", "逾期办结", "办理中", "逾期未办结")
+    keys = ("交办件数", "按期办结", "逾期办结", "正在办理", "逾期未办结")
     assert units(doc) == {
         "三元社区居委会": dict(zip(keys, (1, 0, 0, 0, 1), strict=True)),
         "三元街道城建办": dict(zip(keys, (2, 1, 0, 0, 1), strict=True)),
@@ -172,7 +172,7 @@ def test_the_handoff_register_states_and_unit_totals_as_of_5_november(data):
     }
     totals = doc.context["统计"]
     assert (totals["交办件数"], totals["按期办结"], totals["逾期办结"]) == (4, 1, 1)
-    assert (totals["办理中"], totals["逾期未办结"], totals["回访件数"]) == (0, 2, 1)
+    assert (totals["正在办理"], totals["逾期未办结"], totals["回访件数"]) == (0, 2, 1)
     # grouped by unit: a heading row before each unit's first matter, with the unit's totals
     heads = [r for r in doc.context["分组"] if r["组"]]
     assert [h["承办单位"] for h in heads] == [

@@ -113,4 +113,9 @@ def test_every_figure_has_a_unit_and_a_rule():
     assert quantity(36, "接待人次") == "36人次"
     assert quantity(21, "收集意见") == "21件"
     for figure in FIGURES.values():
-        assert figure.unit in ("次", "人次", "件", "分") and figure.rule and figure.label
+        # A share (办结率) is a percentage; a station counts days, deputies and projects too.
+        assert (
+            figure.unit in ("次", "人次", "件", "天", "人", "个", "%", "分")
+            and figure.rule
+            and figure.label
+        )

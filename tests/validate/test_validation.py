@@ -133,7 +133,7 @@ def test_rules_file_errors_name_file_line_and_key(tmp_path):
     keys = (
         "处理方式、名称、积分项目、扣分项目、总分上限、等次、季度等次、五星、公示、"
         "述职评议等次、议案联名人数、答复期限月数、内容过于简单字数、一事一议领域、节假日、"
-        "届期、届次、督办"
+        "届期、届次、督办、接待日值班人数"
     )
     assert str(info.value) == f"规则.yaml 第1行 未知的键“处理方法”（可用的键：{keys}）"
 

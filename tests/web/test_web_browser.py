@@ -139,7 +139,8 @@ def test_a_clerk_checks_builds_and_downloads(served, browser, tmp_path):
     # The bundled sample, as a clerk who downloaded it would choose it.
     browser.find_element(By.ID, "workbook-file").send_keys(str(toolkit.SAMPLE_WORKBOOK))
     wait_for(browser, lambda d: "检查通过" in text_of(d, "#check .verdict"))
-    assert "读取：共 583 行" in browser.find_element(By.ID, "check").text
+    # 601: the sample with its 值班安排 sheet (18 rows)
+    assert "读取：共 601 行" in browser.find_element(By.ID, "check").text
     assert not browser.find_elements(By.CSS_SELECTOR, "table.problems.errors")
     shot("03-sample-checked")
 

@@ -24,6 +24,7 @@ from ..rules import (
     load_book_rules,
     load_calendar,
     load_duty_rules,
+    load_on_duty,
     load_rules,
     load_scoring,
     pick_rules,
@@ -81,6 +82,7 @@ def build(
     calendar = load_calendar(picked.get("calendar"))
     book_rules = load_book_rules(picked.get("books"))
     term = chosen_term(options.term, book_rules)
+    on_duty = load_on_duty(picked.get("schedule"))
     _year_period(options, None)  # a usage error before the workbook is read
     if options.cluster:
         parse_spec(options.cluster)  # likewise
@@ -116,6 +118,8 @@ def build(
         options.today or dt.date.today(),
         scoring=scoring,
         duty_rules=duty_rules,
+        calendar=calendar,
+        on_duty=on_duty,
         year=year,
         quarter=options.quarter,
         copies=options.copies,
@@ -124,7 +128,6 @@ def build(
         proposals=options.proposals,
         combined=options.combined,
         rows_dir=out,  # a register's rows on disk go beside the documents, swept with them
-        calendar=calendar,
         books=book_rules,
         term=term,
     )

@@ -150,6 +150,7 @@ def make_sample(
         "满意度测评": satisfaction_rows(meetings, _rng(seed, "满意度测评")),
         "述职测评": duty_rating_rows(meetings, _rng(seed, "述职测评")),
         "述职材料": duty_text_rows(district, _rng(seed, "述职材料")),
+        "值班安排": duty_rota_rows(district),
     }
     wb = Workbook(write_only=True)
     counts = {
@@ -415,12 +416,46 @@ def station_rows(district: District, rng: random.Random) -> list[Row]:
             "站点名称": s.name,
             "站点编号": s.code,
             "地址": s.address,
-            "接待日": f"每月{s.day}日",
+            "接待日": reception_day_text(i, s.day),
             "负责人": s.head.name,
             "联系电话": f"{W.AREA_CODE}-8{rng.randint(0, 9999999):07d}",
         }
-        for s in district.stations
+        for i, s in enumerate(district.stations)
     ]
+
+
+# The same day of each month, written as clerks write it: with a time, or none.
+RECEPTION_DAY_FORMS = (
+    "每月{day}日",
+    "每月{day}日上午",
+    "每月{day}日 9:00—11:30",
+    "每月{day}号全天",
+)
+
+
+def reception_day_text(index: int, day: int) -> str:
+    return RECEPTION_DAY_FORMS[index % len(RECEPTION_DAY_FORMS)].format(day=day)
+
+
+ROTA_MONTHS = 6  # 值班安排 lists the first half-year; the plan's rota takes the rest
+
+
+def duty_rota_rows(district: District) -> list[Row]:
+    """Who received voters on each station's reception day of the first months: the duty teams
+    the receptions were made with, so 值班安排 and 接待登记 agree."""
+    rows = []
+    for s, station in enumerate(district.stations):
+        for month in range(1, ROTA_MONTHS + 1):
+            team = district.duty.get((s, month)) or []
+            if team:
+                rows.append(
+                    {
+                        "联络站": station.name,
+                        "日期": date(district.year, month, station.day),
+                        "值班代表": "、".join(d.name for d in team),
+                    }
+                )
+    return rows
 
 
 def deputy_rows(district: District, rng: random.Random) -> Iterator[Row]:

@@ -320,7 +320,7 @@ def _unit_line(counts: dict[str, int]) -> str:
     """交办5件：按期办结2件，逾期办结1件，正在办理1件，逾期未办结1件 (the zeros left out)."""
     parts = [
         f"{FIGURES[key].label}{quantity(counts[key], key)}"
-        for key in ("按期办结", "逾期办结", "办理中", "逾期未办结")
+        for key in ("按期办结", "逾期办结", "正在办理", "逾期未办结")
         if counts[key]
     ]
     return f"交办{quantity(counts['交办件数'], '交办件数')}：" + "，".join(parts)

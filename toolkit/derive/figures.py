@@ -36,9 +36,17 @@ class Figure:
 
 ACTIVITY_KINDS = tuple(t for t in contract.ACTIVITY_TYPES if t != "进站接待")
 
-# ── the station's books (交办督办簿, 办理反馈簿, 活动/学习培训/会议记录簿, 代表履职档案) ──────────
-# A handed-off matter's state as of a date is derive/followup.py's; these count the states.
-BOOK_FIGURES = (
+# ── a station's (or every station's) figures: the 联络站工作统计, the 年度工作总结 and the books
+# (交办督办簿, 办理反馈簿, 活动/学习培训/会议记录簿, 代表履职档案). The per-row figures below
+# (接待人次, 收集意见, 交办件数, 办结件数, 满意件数) count a station's 接待登记 rows by the same
+# rules; a handed-off matter's state as of a date is derive/followup.py's, and these count them.
+STATION_FIGURES = (
+    Figure(
+        "接待日数",
+        "开展接待选民活动",
+        "天",
+        "该站接待登记的不同接待日期数，加上该站“接待选民日”会议的日期（同一天只算一次）",
+    ),
     Figure(
         "按期办结",
         "按期办结",
@@ -46,15 +54,47 @@ BOOK_FIGURES = (
         "交办的行中截至统计日已办结、反馈日期不晚于办理时限（或未写反馈日期）的行数",
     ),
     Figure("逾期办结", "逾期办结", "件", "交办的行中截至统计日已办结、反馈日期晚于办理时限的行数"),
-    Figure("办理中", "正在办理", "件", "交办的行中截至统计日未办结、未过办理时限的行数"),
+    Figure("正在办理", "正在办理", "件", "交办的行中截至统计日未办结、未过办理时限的行数"),
     Figure("逾期未办结", "逾期未办结", "件", "交办的行中截至统计日未办结、已过办理时限的行数"),
     Figure("回访件数", "办结后回访", "件", "已办结的行中填有回访日期的行数"),
-    Figure("活动次数", "开展履职活动", "次", "履职活动中列有本站代表的行数"),
+    Figure("办结率", "办结率", "%", "办结件数 ÷ 交办件数"),
+    Figure("评价件数", "群众评价", "件", "填有群众满意度的接待登记行数"),
+    Figure("满意率", "群众满意率", "%", "（群众满意度为满意和基本满意的行数）÷ 评价件数"),
+    Figure("代表人数", "联系代表", "人", "代表名册中所属联络站为该站的代表人数"),
+    Figure("接待代表", "参加接待的代表", "人", "其中接待天数至少 1 次的代表人数"),
+    Figure("进站率", "代表进站率", "%", "接待代表 ÷ 代表人数"),
+    Figure(
+        "站点活动",
+        "组织代表参加履职活动",
+        "次",
+        "履职活动中列有该站代表的行数（进站接待计入接待，不在此列），按活动类型分列",
+    ),
+    Figure(
+        "活动次数",
+        "开展履职活动",
+        "次",
+        "履职活动中列有本站代表的行数（代表活动记录簿，含进站接待）",
+    ),
     Figure(
         "参加人次", "代表参加", "人次", "这些活动中本站代表的人数之和（一行中同一代表只算一次）"
     ),
-    Figure("会议次数", "召开会议", "次", "会议表中联络站为本站的行数"),
+    Figure("会议次数", "召开会议", "次", "会议中联络站为该站的行数，按会议类型分列"),
     Figure("应到人次", "应到会", "人次", "这些会议应到人数之和（未填应到人数的按参会代表人数）"),
+    Figure(
+        "代表建议",
+        "代表领衔提出建议、议案",
+        "件",
+        "代表建议中领衔代表为该站代表的行数，建议、议案分列",
+    ),
+    Figure("已答复", "已答复", "件", "其中填有办理结果类别的行数，按 A、B、C、D 分列"),
+    Figure(
+        "建议满意率",
+        "代表对办理的满意率",
+        "%",
+        "（代表满意度为满意和基本满意的行数）÷ 填有代表满意度的行数",
+    ),
+    Figure("票决项目", "票决民生实事项目", "个", "该站民生实事票决会（会议编号对应）的票决项目数"),
+    Figure("通过项目", "票决通过", "个", "其中赞成票超过应到人数一半的项目数"),
     Figure(
         "任期累计积分",
         "任期累计积分",
@@ -65,7 +105,7 @@ BOOK_FIGURES = (
 FOLLOW_UP_FIGURES = {  # followup.STATES → the figure that counts it
     "已办结": "按期办结",
     "办结逾期": "逾期办结",
-    "办理中": "办理中",
+    "办理中": "正在办理",
     "逾期未办结": "逾期未办结",
 }
 
@@ -91,7 +131,7 @@ FIGURES: dict[str, Figure] = {
         Figure("领衔建议", "领衔提出建议", "件", "代表建议中该代表领衔、类别为建议的行数"),
         Figure("领衔议案", "领衔提出议案", "件", "代表建议中该代表领衔、类别为议案的行数"),
         Figure("附议件数", "附议建议、议案", "件", "代表建议中列该代表为附议代表的行数"),
-        *BOOK_FIGURES,
+        *STATION_FIGURES,
     )
 }
 
@@ -263,7 +303,7 @@ def deputy_counts(mine: Mentions, handed_on: frozenset[str]) -> dict[str, int]:
 @dataclass
 class FollowUpTotals:
     """The states of a set of handed-off matters as of one date (a unit's, a register's):
-    交办件数 and one count per state, so 交办件数 = 按期办结 + 逾期办结 + 办理中 + 逾期未办结."""
+    交办件数 and one count per state, so 交办件数 = 按期办结 + 逾期办结 + 正在办理 + 逾期未办结."""
 
     counts: dict[str, int] = field(default_factory=dict)
 

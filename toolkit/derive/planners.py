@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..errors import TemplateError
 from ..forms import FormDef
 from ..model import Dataset, Document, PlanEnv
-from . import books, duty, evaluation, meetings, proposals, rows
+from . import books, duty, evaluation, meetings, proposals, rows, schedule, statistics, summary
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,12 @@ PLANNERS: dict[tuple[str, str], Planner] = {
     ("books", "row"): Planner(books.plan_notices, books.count_notices),
     ("books", "station_period"): Planner(books.plan_books, books.count_books),
     ("books", "deputy_year"): Planner(books.plan_files, books.count_files),
+    ("statistics", "station_period"): Planner(
+        statistics.plan_statistics, statistics.count_statistics
+    ),
+    ("summary", "station_period"): Planner(summary.plan_summaries, summary.count_summaries),
+    ("plan", "station_period"): Planner(schedule.plan_schedules, schedule.count_schedules),
+    ("plan", "station_month"): Planner(schedule.plan_notices, schedule.count_notices),
 }
 
 

@@ -151,7 +151,11 @@ def read_pdf(path: Path) -> list[Page]:
 def read_page(page: Any, number: int) -> Page:
     """One pypdfium2 page as body rows, tables and table cells."""
     height = float(page.get_height())
+    drawings = _drawings(page, height)
     tables, rules = _tables(page, height)
+    # A chart's bars and axes are no table, its labels no line of text: left out.
+    tables = [t for t in tables if not any(_within_box(_union(t), d) for d in drawings)]
+    rules = [top for top in rules if not any(d[1] - 1 <= top <= d[3] + 1 for d in drawings)]
     cells = [Cell(number, box) for table in tables for box in table]
     boxes = [_union(table) for table in tables]
     body: list[Char] = []
@@ -159,6 +163,8 @@ def read_page(page: Any, number: int) -> Page:
     spilled: dict[int, Char] = {}  # cell → a character of it at or over its rule
     for char in _chars(page, height):
         x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        if any(_within(x, y, box) for box in drawings):
+            continue
         holders = [i for i, cell in enumerate(cells) if _within(x, y, cell.bbox)]
         if holders:
             smallest = min(holders, key=lambda i: _area(cells[i].bbox))
@@ -254,6 +260,40 @@ def _chars(page: Any, height: float) -> list[Char]:
     finally:
         textpage.close()
     return chars
+
+
+DRAWING = 60.0  # points: a white ground at least this wide and tall is a drawing's
+
+
+def _drawings(page: Any, height: float) -> list[Box]:
+    """Where a drawing lies: a chart (render/charts.py, an inline SVG) is drawn on a white
+    ground of its own, and no form fills anything white (nor a ground that large)."""
+    import pypdfium2.raw as pdfium_c
+
+    boxes: list[Box] = []
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    mode, stroke = ctypes.c_int(), ctypes.c_int()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
+        pdfium_c.FPDFPath_GetDrawMode(obj.raw, mode, stroke)
+        pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a)
+        if mode.value == 0 or (r.value, g.value, b.value, a.value) != (255, 255, 255, 255):
+            continue
+        box = _path_box(obj, height)
+        if box is not None and box[2] - box[0] >= DRAWING and box[3] - box[1] >= DRAWING:
+            boxes.append(box)
+    return boxes
+
+
+def _path_box(obj: Any, height: float) -> Box | None:
+    edges = _path_edges(obj, height)
+    if not edges:
+        return None
+    return (
+        min(e["x0"] for e in edges),
+        min(e["top"] for e in edges),
+        max(e["x1"] for e in edges),
+        max(e["bottom"] for e in edges),
+    )
 
 
 def _tables(page: Any, height: float) -> tuple[list[list[Box]], list[float]]:

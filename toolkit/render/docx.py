@@ -149,6 +149,38 @@ def plain_text(text: str) -> str:
     return text.replace(WORD_JOINER, "")
 
 
+EMU_PER_CM = 360000
+_DRAWING = re.compile(r"<w:drawing>.*?</w:drawing>", re.S)
+_DESCR = re.compile(r'<wp:docPr\b[^>]*\bdescr="图表\.([^"]+)"')
+_EXTENT = re.compile(r'<wp:extent cx="(\d+)" cy="(\d+)"')
+_EMBED = re.compile(r'r:embed="([^"]+)"')
+_REL = re.compile(r"<Relationship\b[^>]*>")
+
+
+def chart_slots(members: dict[str, bytes]) -> dict[str, list[tuple[str, tuple[int, int]]]]:
+    """Chart name → the pictures (zip member, size in EMU) whose alternative text is
+    图表.<name>: placeholders a document's chart (render/charts.py) is drawn into."""
+    body = members.get("word/document.xml", b"").decode("utf-8", "replace")
+    if "图表." not in body:
+        return {}
+    targets = {}
+    for rel in _REL.findall(members.get("word/_rels/document.xml.rels", b"").decode("utf-8")):
+        rid, target = re.search(r'Id="([^"]+)"', rel), re.search(r'Target="([^"]+)"', rel)
+        if rid and target:
+            targets[rid.group(1)] = "word/" + target.group(1).lstrip("/").removeprefix("word/")
+    slots: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+    for drawing in _DRAWING.findall(body):
+        name, extent, embed = (
+            _DESCR.search(drawing),
+            _EXTENT.search(drawing),
+            _EMBED.search(drawing),
+        )
+        if name and extent and embed and targets.get(embed.group(1)) in members:
+            size = (int(extent.group(1)), int(extent.group(2)))
+            slots.setdefault(name.group(1), []).append((targets[embed.group(1)], size))
+    return slots
+
+
 def template_source(patcher: DocxTemplate, name: str, data: bytes) -> str | None:
     """The Jinja source of one XML part of a Word template, or None if it holds no tags.
 
@@ -190,6 +222,7 @@ class DocxRenderer:
             raise describe_error(exc, name) from None
         self._listing = patcher.resolve_listing
         self.zip = PreparedZip(members)
+        self.chart_slots = chart_slots(dict(members))
 
     def render_part(self, template: Template, context: dict[str, Any]) -> tuple[int, int, bytes]:
         """Render one XML part as a stream of whole paragraphs: each piece is cleaned, checked
@@ -239,6 +272,17 @@ class DocxRenderer:
         packed.append(packer.flush())
         return crc, size, b"".join(packed)
 
+    def _charts(self, context: dict[str, Any]) -> dict[str, tuple[int, int, bytes]]:
+        """Each chart of the context drawn into its picture, at the picture's size."""
+        from . import charts
+
+        drawn = {}
+        for name, spec in charts.charts_of(context).items():
+            for member, (cx, cy) in self.chart_slots.get(name, ()):
+                image = charts.png(spec, context, cx / EMU_PER_CM, cy / EMU_PER_CM)
+                drawn[member] = PreparedZip.entry(image)
+        return drawn
+
     def render(
         self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
     ) -> None:
@@ -250,4 +294,6 @@ class DocxRenderer:
             raise describe_error(exc, self.name) from None
         if self.zip.has(CORE):  # a template saved without core properties stays without
             parts[CORE] = PreparedZip.entry(core_properties(info))
+        if self.chart_slots:
+            parts.update(self._charts(context))
         self.zip.write(stream, parts)

@@ -57,7 +57,17 @@ KEEP = tuple(
 # an item of a list of names; a transliterated name (阿依古丽·吐尔逊) may wrap after its dot, as
 # Chinese typesetting wraps it, but nowhere else (the Word renderer, docx.py, keeps the same)
 NAME_ITEM = re.compile(r"[^、，,；;\s\u3000·]{1,12}·?")
-_SKIP = {"head", "style", "script", "title", "nobr", "template"}
+# An inline SVG (a chart, render/charts.py) places each of its <text>s itself: no <nobr> in it.
+_SKIP = {
+    "head",
+    "style",
+    "script",
+    "title",
+    "nobr",
+    "template",
+    "svg",
+    "{http://www.w3.org/2000/svg}svg",
+}
 
 
 def keep_together(root: Any) -> None:

@@ -30,11 +30,12 @@ from typing import IO, Any
 from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from .. import fonts
 from ..errors import TemplateError
 from ..paths import FORMS_DIR, STYLES_DIR
-from . import UNDATED, DocumentInfo, weasy_cache
+from . import UNDATED, DocumentInfo, charts, weasy_cache
 from .nobreak import keep_together
 from .templating import describe_error, normalise_tags
 
@@ -119,7 +120,7 @@ class PdfRenderer:
 
     def html(self, context: dict[str, Any]) -> str:
         try:
-            return self.template.render({"分段": WHOLE, **context})
+            return self.template.render({"分段": WHOLE, **with_svg_charts(context)})
         except Exception as exc:
             raise describe_error(exc, self.name) from None
 
@@ -174,6 +175,16 @@ class PdfRenderer:
                 _keep_catalog(part_pdf, writer)
             start, index = start + used, index + 1
         writer.write(stream)
+
+
+def with_svg_charts(context: dict[str, Any]) -> dict[str, Any]:
+    """A context whose charts (`图表`, render/charts.py) are SVG the template puts in place with
+    {{ 图表.名称 }}: vector shapes and real text, in the shipped fonts."""
+    specs = charts.charts_of(context)
+    if not specs:
+        return context
+    drawn = {name: Markup(charts.svg(spec, context)) for name, spec in specs.items()}
+    return {**context, "图表": drawn}
 
 
 def _keep_catalog(part: Any, writer: Any) -> None:

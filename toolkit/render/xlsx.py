@@ -114,6 +114,8 @@ class XlsxRenderer:
         for style in _styles().values():
             wb.add_named_style(style)
         for sheet, (title, subtitle, footer) in zip(self.sheets, texts, strict=True):
+            if sheet.when and not context.get(sheet.when):
+                continue
             sheet.write(wb, context, title, subtitle, footer)
         write_reproducibly(wb, stream, info.utc, info.title)  # same input, same bytes
 
@@ -132,6 +134,10 @@ class _SheetLayout:
         # one list (its key: a 考核表's items, not the totals under them), or none (false).
         flt = spec.get("filter", True)
         self.filter_keys = self.rows_keys if flt is True else [str(flt)] if flt else []
+        self.when = str(spec.get("when", ""))  # a context field: the sheet only when it is true
+        # Charts (render/charts.py) by their name under 图表, drawn beside the table as native
+        # Excel charts over its cells; a chart the context leaves out is not drawn.
+        self.charts = [str(c) for c in spec.get("charts", ())]
 
     def texts(self, context: dict[str, Any]) -> tuple[str, str, str]:
         return (
@@ -192,7 +198,9 @@ class _SheetLayout:
         # Streamed, never listed: a register's rows may be on disk (records.RowStore).
         rows = ((key, row) for key in self.rows_keys for row in context.get(key, ()))
         index = filtered = 3
+        spans: dict[str, list[int]] = {}  # list key → [first row, last row] on the sheet
         for index, (key, row) in enumerate(rows, start=4):
+            spans.setdefault(key, [index, index])[1] = index
             cells = [excel_value(row.get(k, "")) for k in keys]
             # Wrapped text needs a row tall enough to show it; Excel does not grow rows written
             # by a program. The dimension is dropped once written, so memory stays flat.
@@ -207,6 +215,7 @@ class _SheetLayout:
             del ws.row_dimensions[index]
             if key in self.filter_keys:
                 filtered = index
+        self._add_charts(ws, context, columns, spans)
         if self.filter_keys:
             # Written with the sheet's tail, after the rows: the range is known by then.
             ws.auto_filter.ref = f"A3:{last}{filtered}"
@@ -215,6 +224,39 @@ class _SheetLayout:
             ws.row_dimensions[index + 2].height = 30
             ws.append([])
             ws.append([self._cell(ws, footer, "liaison-footer")])
+
+    def _add_charts(
+        self,
+        ws: Any,
+        context: dict[str, Any],
+        columns: list[XlsxColumn],
+        spans: dict[str, list[int]],
+    ) -> None:
+        """Each chart to the right of the table, one under the other, plotting the table's
+        cells (so the chart's data is the table's, and stays so when a clerk edits a cell)."""
+        if not self.charts:
+            return
+        from .charts import charts_of, native_chart
+
+        found = charts_of(context)
+        where = {c.value: i for i, c in enumerate(columns, start=1)}
+        row = 4
+        for name in self.charts:
+            spec = found.get(name)
+            span = spans.get(spec["数据"]) if spec else None
+            if spec is None or span is None:
+                continue
+            chart = native_chart(spec, ws, where, 3, span[0], span[1])
+            if chart is None:
+                raise TemplateError(
+                    f"图表“{name}”要画的列不全在这张表上（需要：{'、'.join(series_of(spec))}）"
+                )
+            ws.add_chart(chart, f"{_letter(len(columns) + 2)}{row}")
+            row += int(chart.height / 0.5) + 2  # rows of the default height are about 0.5 cm
+
+
+def series_of(spec: dict[str, Any]) -> list[str]:
+    return [spec["分类"], *spec["系列"]]
 
 
 def excel_value(value: Any) -> tuple[Any, str]:

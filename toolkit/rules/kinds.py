@@ -15,6 +15,7 @@ DUTY_KEYS = ("述职评议等次",)
 PROPOSAL_KEYS = ("议案联名人数", "答复期限月数", "内容过于简单字数", "一事一议领域")
 CALENDAR_KEYS = ("节假日",)
 BOOK_KEYS = ("届期", "届次", "督办")
+SCHEDULE_KEYS = ("接待日值班人数",)
 TITLE_KEYS = ("名称",)  # a rules file's title: says nothing of which rules it holds
 
 
@@ -27,6 +28,7 @@ def rule_keys() -> dict[str, tuple[str, ...]]:
         "proposals": PROPOSAL_KEYS,
         "calendar": CALENDAR_KEYS,
         "books": BOOK_KEYS,
+        "schedule": SCHEDULE_KEYS,
     }
 
 

@@ -24,6 +24,7 @@ from ..records import Records
 from ..rules import Rules
 from .duty import check_duty
 from .meetings import check_meetings
+from .schedule import check_reception_days
 
 Parser = Callable[[Any], Any]
 _SIMPLE: dict[str, Parser] = {
@@ -186,6 +187,7 @@ def _validate(book: Workbook, rules: Rules) -> Dataset:
     _check_unique(data, "接待登记", "登记编号", lambda v: v.upper())
     check_meetings(data)  # the families' cross-row checks, on the records made above
     check_duty(data)
+    check_reception_days(data)
     return data
 
 
