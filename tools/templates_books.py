@@ -14,9 +14,11 @@ where the PDF's does.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -152,12 +154,16 @@ def register_table(
         par = set_paragraph(cell_paragraph(heading), align="left", style="TableLabel")
         add_text(par, group, "label", 10)
         _exact(par, 10)
+        bookmark(par, "{{ r.锚 }}", "{{ r.锚号 }}", when="r.锚", size=10)
         # with its first matter, as tr.group's break-after: avoid (else a page may end on it)
         par.paragraph_format.keep_with_next = True
         value(add_row(table).cells[0], "{%tr else %}", WU)
     row = add_row(table, cant_split=True)  # as tall as its text (td height auto), on one page
     for cell, (name, text, align) in zip(row.cells, cols, strict=True):
         value(cell, text, 10, align=align, names=name in NAMED)
+    if not group:  # the first row of a month: where the 目录 points
+        first = row.cells[0].paragraphs[-1]
+        bookmark(first, "{{ r.锚 }}", "{{ r.锚号 }}", when="r.锚", size=10)
     if group:
         value(add_row(table).cells[0], "{%tr endif %}", WU)
     value(add_row(table).cells[0], "{%tr endfor %}", WU)
@@ -196,6 +202,7 @@ def book(
     book_cover(doc, caption, figures, figures_width)
     if kinds:
         kinds_line(doc)
+    register_contents(doc)
     register_section(doc)
     register_table(doc, form_id, cols)
     if_empty(doc, "记录", empty)
@@ -231,6 +238,7 @@ def handoff_register() -> DocxDocument:
     matter handed on, grouped by 承办单位 under a heading row with the unit's totals."""
     doc = new_document("群众意见建议交办督办簿", landscape=True)
     book_cover(doc, "办理情况（截至{{ 统计日期 }}）", MATTER_FIGURES, 8000)
+    register_contents(doc)
     register_section(doc)
     heading = new_paragraph(doc, align="center", after=20)
     add_run(heading, "各承办单位办理情况", "label", SAN)
@@ -375,6 +383,7 @@ def meeting_register() -> DocxDocument:
         doc, "本期会议情况", (("会议次数", "统计.会议次数"), ("应到人次", "统计.应到人次")), 4536
     )
     kinds_line(doc)
+    register_contents(doc)
     register_section(doc)
     register_table(doc, "meeting_register", MEETING_COLUMNS)
     if_empty(doc, "记录", "本期没有会议记录。")
@@ -575,21 +584,60 @@ def file_cover(doc: DocxDocument) -> None:
     line.runs[-1].add_break(WD_BREAK.PAGE)
 
 
-def contents(doc: DocxDocument) -> None:
-    """目录: each part and its page, by a PAGEREF field to the bookmark at its heading."""
+FILE_ENTRY = "{{ s.序号 }}{{ s.标题 }}{% if s.条数 %}（{{ s.条数 }}）{% endif %}"
+REGISTER_ENTRY = "{{ s.标题 }}（{{ s.条数 }}）"  # a unit or a month of a register, and its count
+
+
+def contents(
+    doc: DocxDocument, text: str = FILE_ENTRY, width: int = PORTRAIT_WIDTH, new_page: bool = False
+) -> None:
+    """目录 (base.css .contents): each entry of 目录 and its page, by a PAGEREF field to the
+    bookmark its 锚 names; `new_page`: on a page of its own (after a cover that does not end
+    with a break)."""
     title = new_paragraph(doc, align="center", before=567, after=567)
+    if new_page:
+        title.paragraph_format.page_break_before = True
     add_run(title, "目　　录", "label", 18)
     add_run(new_paragraph(doc), "{%p for s in 目录 %}")
     entry = new_paragraph(doc, exact=672)  # 14pt at line-height 2.4
     # 15 mm in from either side (as .contents .entry); Word measures tabs from the margin
     entry.paragraph_format.left_indent = entry.paragraph_format.right_indent = Twips(850)
     stops = entry.paragraph_format.tab_stops
-    stops.add_tab_stop(Twips(PORTRAIT_WIDTH - 850), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    text = "{{ s.序号 }}{{ s.标题 }}{% if s.条数 %}（{{ s.条数 }}）{% endif %}"
+    stops.add_tab_stop(Twips(width - 850), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     add_text(entry, text, "body", SI)
     add_run(entry, "\t", "body", SI)
     page_ref(entry, "{{ s.锚 }}")
     add_run(new_paragraph(doc), "{%p endfor %}")
+
+
+def register_contents(doc: DocxDocument) -> None:
+    """A long register's 目录 (derive/books.py TOC_ROWS) on the page after the cover, in the
+    cover's unnumbered section: its units or months, each at the page its first row is on."""
+    add_run(new_paragraph(doc), "{%p if 目录 %}")
+    contents(doc, REGISTER_ENTRY, LANDSCAPE_WIDTH, new_page=True)
+    add_run(new_paragraph(doc), "{%p endif %}")
+
+
+def bookmark(par: Paragraph, name: str, number: str, when: str = "", size: float = SI) -> None:
+    """A bookmark `name` (id `number`; Jinja text allowed) around `par`'s text: where a 目录
+    entry's PAGEREF points. With `when`, only where that Jinja expression is true (a row of a
+    register that starts a group)."""
+    body = [child for child in par._p if child.tag != qn("w:pPr")]
+
+    def tagged(xml: str) -> list[Any]:
+        if not when:
+            return [w(xml)]
+        add_run(par, f"{{% if {when} %}}", "body", size)
+        add_run(par, "{% endif %}", "body", size)
+        return [par.runs[-2]._r, w(xml), par.runs[-1]._r]
+
+    start = tagged(f'<w:bookmarkStart w:id="{number}" w:name="{name}"/>')
+    end = tagged(f'<w:bookmarkEnd w:id="{number}"/>')
+    for child in body + start + end:
+        if child.getparent() is not None:
+            par._p.remove(child)
+    for child in start + body + end:
+        par._p.append(child)
 
 
 def page_ref(par: Paragraph, bookmark: str) -> None:
@@ -610,9 +658,8 @@ def part_heading(doc: DocxDocument, number: int, text: str, first: bool = False)
     """A part's heading (黑体 四号, kept with its table), holding the bookmark 目录 points to."""
     par = new_paragraph(doc, before=0 if first else 340, after=142, exact=420)  # 14pt × 1.5
     par.paragraph_format.keep_with_next = True
-    par._p.append(w(f'<w:bookmarkStart w:id="{number}" w:name="s{number}"/>'))
     add_run(par, text, "label", SI)
-    par._p.append(w(f'<w:bookmarkEnd w:id="{number}"/>'))
+    bookmark(par, f"s{number}", str(number))
 
 
 def file_list(

@@ -64,6 +64,10 @@ TRAINING_MEETING = "学习培训会"
 NO_UNIT = "（未填承办单位）"
 NO_STATION = "未注明联络站"
 GROUP_CHUNK = 200  # records of one book kept in memory while the others are planned
+# A register of more printed rows than this (some four landscape pages) and more than one group
+# (承办单位, month) opens with a 目录 of its groups; a shorter one is read without.
+TOC_ROWS = 60
+UNDATED = "日期不详"
 SCORED = ("履职活动", "接待登记", "代表建议")  # the sheets a score counts from
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
@@ -225,6 +229,44 @@ def plan_books(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]
         yield Document(form, parts, context, sources)
 
 
+class _Contents:
+    """The 目录 of a register: an entry per group (a unit, a month) in the order printed, its
+    count, and the anchor (`锚`, and `锚号` for Word's bookmark id) put on the group's first
+    printed row. Empty, and no row anchored, when the register is short (TOC_ROWS)."""
+
+    def __init__(self, counts: dict[Any, int], titles: dict[Any, str], unit: str, printed: int):
+        self.entries: list[dict[str, Any]] = []
+        self._anchors: dict[Any, int] = {}
+        if printed <= TOC_ROWS or len(counts) < 2:
+            return
+        for n, key in enumerate(counts, start=1):
+            self._anchors[key] = n
+            self.entries.append(
+                {"标题": titles[key], "条数": f"{counts[key]}{unit}", "锚": f"g{n}", "页": ""}
+            )
+
+    def mark(self, row: dict[str, Any], key: Any) -> dict[str, Any]:
+        """`row` with the anchor of group `key` when it is the group's first row, else none."""
+        n = self._anchors.pop(key, 0)
+        return {**row, "锚": f"g{n}" if n else "", "锚号": n}
+
+
+def _month(entry: _Entry) -> tuple[int, int]:
+    date = entry.key[0]
+    return (date.year, date.month) if date and date != dt.date.min else (0, 0)
+
+
+def _by_month(stored: Any, unit: str) -> _Contents:
+    """The 目录 of a register in date order: the months, in order (the undated first, as they
+    sort)."""
+    counts: dict[tuple[int, int], int] = {}
+    for entry in stored:
+        counts[_month(entry)] = counts.get(_month(entry), 0) + 1
+    order = dict(sorted(counts.items()))
+    titles = {k: f"{k[0]}年{k[1]}月" if k[0] else UNDATED for k in order}
+    return _Contents(order, titles, unit, len(stored))
+
+
 def _ordered(stored: Any) -> Iterator[_Entry]:  # stored: Records of _Entry
     order = sorted((e.key, i) for i, e in enumerate(stored))
     for start in range(0, len(order), 2000):
@@ -287,6 +329,12 @@ def _matter_book(
         whole.add(row["状态"], revisited)
         if row["群众满意度"] in ratings:
             ratings[row["群众满意度"]] += 1
+    order = sorted(units, key=lambda u: (u == NO_UNIT, u))
+    if grouped:  # a heading row and the rows of each unit
+        counts = {u: units[u].counts["交办件数"] for u in order}
+        toc = _Contents(counts, {u: u for u in order}, "件", len(stored) + len(order))
+    else:
+        toc = _by_month(stored, "件")
     rows = _store(env)
     heads = _store(env)
     sources = []
@@ -295,13 +343,16 @@ def _matter_book(
         row = {**entry.row, "序号": number, "组": False}
         unit = row["承办单位"]
         if grouped and unit != previous:
-            heads.append({"组": True, "承办单位": unit, "合计": _unit_line(units[unit].counts)})
+            head = {"组": True, "承办单位": unit, "合计": _unit_line(units[unit].counts)}
+            heads.append(toc.mark(head, unit))
+        elif not grouped:
+            row = toc.mark(row, _month(entry))
         previous = unit
         rows.append(row)
         if grouped:
             heads.append(row)
         sources.append(entry.source)
-    order = sorted(units, key=lambda u: (u == NO_UNIT, u))
+    context["目录"] = toc.entries
     context["单位"] = [
         {"序号": n, "承办单位": unit, **units[unit].counts} for n, unit in enumerate(order, 1)
     ]
@@ -411,13 +462,15 @@ def _activity_book(
 ) -> tuple[RowStore, list[tuple[str, int, str]]]:
     kinds: dict[str, int] = {}
     taking_part = 0
+    toc = _by_month(stored, "次")
     rows = _store(env)
     sources = []
     for number, entry in enumerate(_ordered(stored), start=1):
-        rows.append({**entry.row, "序号": number})
+        rows.append(toc.mark({**entry.row, "序号": number}, _month(entry)))
         sources.append(entry.source)
         kinds[entry.row["形式"]] = kinds.get(entry.row["形式"], 0) + 1
         taking_part += entry.station_deputies
+    context["目录"] = toc.entries
     context["统计"] = {"活动次数": len(rows), "参加人次": taking_part}
     context["分类"] = [{"类型": k, "次数": n} for k, n in kinds.items()]
     return rows, sources
@@ -463,13 +516,15 @@ def _meeting_book(
 ) -> tuple[RowStore, list[tuple[str, int, str]]]:
     kinds: dict[str, int] = {}
     expected = 0
+    toc = _by_month(stored, "次")
     rows = _store(env)
     sources = []
     for number, entry in enumerate(_ordered(stored), start=1):
-        rows.append({**entry.row, "序号": number})
+        rows.append(toc.mark({**entry.row, "序号": number}, _month(entry)))
         sources.append(entry.source)
         kinds[entry.row["会议类型"]] = kinds.get(entry.row["会议类型"], 0) + 1
         expected += entry.station_deputies
+    context["目录"] = toc.entries
     context["统计"] = {"会议次数": len(rows), "应到人次": expected}
     context["分类"] = [{"类型": k, "次数": n} for k, n in kinds.items()]
     return rows, sources

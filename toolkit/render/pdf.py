@@ -12,7 +12,10 @@ a register of thousands of rows would take gigabytes. A template that declares
 `<meta name="liaison-split" content="记录">` is rendered in parts of `PART_ROWS` rows of that list,
 each written and freed before the next, and the parts are joined into one PDF with pypdf. The
 page numbers run on across parts; each part gets `分段` (首, 末, 序号) so the template prints its
-cover or title in the first part only and its totals in the last.
+cover or title in the first part only and its totals in the last. A 目录 (a context list
+`目录` of entries naming the element id `锚` each points to) cannot count pages of parts not yet
+laid out: once every part is, the pages the anchors fell on are known, and the first part's
+unnumbered front pages (cover, 目录) are laid out again with each entry's page given as `页`.
 
 Between parsing and layout, `nobreak.keep_together` wraps the dates, times, numbers with their
 units and (under class="names") the names of the parsed tree in <nobr>, so no line breaks inside
@@ -51,6 +54,7 @@ PART_ROWS = 300  # rows of a split list per part: ~15 pages, tens of MB while la
 WHOLE = {"首": True, "末": True, "序号": 1}  # 分段 of a document rendered in one part
 _SPLIT = re.compile(r'<meta\s+name="liaison-split"\s+content="([^"]+)"')
 UNNUMBERED_PAGE = "cover"  # a named page whose CSS does not count it (the register's cover)
+CONTENTS = "目录"  # a 目录's entries in the context: dicts with 锚 (an element id) and 页
 
 
 class RefusedURL(ValueError):
@@ -146,7 +150,9 @@ class PdfRenderer:
     ) -> None:
         from pypdf import PdfReader, PdfWriter
 
-        writer = PdfWriter()
+        buffers: list[io.BytesIO] = []  # each part's PDF (small: the pages' layout is freed)
+        anchors: dict[str, int] = {}  # element id → the number printed on the page it is on
+        front = 0  # the first part's unnumbered pages
         next_page: int | None = None
         start, index = 0, 0
         while start < len(rows):
@@ -163,17 +169,40 @@ class PdfRenderer:
                 carried = _rows_from_last_page(pages)
                 if carried:
                     pages, used = pages[:-1], len(part) - carried
-            numbered = sum(1 for page in pages if _page_name(page) != UNNUMBERED_PAGE)
-            next_page = (next_page or 1) + numbered
+            number = next_page or 1
+            for page in pages:
+                if _page_name(page) == UNNUMBERED_PAGE:
+                    front += index == 0
+                    continue
+                for anchor in page.anchors:
+                    anchors.setdefault(anchor, number)
+                number += 1
+            next_page = number
             buffer = io.BytesIO()
             laid_out.copy(pages).write_pdf(buffer, uncompressed_pdf=False)
             del laid_out, pages  # freed before the next part is laid out
-            part_pdf = PdfReader(buffer)
-            writer.append(part_pdf)
-            if index == 0:
-                writer.add_metadata(dict(part_pdf.metadata or {}))
-                _keep_catalog(part_pdf, writer)
+            buffers.append(buffer)
             start, index = start + used, index + 1
+        writer = PdfWriter()
+        entries = context.get(CONTENTS)
+        if entries and front:
+            paged = [{**e, "页": anchors.get(e["锚"], "")} for e in entries]
+            again = {**context, self.split_key: rows[:1], CONTENTS: paged, "分段": WHOLE}
+            laid_out = stamp(self.layout(again), info)
+            unnumbered = [p for p in laid_out.pages if _page_name(p) == UNNUMBERED_PAGE]
+            buffer = io.BytesIO()
+            laid_out.copy(unnumbered).write_pdf(buffer, uncompressed_pdf=False)
+            del laid_out
+            writer.append(PdfReader(buffer))
+            first = PdfReader(buffers[0])
+            writer.append(first, pages=(front, len(first.pages)))
+        else:
+            first = PdfReader(buffers[0])
+            writer.append(first)
+        writer.add_metadata(dict(first.metadata or {}))
+        _keep_catalog(first, writer)
+        for buffer in buffers[1:]:
+            writer.append(PdfReader(buffer))
         writer.write(stream)
 
 
