@@ -68,7 +68,9 @@ def _tasks(
             yield (str(doc.form.folder.parent), doc.form.id, kind, rel, doc.context, str(out), info)
 
 
-def render_all(
+# Long function: the pool's whole life (submit, progress, Ctrl-C, a dead worker, order of results)
+# read in one place, where its error paths meet
+def render_all(  # noqa: C901 (the reason is above)
     docs: Iterator[Document],
     formats: dict[str, tuple[str, ...]],
     folders: dict[str, str],  # form id → the folder holding its form folder (ours or the user's)

@@ -13,6 +13,9 @@ an `OutputError` saying so and what to do; every file finished before it stays v
 recorded, and the rerun completes the set.
 """
 
+# Long module: the output folder's guarantees (atomic writes, manifest, lock, sweep, disk errors)
+# are one contract and are tested together
+
 from __future__ import annotations
 
 import datetime as dt

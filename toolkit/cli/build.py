@@ -13,6 +13,7 @@ from .app import CONTEXT, _date, _echo_lines, cli
 from .text import OneOf, Whole
 
 
+# Long function: one click option per argument; the body is a few lines over commands.build
 @cli.command(context_settings=CONTEXT)
 @click.argument("path", required=False, metavar="[台账.xlsx]", type=click.Path(path_type=Path))
 @click.option(

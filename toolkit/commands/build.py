@@ -59,7 +59,9 @@ def check(path: Path | None, rules_path: Path | None = None, *, pdf: bool = True
     return data
 
 
-def build(
+# Long function: the build use case in the order that matters (options, rules, read, validate,
+# plan, render, report); split, the order would be scattered
+def build(  # noqa: PLR0915 (the reason is above)
     options: BuildOptions,
     progress: ProgressFn | None = None,
     notice: Callable[[str], None] | None = None,  # what the output-folder lock has to say

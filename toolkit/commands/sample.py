@@ -13,6 +13,9 @@ date. The same arguments give the same bytes. Receptions are generated and writt
 Word lists live in `sample_words.py`.
 """
 
+# Long module: a sample workbook is one story (stations, deputies, their year); its sheets are
+# written from shared generators, and splitting them would pass a dozen arguments between modules
+
 from __future__ import annotations
 
 import errno
@@ -285,6 +288,7 @@ def _deputy_name(
     return _unique(taken, lambda: _person_name(rng, gender)), gender
 
 
+# Long function: one year of a station's meetings, each kind with its own realistic fields
 def _meetings(district: District, rng: random.Random) -> list[Row]:
     """Every station's meetings of the year, plus the district's 票决会, numbered by date."""
     year, meetings = district.year, []
@@ -601,6 +605,7 @@ def _handler(rng: random.Random, station: Station, category: str, route: str, pl
     return rng.choice(W.DEPARTMENTS[category])
 
 
+# Long function: a deputy's year of activities, each type with its own fields
 def activity_rows(district: District, rng: random.Random) -> list[Row]:
     year = district.year
     rows: list[Row] = []
@@ -683,6 +688,7 @@ def activity_rows(district: District, rng: random.Random) -> list[Row]:
     return rows
 
 
+# Long function: the congress sessions and their attendance, written as a clerk would
 def _congress_rows(district: District, rng: random.Random) -> Iterator[Row]:
     """出席人代会 per level and station (one deputy on half a day's leave), and 列席常委会."""
     year = district.year
@@ -750,6 +756,7 @@ def _congress_rows(district: District, rng: random.Random) -> Iterator[Row]:
             }
 
 
+# Long function: proposals with their co-signers, handling and replies, consistent with the roster
 def proposal_rows(district: District, rng: random.Random) -> list[Row]:
     year, rows = district.year, []
     leads = [d for d in district.deputies if d.level in ("县", "乡镇")] or district.deputies

@@ -23,6 +23,9 @@ States are derive/followup.py's and totals figures.py's, so a book, a 督办单 
 agree. Contexts are plain data, built a station (or a deputy) at a time.
 """
 
+# Long module: the six registers and the 档案 share one follow-up tally, grouping and contents
+# logic; one module keeps a figure from being counted twice
+
 from __future__ import annotations
 
 import datetime as dt

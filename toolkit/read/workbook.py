@@ -10,6 +10,9 @@ value types: that is validation's job. Rows are read as validation asks for them
 down a sheet is reported then, naming the sheet and the row.
 """
 
+# Long module: the workbook contract as read (header search, aliases, merges, sheets) in one place,
+# so what a clerk's sheet may look like is read in one file
+
 from __future__ import annotations
 
 import bisect
@@ -161,6 +164,8 @@ def check_zip(path: Path) -> None:
         )
 
 
+# Long function: each sheet of the contract found, checked and opened in turn, with the clerk's
+# message for each way it can fail
 def read_workbook(path: Path | str) -> Workbook:
     path = Path(path)
     kind = sniff(path)
@@ -405,6 +410,7 @@ class _Merges:
                 cells[c] = value
 
 
+# Long function: header, merges and rows of one sheet in the order the file gives them
 def _read_sheet(
     path: Path, title: str, spec: contract.Sheet, sheet: Any, problems: list[Problem]
 ) -> RawSheet | None:

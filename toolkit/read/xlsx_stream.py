@@ -21,6 +21,9 @@ something in Excel but gives no value here (a formula never calculated, an error
 reads as `NoValue`, equal to "" where a value is expected, so validation can say what it is.
 """
 
+# Long module: a self-contained streaming .xlsx reader (a file format, not the pipeline): parser,
+# shared strings and bounds belong together
+
 from __future__ import annotations
 
 import datetime as dt
@@ -507,7 +510,9 @@ class XlsxSheet:
             return iter(())
         return self._rows()
 
-    def _rows(self) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+    # Long function: the reader's hot loop: locals stay locals (measured in
+    # benchmarks/bench_reception.py)
+    def _rows(self) -> Iterator[tuple[int, list[tuple[int, Any]]]]:  # noqa: C901, PLR0915 (the reason is above)
         book = self.book
         strings, kinds, date1904 = book.strings, book.kinds, book.date1904
         done: list[tuple[int, list[tuple[int, Any]]]] = []

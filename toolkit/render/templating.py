@@ -12,6 +12,9 @@ RENDER_MEMORY, is stopped (`watch`). It may not read other files (include, exten
 Every refusal is a `TemplateError` in Chinese naming the template and its line.
 """
 
+# Long module: the template sandbox: every bound and every refusal message in one file, so a
+# reviewer sees all that a user's template may do
+
 from __future__ import annotations
 
 import ctypes

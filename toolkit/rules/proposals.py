@@ -49,7 +49,8 @@ def _positive(value: Any, label: str, where: str) -> int:
 
 
 # Long function: each key of the rules file checked in turn, each message naming its line.
-def load_proposal_rules(path: Path | None = None) -> ProposalRules:
+# Long function: a rules file checked key by key, each with its Chinese message
+def load_proposal_rules(path: Path | None = None) -> ProposalRules:  # noqa: C901 (the reason is above)
     path = Path(path) if path else DEFAULT_PROPOSAL_RULES
     data, node = read_rules_file(path)
     if not any(key in data for key in PROPOSAL_KEYS):

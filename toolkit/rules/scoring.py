@@ -155,7 +155,8 @@ def _texts(f: _File, node: yaml.Node | None, value: Any, label: str) -> tuple[st
 
 
 # Long function: each key of an item checked in turn, each message naming its line.
-def _item(f: _File, raw: Any, node: yaml.Node, label: str, deduction: bool) -> Item:
+# Long function: one scoring item checked field by field, each with its Chinese message
+def _item(f: _File, raw: Any, node: yaml.Node, label: str, deduction: bool) -> Item:  # noqa: C901 (the reason is above)
     if not isinstance(raw, dict):
         raise f.fail(node, f"{label}应写“名称”“来源”“每次”等")
     if isinstance(raw.get("名称"), str) and raw["名称"].strip():
@@ -268,7 +269,8 @@ def _grades(f: _File, raw: Any, node: yaml.Node | None) -> tuple[Grade, ...]:
 
 
 # Long function: each key of the rules file checked in turn, each message naming its line.
-def load_scoring(path: Path | None = None) -> ScoringRules:
+# Long function: a rules file checked key by key, each with its Chinese message
+def load_scoring(path: Path | None = None) -> ScoringRules:  # noqa: C901 (the reason is above)
     path = Path(path) if path else DEFAULT_SCORING
     f = _File(path)
     data, root = f.data, f.node

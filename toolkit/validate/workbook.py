@@ -119,6 +119,7 @@ def validate(book: Workbook, rules: Rules) -> Dataset:
         book.close()
 
 
+# Long function: the checks of the whole workbook in the order their messages are reported
 def _validate(book: Workbook, rules: Rules) -> Dataset:
     data = Dataset(problems=list(book.problems))
     station_sheet = book.sheets.get("联络站")
@@ -221,6 +222,7 @@ def _check_unique(data: Dataset, sheet: str, column: str, key: Callable[[Any], A
         data.set_rows(sheet, keep)
 
 
+# Long function: one sheet's rows checked cell by cell, each problem named at its cell
 def _validate_sheet(sheet: RawSheet, data: Dataset, rules: Rules) -> None:
     spec = sheet.spec
     good = Records()
