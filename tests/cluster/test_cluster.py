@@ -67,10 +67,9 @@ def _options(book: Path, out: Path, **kwargs) -> BuildOptions:
     return BuildOptions(workbook=book, out=out, only=RECEPTION_FORMS, **kwargs)
 
 
-# A form of every kind of document (per record, per station and period, per deputy and year,
-# per meeting, per proposal, a pack) in every format: the default run's share of the sample.
-SHARE = ("reception_form", "reception_register", "annual_assessment", "score_board",
-         "meeting_pack", "proposal", "motion")  # fmt: skip
+# Forms of three kinds (per station and period, a meeting's pack, per proposal) in every format:
+# the default run's share of the sample (the whole sample on the cluster is a long test).
+SHARE = ("reception_register", "score_board", "meeting_pack", "motion")
 
 
 def _built_on_two_workers(tmp_path: Path, monkeypatch, only: tuple[str, ...] = ()):
@@ -91,7 +90,7 @@ def test_a_share_of_the_sample_on_a_two_worker_cluster_is_byte_for_byte_the_loca
     assert remote.exit_code == 0
     folders = {p.parent.name for p in (tmp_path / "cluster").rglob("*.*") if p.parent.name}
     sums = {k: v for k, v in _sums(sample_build.out).items() if Path(k).parts[0] in folders}
-    assert len(folders) == len(SHARE) and len(sums) > 100
+    assert len(folders) == len(SHARE) and len(sums) > 10
     assert {Path(p).suffix for p in sums} == {".docx", ".pdf", ".xlsx"}
     assert _sums(tmp_path / "cluster") == sums
     assert sum(remote.written.values()) == len(sums)
