@@ -252,6 +252,8 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
         if "pdf" not in form.formats:
             continue
         docs = list(itertools.islice(plan(form, data, env), 2))
+        if not docs:  # none as of that day (a 督办单 needs a matter overdue)
+            continue
         renderer = renderer_for(str(form.folder.parent), form.id, "pdf")
 
         def render(context: dict, renderer: object = renderer) -> bytes:

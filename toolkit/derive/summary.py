@@ -112,10 +112,33 @@ def project_text(n: dict[str, Any]) -> str:
     return f"票决民生实事项目{n['票决项目']}个，通过{n['通过项目']}个。"
 
 
+_CLAUSE_ENDS = "，。；、！？,;!? "
+
+
+def clip(text: str, length: int) -> str:
+    """`text` cut to about `length` characters for a heading or an excerpt: at the last clause
+    break when there is one in its second half, never inside a number or a Latin word (“晚上1”
+    of “晚上11点” reads as a figure that was never said), and marked “……” when cut."""
+    if len(text) <= length:
+        return text
+    head = text[:length]
+    breaks = [i for i, ch in enumerate(head) if ch in _CLAUSE_ENDS and i >= length // 2]
+    if breaks:
+        return head[: breaks[-1]].rstrip(_CLAUSE_ENDS) + "……"
+    cut = length
+    while (
+        cut > 0
+        and text[cut - 1].isascii()
+        and text[cut - 1].isalnum()
+        and text[cut].isascii()
+        and text[cut].isalnum()
+    ):
+        cut -= 1
+    return text[:cut] + "……"
+
+
 def _case_of_reception(r: Record) -> dict[str, Any]:
-    content = " ".join(str(r["反映内容"] or "").split())
-    if len(content) > CASE_LENGTH:
-        content = content[:CASE_LENGTH] + "……"
+    content = clip(" ".join(str(r["反映内容"] or "").split()), CASE_LENGTH)
     result = " ".join(str(r["办理结果"] or r["现场答复"] or "").split())
     text = f"{chinese.cn_date(r['接待日期'])}，选民反映：{content}"
     if r["处理方式"]:
@@ -124,7 +147,8 @@ def _case_of_reception(r: Record) -> dict[str, Any]:
         text += "。"
     if result:
         text += f"办理情况：{result}"
-    return {"标题": f"{r['问题类别'] or '群众反映'}：{content[:20].rstrip('，。')}", "内容": text}
+    title = clip(" ".join(str(r["反映内容"] or "").split()), 20)
+    return {"标题": f"{r['问题类别'] or '群众反映'}：{title}", "内容": text}
 
 
 def _case_of_proposal(r: Record) -> dict[str, Any]:
