@@ -250,7 +250,7 @@ def test_the_bundled_sample_prints_every_figure_the_same_everywhere(
 
 
 @settings(
-    max_examples=3,
+    max_examples=2,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
