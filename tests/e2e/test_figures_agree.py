@@ -249,8 +249,9 @@ def test_the_bundled_sample_prints_every_figure_the_same_everywhere(
     assert check_every_document(SAMPLE_WORKBOOK, sample_build.out, built=True) == 36
 
 
+@pytest.mark.long  # random whole builds, like the random pages: CI runs them (-m long)
 @settings(
-    max_examples=2,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
