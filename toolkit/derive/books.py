@@ -224,9 +224,13 @@ def plan_books(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[Document]
         if form.sheet == "接待登记":
             rows, sources = _matter_book(context, stored, env, "closed" not in form.when)
         elif form.sheet == "履职活动":
-            rows, sources = _activity_book(context, stored, env)
+            rows, sources = _chronological_book(
+                context, stored, env, "形式", ("活动次数", "参加人次")
+            )
         else:
-            rows, sources = _meeting_book(context, stored, env)
+            rows, sources = _chronological_book(
+                context, stored, env, "会议类型", ("会议次数", "应到人次")
+            )
         context["记录"] = rows if rows.spilled else list(rows)
         parts = fill_pattern(form.filename, {"联络站": station, "期间": label})
         yield Document(form, parts, context, sources)
@@ -460,21 +464,23 @@ def _training_meetings(data: Dataset, env: PlanEnv) -> Iterator[tuple[str, Any, 
         yield _meeting_owner(meeting), date, _Entry(key, row, source, len(people))
 
 
-def _activity_book(
-    context: dict[str, Any], stored: Any, env: PlanEnv
+def _chronological_book(
+    context: dict[str, Any], stored: Any, env: PlanEnv, kind: str, totals: tuple[str, str]
 ) -> tuple[RowStore, list[tuple[str, int, str]]]:
+    """An activity or meeting register: its rows numbered by date, a 目录 by month, the count
+    of rows and of deputies (`totals`: their figure keys) and the rows by `kind`."""
     kinds: dict[str, int] = {}
-    taking_part = 0
+    people = 0
     toc = _by_month(stored, "次")
     rows = _store(env)
     sources = []
     for number, entry in enumerate(_ordered(stored), start=1):
         rows.append(toc.mark({**entry.row, "序号": number}, _month(entry)))
         sources.append(entry.source)
-        kinds[entry.row["形式"]] = kinds.get(entry.row["形式"], 0) + 1
-        taking_part += entry.station_deputies
+        kinds[entry.row[kind]] = kinds.get(entry.row[kind], 0) + 1
+        people += entry.station_deputies
     context["目录"] = toc.entries
-    context["统计"] = {"活动次数": len(rows), "参加人次": taking_part}
+    context["统计"] = {totals[0]: len(rows), totals[1]: people}
     context["分类"] = [{"类型": k, "次数": n} for k, n in kinds.items()]
     return rows, sources
 
@@ -512,25 +518,6 @@ def _meetings(form: FormDef, data: Dataset, env: PlanEnv) -> Iterator[tuple[str,
         key = (date or dt.date.min, meeting.row)
         source = (meeting.title, meeting.row, meeting.digest)
         yield _meeting_owner(meeting), date, _Entry(key, row, source, expected)
-
-
-def _meeting_book(
-    context: dict[str, Any], stored: Any, env: PlanEnv
-) -> tuple[RowStore, list[tuple[str, int, str]]]:
-    kinds: dict[str, int] = {}
-    expected = 0
-    toc = _by_month(stored, "次")
-    rows = _store(env)
-    sources = []
-    for number, entry in enumerate(_ordered(stored), start=1):
-        rows.append(toc.mark({**entry.row, "序号": number}, _month(entry)))
-        sources.append(entry.source)
-        kinds[entry.row["会议类型"]] = kinds.get(entry.row["会议类型"], 0) + 1
-        expected += entry.station_deputies
-    context["目录"] = toc.entries
-    context["统计"] = {"会议次数": len(rows), "应到人次": expected}
-    context["分类"] = [{"类型": k, "次数": n} for k, n in kinds.items()]
-    return rows, sources
 
 
 # ── 代表履职档案 ────────────────────────────────────────────────────────────────────────────
