@@ -287,6 +287,9 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
         '<p style="123; color:{c}">d</p>',
         # a <style> element: new stylesheets in every document
         "<style>p {{ color: {c} }}</style><p>e{n}</p>",
+        # pseudo-elements whose styles are made when layout asks (markers, footnote calls)
+        '<ul><li style="color:{c}">f{n}</li></ul><ol style="list-style:decimal inside"><li>g'
+        '</li></ol><p>h<span style="float:footnote;color:{c}">i{n}</span></p>',
     ],
 )
 def test_templates_the_style_cache_must_not_change(body):
@@ -316,3 +319,43 @@ def test_templates_the_style_cache_must_not_change(body):
     with weasy_cache.disabled():
         plain = [render(n) for n in range(3)]
     assert cached == plain
+
+
+def test_pseudo_element_styles_are_made_only_when_asked_for(monkeypatch):
+    """render/weasy_cache.py makes a pseudo-element's style when layout looks it up: a list's
+    ::marker and a footnote's call and marker are made, the six pseudo-elements WeasyPrint's
+    own stylesheet gives every other element are not, and the PDF is WeasyPrint's."""
+    import io
+
+    from weasyprint import HTML
+
+    from toolkit.render import weasy_cache
+    from toolkit.render.pdf import font_config, stylesheet
+
+    sheets = [stylesheet(Path(__file__).parents[2] / "forms" / "styles" / "base.css")]
+    made: list[str] = []
+    make = weasy_cache._LazyStyles._make
+
+    def counted(self, key):  # type: ignore[no-untyped-def]
+        made.append(key[1])
+        return make(self, key)
+
+    monkeypatch.setattr(weasy_cache._LazyStyles, "_make", counted)
+    html = (
+        "<html><body><ul><li>一</li><li>二</li></ul>"
+        '<p>正文<span style="float:footnote">脚注</span></p>'
+        + "<p>段落</p>" * 20
+        + "</body></html>"
+    )
+
+    def render() -> bytes:
+        out = io.BytesIO()
+        HTML(string=html).render(stylesheets=sheets, font_config=font_config()).write_pdf(out)
+        return out.getvalue()
+
+    lazy = render()
+    assert sorted(set(made)) == ["footnote-call", "footnote-marker", "marker"]
+    assert made.count("marker") == 2
+    with weasy_cache.disabled("pseudo-element styles"):
+        eager = render()
+    assert lazy == eager

@@ -52,6 +52,7 @@ DESCRIPTIONS = {
     "font subsets": "重复的字体子集只做一次",
     "font streams": "重复的字体数据只压缩一次",
     "computed styles": "同一模板的样式只计算一次",
+    "pseudo-element styles": "用不到的伪元素样式不再计算",
 }
 
 
@@ -61,6 +62,7 @@ def install() -> None:
     _cache_font_subsets()
     _cache_font_streams()
     _cache_computed_styles()
+    _lazy_pseudo_element_styles()
 
 
 def patches() -> dict[str, tuple[Any, str, Any]]:
@@ -326,6 +328,93 @@ def _cache_computed_styles() -> None:
     if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
         return
     _replace("computed styles", StyleFor, "__init__", _style_for_init)
+
+
+def _lazy_pseudo_element_styles() -> None:
+    """Make a pseudo-element's style when layout asks for it, not for every element ahead.
+
+    WeasyPrint's user-agent stylesheet gives every element six pseudo-elements (::marker and
+    the footnote and note calls and markers), and WeasyPrint makes a style for each of them as it
+    computes the document's styles: ~470 a one-page form, a tenth of its CPU, for boxes that exist
+    only on list items and footnotes. The style is made as WeasyPrint makes it (the same parent,
+    cascaded values and root) when it is first looked up; a computed style only computes its
+    values when they are read, so making it later reads the same values. One that sets an
+    anchor is made at once, as the anchor is collected then. Only on `STYLE_VERSIONS`: it relies
+    on the pseudo-elements' styles being made last, after every element's."""
+    try:
+        import weasyprint
+        from weasyprint.css import StyleFor
+    except ImportError:
+        return
+    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+        return
+    original = StyleFor.__dict__.get("set_computed_styles")
+    if original is None:
+        return
+
+    def set_computed_styles(
+        self: Any,
+        element: Any,
+        parent: Any,
+        root: Any = None,
+        pseudo_type: Any = None,
+        base_url: Any = None,
+        target_collector: Any = None,
+    ) -> None:
+        cascaded = self.get_cascaded_styles().get((element, pseudo_type), {})
+        if (
+            pseudo_type is None
+            or pseudo_type in _EAGER_PSEUDO
+            or pseudo_type.startswith("@")
+            or "anchor" in cascaded
+        ):
+            original(self, element, parent, root, pseudo_type, base_url, target_collector)
+            return
+        styles = self.get_computed_styles()
+        if type(styles) is not _LazyStyles:
+            styles = self._computed_styles = _LazyStyles(styles)
+        styles.pending[element, pseudo_type] = (
+            styles[parent, None],
+            cascaded,
+            styles[root, None],
+            base_url,
+            self.font_config,
+            self.initial_page_sizes,
+        )
+
+    _replace("pseudo-element styles", StyleFor, "set_computed_styles", set_computed_styles)
+
+
+# ::before and ::after become boxes wherever they have content; page margin boxes (@top-left …)
+# are made while the page is laid out and may be read from there
+_EAGER_PSEUDO = frozenset({"before", "after"})
+
+
+class _LazyStyles(dict[Any, Any]):
+    """A document's computed styles, with pseudo-elements' styles made when first looked up."""
+
+    def __init__(self, styles: dict[Any, Any]) -> None:
+        super().__init__(styles)
+        self.pending: dict[Any, tuple[Any, ...]] = {}
+
+    def _make(self, key: Any) -> Any:
+        from weasyprint.css import ComputedStyle
+
+        parent, cascaded, root, base_url, font_config, sizes = self.pending.pop(key)
+        style = self[key] = ComputedStyle(
+            parent, cascaded, key[1], root, base_url, font_config, sizes
+        )
+        return style
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key in self.pending:
+            return self._make(key)
+        return super().get(key, default)
+
+    def __missing__(self, key: Any) -> Any:
+        if key in self.pending:
+            return self._make(key)
+        raise KeyError(key)
 
 
 _STYLES: dict[tuple[Any, ...], Any] = {}
