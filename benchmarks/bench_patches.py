@@ -38,7 +38,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         book = Path(folder) / "book.xlsx"
-        needed = 2 * args.forms * args.rounds * 6 + 10
+        needed = 2 * args.forms * args.rounds * len(weasy_cache.DESCRIPTIONS) + 10
         make_sample(book, stations=10, receptions=needed, seed=7)
         data = check(book, pdf=False)
     form = load_forms()[args.form]

@@ -58,21 +58,25 @@ def test_one_pass_subsets_are_weasyprints_bytes_and_parse_no_c_type_per_document
 
 def test_doctor_names_the_patches_in_use():
     check = doctor.check_speedups()
-    assert check.ok and "PDF 加速补丁 5 项均已启用" in check.text
+    assert check.ok and "PDF 加速补丁 7 项均已启用" in check.text
     assert "字体子集一次完成" in check.text and "同一模板的样式只计算一次" in check.text
+    assert "用不到的伪元素样式不再计算" in check.text and "HTML 结构只解析一次" in check.text
 
 
 def test_doctor_says_which_patches_are_off_on_another_weasyprint(monkeypatch):
     from toolkit.render import weasy_cache
 
     installed = weasy_cache.patches()
-    # What install() leaves out on a WeasyPrint other than 70: the two that rewrite its code.
-    rewritten = ("computed styles", "subset in one pass")
+    # What install() leaves out on a WeasyPrint other than 70: the four that rewrite its code or
+    # build its objects.
+    rewritten = ("computed styles", "subset in one pass", "pseudo-element styles", "html skeletons")
     kept = {k: v for k, v in installed.items() if k not in rewritten}
     monkeypatch.setattr(weasy_cache, "patches", lambda: kept)
     check = doctor.check_speedups()
     assert not check.ok
-    assert "只启用了 3 项（未启用：字体子集一次完成、同一模板的样式只计算一次）" in check.text
+    off = "字体子集一次完成、同一模板的样式只计算一次、用不到的伪元素样式不再计算、"
+    off += "同一模板的 HTML 结构只解析一次"
+    assert f"只启用了 3 项（未启用：{off}）" in check.text
     assert "weasyprint>=70,<71" in str(check)
 
 
@@ -87,3 +91,31 @@ def test_doctor_says_whether_the_cluster_extra_is_installed(monkeypatch):
     monkeypatch.setattr(importlib.metadata, "version", missing)
     check = doctor.check_cluster()
     assert check.ok and '只在使用 --cluster 时需要（pip install -e ".[cluster]"）' in check.text
+
+
+def _thresholds() -> tuple[int, int, int]:
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_documents_are_made_with_the_collector_tuned_and_the_parent_gets_its_own_back():
+    """batch.py raises the collector's young-generation threshold (GC_YOUNG) where documents are
+    made, in a worker for its life and in-process for the run only; a build started from a
+    program (a test, the web app) leaves that program's collector as it was."""
+    import gc
+    from concurrent.futures import ProcessPoolExecutor
+
+    from toolkit import batch
+
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        with batch._rendering_gc():
+            assert gc.get_threshold() == (batch.GC_YOUNG, 10, 10)
+        assert gc.get_threshold() == (700, 10, 10)
+        pool = ProcessPoolExecutor(1, initializer=batch._worker_setup)
+        with pool:
+            assert pool.submit(_thresholds).result() == (batch.GC_YOUNG, 10, 10)
+    finally:
+        gc.set_threshold(*saved)

@@ -9,7 +9,9 @@ and recorded, the rest is made by a rerun.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -25,6 +27,12 @@ from .write import Entry, Manifest, NamePlanner, file_name, write_output
 BATCH = 8  # documents per pool task: enough to amortise the pickling, small enough to balance
 BIG = 64  # records in one document (a register) that make it a batch of its own
 IN_FLIGHT_RECORDS = 400  # per worker: bounds the contexts pickled and waiting, registers included
+# Objects allocated before the collector's youngest generation is scanned (Python's default is
+# 700). A one-page PDF allocates ~50,000 objects, most of them freed by reference counting with
+# the document, so the default scanned the young survivors ~7 times a form and promoted
+# them to be scanned again: ~6 ms of a form's ~50 ms CPU (benchmarks/README.md). At this
+# threshold it is under 1 ms, and at most this many objects of cyclic garbage wait to be freed.
+GC_YOUNG = 20_000
 
 
 # forms root, form id, fmt, rel, ctx, out, and what the file says of itself (not in ctx, which
@@ -109,8 +117,9 @@ def render_all(  # noqa: C901 (the reason is above)
         return
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or total < 2 * BATCH:
-        for task in tasks:
-            record(*render_task(task))
+        with _rendering_gc():
+            for task in tasks:
+                record(*render_task(task))
         return
     pool = ProcessPoolExecutor(
         jobs,
@@ -146,6 +155,7 @@ def render_all(  # noqa: C901 (the reason is above)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()  # (frozen for the fork, _pool_context): the parent's own to collect again
 
 
 def _batches(
@@ -165,11 +175,25 @@ def _batches(
         yield batch, weight
 
 
+@contextlib.contextmanager
+def _rendering_gc() -> Iterator[None]:
+    """The collector tuned for rendering (`GC_YOUNG`) while documents are made in this process,
+    and what it was after."""
+    saved = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG, *saved[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
 def _worker_setup() -> None:
     """Workers leave Ctrl-C to the parent (which stops cleanly) and die with it if it is
-    killed, instead of idling on as orphans."""
+    killed, instead of idling on as orphans; their collector is tuned for rendering
+    (`GC_YOUNG`)."""
     import signal
 
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import ctypes
@@ -199,6 +223,11 @@ def _pool_context(
             if fmt == "pdf" and pdf_from == "docx":
                 fmt = "pdf:docx"
             _PROCESS_RENDERERS.get(root, form_id, fmt)
+    # What the workers inherit (the parsed workbook's modules, templates, WeasyPrint's fonts and
+    # stylesheets) is never collected by them: frozen, their collector does not walk it, and
+    # does not write into (and so copy) every inherited page of memory when it runs.
+    gc.collect()
+    gc.freeze()
     return context
 
 

@@ -287,6 +287,9 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
         '<p style="123; color:{c}">d</p>',
         # a <style> element: new stylesheets in every document
         "<style>p {{ color: {c} }}</style><p>e{n}</p>",
+        # pseudo-elements whose styles are made when layout asks (markers, footnote calls)
+        '<ul><li style="color:{c}">f{n}</li></ul><ol style="list-style:decimal inside"><li>g'
+        '</li></ol><p>h<span style="float:footnote;color:{c}">i{n}</span></p>',
     ],
 )
 def test_templates_the_style_cache_must_not_change(body):
@@ -316,3 +319,99 @@ def test_templates_the_style_cache_must_not_change(body):
     with weasy_cache.disabled():
         plain = [render(n) for n in range(3)]
     assert cached == plain
+
+
+def test_pseudo_element_styles_are_made_only_when_asked_for(monkeypatch):
+    """render/weasy_cache.py makes a pseudo-element's style when layout looks it up: a list's
+    ::marker and a footnote's call and marker are made, the six pseudo-elements WeasyPrint's
+    own stylesheet gives every other element are not, and the PDF is WeasyPrint's."""
+    import io
+
+    from weasyprint import HTML
+
+    from toolkit.render import weasy_cache
+    from toolkit.render.pdf import font_config, stylesheet
+
+    sheets = [stylesheet(Path(__file__).parents[2] / "forms" / "styles" / "base.css")]
+    made: list[str] = []
+    make = weasy_cache._LazyStyles._make
+
+    def counted(self, key):  # type: ignore[no-untyped-def]
+        made.append(key[1])
+        return make(self, key)
+
+    monkeypatch.setattr(weasy_cache._LazyStyles, "_make", counted)
+    html = (
+        "<html><body><ul><li>一</li><li>二</li></ul>"
+        '<p>正文<span style="float:footnote">脚注</span></p>'
+        + "<p>段落</p>" * 20
+        + "</body></html>"
+    )
+
+    def render() -> bytes:
+        out = io.BytesIO()
+        HTML(string=html).render(stylesheets=sheets, font_config=font_config()).write_pdf(out)
+        return out.getvalue()
+
+    lazy = render()
+    assert sorted(set(made)) == ["footnote-call", "footnote-marker", "marker"]
+    assert made.count("marker") == 2
+    with weasy_cache.disabled("pseudo-element styles"):
+        eager = render()
+    assert lazy == eager
+
+
+_CUT = True  # the skeleton cache serves this template (else tinyhtml5 parses it whole)
+
+
+@pytest.mark.parametrize(
+    ("template", "cut"),
+    [
+        # text in cells, with white space at either end, escaped characters, '>' and newlines
+        (
+            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{x}</title></head><body>'
+            '<table class="form"><tr><td class="label">甲</td><td>{x}</td></tr>'
+            '<tr><td colspan="3">{x}<br>{x}</td></tr></table><p>{x}<span>{x}</span>{x}</p>',
+            _CUT,
+        ),
+        # text where the parser moves it: straight in a table, after </head>, after </body>
+        (
+            "<html><head><title>t</title>{x}</head><body><table><tr><td>a</td></tr>{x}</table>"
+            "<table>{x}<tr><td>b</td></tr></table></body>{x}</html>",
+            _CUT,
+        ),
+        # misnested formatting elements, reopened around the text that follows
+        ("<p>{x}<b>{x}<i>{x}</b>{x}</i>{x}</p><p>{x}</p>", _CUT),
+        # what is left to tinyhtml5: a reference the cut does not decode, raw text, a comment
+        ("<p>&nbsp;{x}</p>", not _CUT),
+        ("<pre>\n{x}</pre><p>{x}</p>", not _CUT),
+        ("<p>{x}</p><!-- {x} -->", not _CUT),
+        ("<style>p {{ color: red }}</style><p>{x}</p>", not _CUT),
+    ],
+)
+def test_html_skeleton_cache_gives_tinyhtml5s_tree(template, cut):
+    """render/weasy_cache.py parses a form's HTML skeleton once and fills in each document's
+    text: the tree is the one tinyhtml5 builds from the whole document, whatever the text."""
+    import io
+    import xml.etree.ElementTree as ET
+
+    import tinyhtml5
+    from markupsafe import escape
+
+    from toolkit.render import pdf, weasy_cache
+
+    assert pdf.weasy_cache is weasy_cache  # (importing the renderer installs the patches)
+    parse = tinyhtml5.parse
+    own = weasy_cache.patches()["html skeletons"][2]
+    values = ["甲", "  乙 丙\n ", "丁&lt;戊> \"己'&amp;", " ", "", "庚\f辛", "\U000f0001", "\x00壬"]
+    served = 0
+    for value in values * 2:  # the second time from the cache
+        html = template.format(x=escape(value))
+        ours = parse(io.StringIO(html), namespace_html_elements=False)
+        theirs = own(io.StringIO(html), namespace_html_elements=False)
+        assert ET.tostring(ours) == ET.tostring(theirs), (template, value)
+        skeleton = weasy_cache._skeleton(html)
+        found = parse.cache.get(skeleton[0]) if skeleton else None  # type: ignore[attr-defined]
+        served += found is not None and found is not weasy_cache._UNCACHEABLE
+    # All but the values with a control or a private-use character (twice each)
+    assert served == (12 if cut else 0)

@@ -7,14 +7,20 @@ of that subset. Each cache below keys its result by every input it is computed f
 result is what WeasyPrint would compute; the tests render every PDF form of the sample with and
 without them and compare the bytes.
 
-One patch is not a cache: WeasyPrint subsets each font twice, and the second pass gives back
-the first's bytes; it is done once (`_subset_in_one_pass`).
+Two patches are not caches: WeasyPrint subsets each font twice, and the second pass gives back
+the first's bytes; it is done once (`_subset_in_one_pass`). And it made a style for six
+pseudo-elements of every element that only list items and footnotes use; they are made when
+layout asks for them (`_lazy_pseudo_element_styles`). The HTML of a form is parsed once per
+skeleton (its tags) and each document's text put into a copy of that tree
+(`_cache_html_skeletons`).
 
-The computed-style cache and the one-pass subset replace WeasyPrint's own code
-(`StyleFor.__init__`, `Font._harfbuzz_subset`), so they are installed only on the WeasyPrint
-versions they were written against (`STYLE_VERSIONS`, which pyproject.toml's pin follows); on any
-other version WeasyPrint runs unchanged, only slower, and `liaison doctor` says so. The other
-three wrap one function each and check the attributes they rely on. Each patch is kept because
+The computed-style cache, the one-pass subset, the lazy pseudo-element styles and the skeleton
+cache replace WeasyPrint's own code or rely on the order it works in (`StyleFor.__init__`,
+`Font._harfbuzz_subset`, `StyleFor.set_computed_styles`, `tinyhtml5.parse` as WeasyPrint calls
+it), so they are installed only on the WeasyPrint versions they were written against
+(`STYLE_VERSIONS`, which pyproject.toml's pin follows); on any other version WeasyPrint runs
+unchanged, only slower, and `liaison doctor` says so. The other three wrap one function each and
+check the attributes they rely on. Each patch is kept because
 benchmarks/bench_patches.py measures what it saves (benchmarks/README.md has the figures);
 tried and dropped as not worth their code: sharing pseudo-element styles, and several records
 laid out as one document.
@@ -26,7 +32,10 @@ laid out as one document.
 from __future__ import annotations
 
 import contextlib
+import copy
+import io
 import logging
+import re
 import weakref
 import zlib
 from collections import OrderedDict
@@ -39,6 +48,7 @@ STREAM_CACHE = 32  # compressed font files kept per process
 STREAM_MIN = 8192  # a single-part stream this long (a font file) is worth remembering
 STYLE_CACHE = 4000  # computed styles kept before the cache is emptied (a form uses ~100)
 STYLE_VERSIONS = ("70.",)
+SKELETON_CACHE = 64  # parsed HTML skeletons kept per process (a form has one or a few)
 FILE_MIN = 1 << 20  # a face this large is a shipped font file, not a subset of one
 FILE_CACHE = 8  # font files kept per process (the shipped ones are five)
 
@@ -52,6 +62,8 @@ DESCRIPTIONS = {
     "font subsets": "重复的字体子集只做一次",
     "font streams": "重复的字体数据只压缩一次",
     "computed styles": "同一模板的样式只计算一次",
+    "pseudo-element styles": "用不到的伪元素样式不再计算",
+    "html skeletons": "同一模板的 HTML 结构只解析一次",
 }
 
 
@@ -61,6 +73,8 @@ def install() -> None:
     _cache_font_subsets()
     _cache_font_streams()
     _cache_computed_styles()
+    _lazy_pseudo_element_styles()
+    _cache_html_skeletons()
 
 
 def patches() -> dict[str, tuple[Any, str, Any]]:
@@ -326,6 +340,226 @@ def _cache_computed_styles() -> None:
     if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
         return
     _replace("computed styles", StyleFor, "__init__", _style_for_init)
+
+
+def _lazy_pseudo_element_styles() -> None:
+    """Make a pseudo-element's style when layout asks for it, not for every element ahead.
+
+    WeasyPrint's user-agent stylesheet gives every element six pseudo-elements (::marker and
+    the footnote and note calls and markers), and WeasyPrint makes a style for each of them as it
+    computes the document's styles: ~470 a one-page form, a tenth of its CPU, for boxes that exist
+    only on list items and footnotes. The style is made as WeasyPrint makes it (the same parent,
+    cascaded values and root) when it is first looked up; a computed style only computes its
+    values when they are read, so making it later reads the same values. One that sets an
+    anchor is made at once, as the anchor is collected then. Only on `STYLE_VERSIONS`: it relies
+    on the pseudo-elements' styles being made last, after every element's."""
+    try:
+        import weasyprint
+        from weasyprint.css import StyleFor
+    except ImportError:
+        return
+    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+        return
+    original = StyleFor.__dict__.get("set_computed_styles")
+    if original is None:
+        return
+
+    def set_computed_styles(
+        self: Any,
+        element: Any,
+        parent: Any,
+        root: Any = None,
+        pseudo_type: Any = None,
+        base_url: Any = None,
+        target_collector: Any = None,
+    ) -> None:
+        cascaded = self.get_cascaded_styles().get((element, pseudo_type), {})
+        if (
+            pseudo_type is None
+            or pseudo_type in _EAGER_PSEUDO
+            or pseudo_type.startswith("@")
+            or "anchor" in cascaded
+        ):
+            original(self, element, parent, root, pseudo_type, base_url, target_collector)
+            return
+        styles = self.get_computed_styles()
+        if type(styles) is not _LazyStyles:
+            styles = self._computed_styles = _LazyStyles(styles)
+        styles.pending[element, pseudo_type] = (
+            styles[parent, None],
+            cascaded,
+            styles[root, None],
+            base_url,
+            self.font_config,
+            self.initial_page_sizes,
+        )
+
+    _replace("pseudo-element styles", StyleFor, "set_computed_styles", set_computed_styles)
+
+
+# ::before and ::after become boxes wherever they have content; page margin boxes (@top-left …)
+# are made while the page is laid out and may be read from there
+_EAGER_PSEUDO = frozenset({"before", "after"})
+
+
+class _LazyStyles(dict[Any, Any]):
+    """A document's computed styles, with pseudo-elements' styles made when first looked up."""
+
+    def __init__(self, styles: dict[Any, Any]) -> None:
+        super().__init__(styles)
+        self.pending: dict[Any, tuple[Any, ...]] = {}
+
+    def _make(self, key: Any) -> Any:
+        from weasyprint.css import ComputedStyle
+
+        parent, cascaded, root, base_url, font_config, sizes = self.pending.pop(key)
+        style = self[key] = ComputedStyle(
+            parent, cascaded, key[1], root, base_url, font_config, sizes
+        )
+        return style
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key in self.pending:
+            return self._make(key)
+        return super().get(key, default)
+
+    def __missing__(self, key: Any) -> Any:
+        if key in self.pending:
+            return self._make(key)
+        raise KeyError(key)
+
+
+def _cache_html_skeletons() -> None:
+    """Parse each HTML skeleton of a form once: the tags, with the text between them filled in.
+
+    tinyhtml5, WeasyPrint's HTML5 parser, is pure Python: ~2 ms of a one-page form's ~40 ms,
+    and every copy of a form has the same tags, only the text between them differs. The
+    document is cut at its tags; the text between two tags is, for the tree the parser builds,
+    either nothing, only white space (kept as it is, part of the skeleton), or text: its white
+    space at either end (kept) around characters that are not (where the parser puts those is
+    decided by the first of them, so a marker character stands in). The skeleton with its
+    markers is parsed once, WeasyPrint's way; each document gets a copy of that tree with each
+    marker replaced by its text. Anything the cut cannot read as plainly as the parser would is
+    parsed by tinyhtml5 as before: raw-text elements (style, script, textarea, pre, svg …),
+    comments, a tag it does not recognise, a character reference other than the five Jinja's
+    escaping writes, control characters, or text before the first tag. A test compares the
+    trees with tinyhtml5's own for every PDF form and hostile text."""
+    try:
+        import tinyhtml5
+        import weasyprint
+    except ImportError:
+        return
+    original = tinyhtml5.__dict__.get("parse")
+    if original is None or getattr(weasyprint, "tinyhtml5", None) is not tinyhtml5:
+        return
+    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+        return
+    cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+
+    def parse(document: Any, namespace_html_elements: bool = True, **kwargs: Any) -> Any:
+        if kwargs or namespace_html_elements or type(document) is not io.StringIO:
+            return original(document, namespace_html_elements, **kwargs)
+        source = document.getvalue()
+        cut = _skeleton(source)
+        if cut is None:
+            return original(io.StringIO(source), False)
+        key, texts = cut
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = _parse_skeleton(original, key)
+            if len(cache) > SKELETON_CACHE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+        if found is _UNCACHEABLE:
+            return original(io.StringIO(source), False)
+        tree, places = found
+        tree = copy.deepcopy(tree)
+        nodes = list(tree.iter())
+        for index, attribute, markers in places:
+            node = nodes[index]
+            value = getattr(node, attribute)
+            for marker in markers:
+                value = value.replace(chr(_MARKER + marker), texts[marker])
+            setattr(node, attribute, value)
+        return tree
+
+    parse.cache = cache  # type: ignore[attr-defined]
+    _replace("html skeletons", tinyhtml5, "parse", parse)
+
+
+_MARKER = 0xF0000  # supplementary private use: a form's text never holds these (else: parsed)
+_SPACE = " \t\n\f"  # the HTML parser's white space (\r is normalised first: not cut)
+_CUT = re.compile(r"(<[^<>]*>)")
+_TAG = re.compile(
+    r"""</?[A-Za-z][^\s/>]*(?:\s+[^\s"'=<>`/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>"""
+)
+_DOCTYPE = "<!DOCTYPE html>"
+_RAW_TEXT = re.compile(
+    r"<(?:script|style|textarea|xmp|iframe|noembed|noframes|noscript|plaintext|pre|listing"
+    r"|svg|math|template|title\s*/)",
+    re.IGNORECASE,
+)
+_ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&#34;", '"'), ("&#39;", "'"), ("&quot;", '"'))
+_PLAIN = re.compile(r"[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f\ufeff\U000f0000-\U0010ffff]")
+
+
+def _skeleton(source: str) -> tuple[tuple[str, ...], list[str]] | None:
+    """The document cut into its skeleton (tags, white space, markers: the cache key) and the
+    text each marker stands for; None when it is not plain enough to be cut."""
+    if _RAW_TEXT.search(source) or _PLAIN.search(source):
+        return None
+    parts = _CUT.split(source)
+    if parts[0]:
+        return None
+    key: list[str] = []
+    texts: list[str] = []
+    for position, part in enumerate(parts):
+        if position % 2:
+            if not (_TAG.fullmatch(part) or (position == 1 and part == _DOCTYPE)):
+                return None
+            key.append(part)
+            continue
+        if not part:
+            continue
+        if "&" in part:
+            text = part
+            for escaped, plain in _ESCAPES:
+                text = text.replace(escaped, plain)
+            if "&" in text.replace("&amp;", ""):
+                return None
+            text = text.replace("&amp;", "&")
+        else:
+            text = part
+        core = text.strip(_SPACE)
+        if not core:
+            key.append(text)
+            continue
+        start = text.index(core)
+        key.append(f"{text[:start]}{chr(_MARKER + len(texts))}{text[start + len(core) :]}")
+        texts.append(core)
+    return tuple(key), texts
+
+
+def _parse_skeleton(original: Any, key: tuple[str, ...]) -> Any:
+    """The skeleton parsed by tinyhtml5, and where each marker landed: (node's index in document
+    order, text or tail, markers); _UNCACHEABLE when a marker is not found exactly once."""
+    tree = original(io.StringIO("".join(key)), False)
+    places = []
+    seen: list[int] = []
+    for index, node in enumerate(tree.iter()):
+        for attribute in ("text", "tail"):
+            value = getattr(node, attribute) or ""
+            markers = [ord(c) - _MARKER for c in value if ord(c) >= _MARKER]
+            if markers:
+                places.append((index, attribute, markers))
+                seen.extend(markers)
+        if any(ord(c) >= _MARKER for c in str(node.tag) + "".join(node.attrib.values())):
+            return _UNCACHEABLE
+    expected = sum(1 for part in key if any(ord(c) >= _MARKER for c in part))
+    if sorted(seen) != list(range(expected)):
+        return _UNCACHEABLE
+    return tree, places
 
 
 _STYLES: dict[tuple[Any, ...], Any] = {}
