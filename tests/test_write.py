@@ -60,6 +60,34 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def _sequential(stream):
+    for chunk in (b"%PDF-1.7\n", bytearray(b"x" * 70_000), memoryview(b"tail")):
+        stream.write(chunk)
+
+
+def _zip_that_seeks(stream):
+    import zipfile
+
+    with zipfile.ZipFile(stream, "w") as archive:  # seeks back over each header, as openpyxl's
+        archive.writestr("a.xml", "<a/>" * 5000)
+        archive.writestr("b.xml", "<b/>")
+
+
+@pytest.mark.parametrize("produce", [_sequential, _zip_that_seeks])
+def test_write_atomic_hashes_what_lands_on_disk(tmp_path, produce):
+    """The SHA-256 and size are taken while writing (not read back) unless the writer seeks;
+    either way they are the file's, and the file is an ordinary one (mode by the umask)."""
+    target = tmp_path / "sub" / "out.bin"  # its folder made on the way
+    digest, size = write_atomic(target, produce)
+    assert (digest, size) == (sha256_file(target), target.stat().st_size)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in target.parent.iterdir()] == ["out.bin"]  # no temporary left
+    again, _ = write_atomic(target, produce)
+    assert again == digest
+
+
 def test_hostile_names_never_leave_the_output_folder(make_book, tmp_path):
     out = tmp_path / "out"
     path = make_book(

@@ -26,7 +26,6 @@ import os
 import re
 import socket
 import sys
-import tempfile
 import time
 import unicodedata
 from collections.abc import Callable
@@ -37,8 +36,6 @@ from typing import IO, Any
 from .errors import OutputError, os_reason
 
 MANIFEST = "manifest.json"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 TEMP_PREFIX = ".~liaison-"
 MAX_NAME_BYTES = 200  # well under the 255-byte limit of ext4 and NTFS, leaving room for a suffix
 _RESERVED = {
@@ -242,23 +239,90 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+class _HashingFile:
+    """The stream a document is written to: the SHA-256 and size are taken as the bytes go by,
+    so the file is not read back. A writer that seeks (zipfile into a seekable stream: openpyxl)
+    may rewrite what was hashed; then the file is hashed from disk once it is closed."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self._position = 0
+        self.sought = False
+
+    def write(self, data: Any) -> int:
+        written = self._raw.write(data)
+        if not self.sought:
+            self._hash.update(data)
+            self._position += memoryview(data).nbytes
+        return written
+
+    def tell(self) -> int:
+        return self._raw.tell() if self.sought else self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        if not self.sought:
+            self._raw.flush()
+            self.sought = True
+        return self._raw.seek(offset, whence)
+
+    def seekable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # zipfile reads back what it wrote when appending
+        self.seek(0, os.SEEK_CUR)
+        return self._raw.read(size)
+
+    def flush(self) -> None:
+        self._raw.flush()
+
+    def digest(self) -> tuple[str, int]:
+        return self._hash.hexdigest(), self._position
+
+
+_TEMP_NAMES = iter(range(1 << 62))  # with the pid: a name no other writer of the folder takes
+
+
+def _open_temporary(folder: Path) -> tuple[int, Path]:
+    """A new file in `folder` for this process alone, readable as an ordinary output (the umask
+    applies, as to any file a clerk's program makes; mkstemp's are private), its folder made
+    when it is missing (not tried for every file: mkdir is a system call that mostly fails)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{next(_TEMP_NAMES)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # a killed run of a process with our pid left it: next name
+            continue
+        except FileNotFoundError:  # the folder's first file (or it was removed during the run)
+            folder.mkdir(parents=True, exist_ok=True)
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
+
+
 def write_atomic(target: Path, produce: Callable[[IO[bytes]], Any]) -> tuple[str, int]:
     """Write `target` through a temporary file in its folder; returns (sha256, size). A disk
     that is full or refuses to be written is an OutputError naming the file."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=target.parent)
+        fd, tmp = _open_temporary(target.parent)
     except OSError as exc:
         raise disk_error(exc, target.name) from None
-    tmp = Path(tmp_name)
+    tmp_name = str(tmp)
     try:
         # No fsync: rename is atomic against a killed run, which is what a clerk meets; after
         # a power cut the manifest's SHA-256 check finds a damaged file and the rerun remakes it.
-        with os.fdopen(fd, "w+b") as stream:
-            produce(stream)
-        digest = sha256_file(tmp)
-        size = tmp.stat().st_size
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
+        with os.fdopen(fd, "w+b") as raw:
+            stream = _HashingFile(raw)
+            produce(stream)  # type: ignore[arg-type]
+        digest, size = stream.digest()
+        if stream.sought:
+            digest, size = sha256_file(tmp), tmp.stat().st_size
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
