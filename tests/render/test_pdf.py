@@ -263,7 +263,7 @@ def test_weasyprint_caches_change_no_byte_of_any_form() -> None:
 
         # The last document, rendered after the others filled the caches (or after itself).
         warm = [render(doc.context) for doc in (docs if len(docs) > 1 else docs + docs)][-1]
-        with weasy_cache.disabled():
+        with weasy_cache.disabled(*weasy_cache.SAME_BYTES):
             plain = render(docs[-1].context)
         assert warm == plain, form.id
         compared.append(form.id)
@@ -316,9 +316,92 @@ def test_templates_the_style_cache_must_not_change(body):
     cached = [render(n) for n in range(3)]
     if "<style>" not in body:  # (a <style> element's documents are left to WeasyPrint)
         assert any(v is not weasy_cache._UNCACHEABLE for v in weasy_cache._STYLES.values())
-    with weasy_cache.disabled():
+    with weasy_cache.disabled(*weasy_cache.SAME_BYTES):
         plain = [render(n) for n in range(3)]
     assert cached == plain
+
+
+def test_documents_of_one_shape_follow_one_plan_and_change_no_byte(monkeypatch):
+    """render/weasy_cache.py remembers, for a document's shape (tags, attributes, order, which
+    elements are empty), the style each element got. Copies of a form that differ only in their
+    text follow that plan without matching a selector; each is byte for byte what WeasyPrint
+    makes. A copy whose element turns empty (`:empty`), or that gains an element, is a new shape."""
+    import io
+
+    from weasyprint import HTML
+
+    from toolkit.render import weasy_cache
+    from toolkit.render.pdf import font_config, stylesheet
+
+    sheets = [stylesheet(Path(__file__).parents[2] / "forms" / "styles" / "base.css")]
+    followed = []
+    original = weasy_cache._follow_plan
+    monkeypatch.setattr(weasy_cache, "_follow_plan", lambda *a: followed.append(1) or original(*a))
+    texts = ["王明", "李华、张伟", "", "赵<nobr>2024年3月5日</nobr>", "钱"]
+
+    def render(text: str) -> bytes:
+        body = (
+            f'<h1 class="title" id="t">登记表</h1><table class="form"><tr><td class="label">'
+            f'来访人</td><td class="names">{text}</td></tr></table><p class="sign">{text}</p>'
+        )
+        out = io.BytesIO()
+        HTML(string=f"<html><body>{body}</body></html>").render(
+            stylesheets=sheets, font_config=font_config()
+        ).write_pdf(out)
+        return out.getvalue()
+
+    render("预热")  # the sheets' first document is left to WeasyPrint
+    weasy_cache._PLANS.clear()
+    cached = [render(text) for text in texts]
+    # the first text makes the plan, the second and fifth follow it; the empty cells and the
+    # extra <nobr> are shapes of their own
+    assert len(followed) == 2
+    with weasy_cache.disabled(*weasy_cache.SAME_BYTES):
+        plain = [render(text) for text in texts]
+    assert cached == plain
+
+
+def test_deflate_level_changes_how_not_what_is_compressed():
+    """render/weasy_cache.py has pydyf deflate at level 6, not 9: every stream of the PDF
+    inflates to the same bytes as WeasyPrint's own, and the file is no more than 1 % larger."""
+    import io
+
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from toolkit.render import weasy_cache
+    from toolkit.render.pdf import font_config, stylesheet
+
+    sheets = [stylesheet(Path(__file__).parents[2] / "forms" / "styles" / "base.css")]
+    body = (
+        '<h1 class="title">接待登记</h1><p>来访人：王明，2024年3月5日上午9:30，反映道路积水。</p>'
+    )
+
+    def render() -> bytes:
+        out = io.BytesIO()
+        HTML(string=f"<html><body>{body}</body></html>").render(
+            stylesheets=sheets, font_config=font_config()
+        ).write_pdf(out)
+        return out.getvalue()
+
+    def streams(pdf: bytes) -> list[bytes]:
+        """Every stream inflated, but the cross-reference stream (it lists where the objects
+        start, which moves when they are compressed differently)."""
+        reader = PdfReader(io.BytesIO(pdf))
+        found = []
+        for number in range(1, int(reader.trailer["/Size"])):
+            obj = reader.get_object(number)
+            if hasattr(obj, "get_data") and obj.get("/Type") != "/XRef":
+                found.append(obj.get_data())
+        return sorted(found)
+
+    assert weasy_cache.patches()["deflate level"]
+    ours = render()
+    with weasy_cache.disabled("deflate level"):
+        theirs = render()
+    assert ours != theirs  # the patch is in use
+    assert streams(ours) == streams(theirs) and len(streams(ours)) >= 4
+    assert len(ours) <= len(theirs) * 1.01
 
 
 def test_pseudo_element_styles_are_made_only_when_asked_for(monkeypatch):
