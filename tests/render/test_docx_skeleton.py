@@ -120,3 +120,16 @@ def test_a_value_with_a_character_xml_forbids_is_refused(tmp_path) -> None:
     renderer.render({"名": "甲"}, io.BytesIO())
     with pytest.raises(TemplateError, match="生成的 Word 内容无效"):
         renderer.render({"名": "甲\x01乙"}, io.BytesIO())
+
+
+def test_constants_kept_are_bounded(monkeypatch) -> None:
+    # A value yielded as plain str (escaping turned off) passes for a constant: it is still
+    # assembled right, and what is kept of such values stays bounded.
+    from toolkit.render import docx_skeleton
+
+    monkeypatch.setattr(docx_skeleton, "MAX_CONSTANT_CHARS", 100)
+    skeletons = Skeletons()
+    for n in range(50):
+        value = f"<a>{'值' * n}</a>"
+        assert skeletons.assemble([value]) == value.encode()
+    assert skeletons.kept <= 100 + 60 and len(skeletons.constants) < 50

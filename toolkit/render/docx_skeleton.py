@@ -26,7 +26,10 @@ from xml.parsers import expat
 
 PLACEHOLDER = "\ue000"  # private use: a character, never a name's, never markup
 MAX_SKELETONS = 64  # per part: a form's branches; past that, documents are simply parsed
-MAX_CONSTANTS = 4096  # per part: a template's constants (a value yielded as plain str is not)
+# Per part: a template's constants, kept encoded. A value is yielded as a plain str only where
+# the template turns escaping off; it is taken for a constant, and these bound what it can hold.
+MAX_CONSTANTS = 4096
+MAX_CONSTANT_CHARS = 8 << 20
 # What a value may not hold for its document to be judged by its skeleton: markup, quotes
 # (attribute values), brackets (a value ending "]]" before a constant ">" makes "]]>"), an
 # ampersand that does not start a whole reference markupsafe writes, characters XML forbids.
@@ -43,6 +46,7 @@ class Skeletons:
     def __init__(self) -> None:
         self.known: dict[tuple[str | None, ...], bool] = {}
         self.constants: dict[str, bytes | None] = {}
+        self.kept = 0  # characters of the constants kept
 
     def assemble(self, chunks: Sequence[str]) -> bytes | None:
         """The chunks' text in UTF-8 without the markers before paragraphs, each constant's
@@ -60,8 +64,9 @@ class Skeletons:
                 data = self.constants[chunk]
             except KeyError:
                 data = _constant(chunk)
-                if len(self.constants) < MAX_CONSTANTS:
+                if len(self.constants) < MAX_CONSTANTS and self.kept < MAX_CONSTANT_CHARS:
                     self.constants[chunk] = data
+                    self.kept += len(chunk)
             if data is None:
                 return None
             pieces.append(data)
