@@ -60,7 +60,8 @@ def safe_component(text: str, fallback: str = "未命名") -> str:
     traversal, no Windows-invalid characters or reserved names, no trailing dot or space, and
     nothing invisible that could make the name read as something it is not."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+    if not text.isprintable():  # printable: none of _INVISIBLE's (all "Other" or "Separator")
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
     text = _UNSAFE.sub("_", text)
     text = re.sub(r"\s+", " ", text).strip(" .")
     text = re.sub(r"\.{2,}", ".", text)
@@ -410,13 +411,17 @@ class NamePlanner:
     def __init__(self) -> None:
         # 8-byte digests of the names, not the names: a form of 20,000 files kept 4 MB of names.
         self.used: set[int] = set()
+        self.title = ""  # the form title `folder` was made from: each form's files come together
         self.folder = ""
 
-    def path(self, folder: str, name: str) -> str:
-        folder = safe_component(folder)
-        if folder != self.folder:  # forms are planned one after another: names only clash within
-            self.used.clear()
-            self.folder = folder
+    def path(self, title: str, name: str) -> str:
+        if title != self.title:
+            self.title = title
+            folder = safe_component(title)
+            if folder != self.folder:  # forms are planned one after another: names clash within
+                self.used.clear()
+                self.folder = folder
+        folder = self.folder
         stem, dot, ext = name.rpartition(".")
         candidate = f"{folder}/{name}"
         n = 2

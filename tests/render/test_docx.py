@@ -105,3 +105,25 @@ def test_register_rows_and_repeated_header(built):
     assert header.find(f"{W}trPr/{W}tblHeader") is not None
     section = doc.sections[-1]
     assert section.page_width > section.page_height
+
+
+def test_line_breaks_and_tabs_are_docxtpls_own_made_paragraph_by_paragraph(tmp_path) -> None:
+    # The renderer runs docxtpl's resolve_listing only on the paragraphs that need it.
+    from docx import Document
+
+    from toolkit.render.docx import _LISTED_PARAGRAPH, DocxRenderer
+    from toolkit.render.templating import make_env
+
+    template = Document()
+    template.add_paragraph("前言")
+    template.add_paragraph().add_run("{{ 甲 }}").bold = True
+    template.add_table(rows=1, cols=2).cell(0, 1).text = "意见：{{ 乙 }}"
+    template.add_paragraph("{{ 丙 }}")
+    template.save(tmp_path / "t.docx")
+    renderer = DocxRenderer(tmp_path / "t.docx", make_env(), "t.docx")
+    values = {"甲": "第一行\n第二行", "乙": "一\t二\n三", "丙": "没有换行"}
+    chunks = renderer.templates["word/document.xml"].generate(values)
+    text = "".join(chunks).replace("\n<w:p", "<w:p")
+    ours = _LISTED_PARAGRAPH.sub(renderer._listing_one, text.encode())
+    assert ours == renderer._listing(text).encode()
+    assert ours.count(b"<w:br/>") == 2 and ours.count(b"<w:tab/>") == 1

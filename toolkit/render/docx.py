@@ -5,8 +5,9 @@ each XML part that holds tags (body, headers, footers) is cleaned with docxtpl's
 compiled once, and each document is the template's zip with those parts replaced, its core
 properties (docProps/core.xml) too: the document's title, author and build time. docxtpl's
 `resolve_listing` turns line breaks in values into Word line breaks, as docxtpl does. Values are
-XML-escaped by the sandboxed environment; the result is parsed strictly before it is written, so a
-broken template fails loudly instead of producing a file Word refuses.
+XML-escaped by the sandboxed environment; the result is known well-formed before it is written
+(parsed, or vouched for by its skeleton: render/docx_skeleton.py), so a broken template fails
+loudly instead of producing a file Word refuses.
 
 Names are kept whole as the PDF keeps them (render/nobreak.py, class="names"): in every run of the
 character style 姓名 (`Names`, tools/make_templates.py), each name of the list gets a WORD JOINER
@@ -24,10 +25,12 @@ type sizes and text (`row_height`), generously.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
@@ -38,6 +41,7 @@ from jinja2 import Environment, Template
 
 from ..errors import TemplateError
 from . import UNDATED, DocumentInfo
+from .docx_skeleton import Skeletons
 from .docx_zip import PreparedZip
 from .nobreak import NAME_ITEM
 from .templating import describe_error, normalise_tags
@@ -69,38 +73,39 @@ def core_properties(info: DocumentInfo) -> bytes:
 
 WORD_JOINER = "\u2060"
 NAMES_STYLE = "Names"
-_NAMES_MARK = f'<w:rStyle w:val="{NAMES_STYLE}"/>'
+_NAMES_MARK = f'<w:rStyle w:val="{NAMES_STYLE}"/>'.encode()
 _TEXT = re.compile(r"(<w:t(?:\s[^>]*)?>)([^<]*)(</w:t>)")
-_RUN_OPENINGS = ("<w:r>", "<w:r ")  # not <w:rPr>, <w:rFonts> …
+_RUN_OPENINGS = (b"<w:r>", b"<w:r ")  # not <w:rPr>, <w:rFonts> …
 
 
-def keep_names_whole(xml: str) -> str:
+def keep_names_whole(xml: bytes) -> bytes:
     """WORD JOINERs inside each name of every run in the 姓名 style (values are escaped text).
 
     Each run is found from its style mark outwards (runs do not nest): a regular expression
     that looked for the runs had to try every run of the document, a quarter of a one-page
-    form's time."""
+    form's time. The document is UTF-8 (searching it is several times faster than searching
+    its text, which Chinese makes two bytes a character); only the runs are decoded."""
 
     def text(found: re.Match[str]) -> str:
         plain = html.unescape(found.group(2))
         joined = NAME_ITEM.sub(lambda name: WORD_JOINER.join(name.group(0)), plain)
         return found.group(1) + escape(joined) + found.group(3)
 
-    pieces: list[str] = []
+    pieces: list[bytes] = []
     done = 0
     mark = xml.find(_NAMES_MARK)
     while mark != -1:
         start = max(xml.rfind(opening, done, mark) for opening in _RUN_OPENINGS)
-        end = xml.find("</w:r>", mark)
-        if start == -1 or end == -1 or "</w:r>" in xml[start:mark]:
+        end = xml.find(b"</w:r>", mark)
+        if start == -1 or end == -1 or b"</w:r>" in xml[start:mark]:
             mark = xml.find(_NAMES_MARK, mark + 1)  # a mark outside a run: not a name's
             continue
-        end += len("</w:r>")
-        pieces += (xml[done:start], _TEXT.sub(text, xml[start:end]))
+        end += len(b"</w:r>")
+        pieces += (xml[done:start], _TEXT.sub(text, xml[start:end].decode("utf-8")).encode())
         done = end
         mark = xml.find(_NAMES_MARK, done)
     pieces.append(xml[done:])
-    return "".join(pieces)
+    return b"".join(pieces)
 
 
 # Rows estimated taller than this (points) may split: less than the register's landscape text
@@ -215,6 +220,23 @@ def template_source(patcher: DocxTemplate, name: str, data: bytes) -> str | None
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
+# docxtpl's paragraphs (DocxTemplate.resolve_listing) and what its pass changes in them.
+_LISTED_PARAGRAPH = re.compile(rb"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
+_LISTED = re.compile(b"[\t\a\n\f]")
+# A part longer than this (characters) is streamed (a register); shorter, it is made whole.
+LONG = 1 << 16
+# zlib's level for rendered parts: a one-page form's body (24 KB) deflates in 55 µs instead of
+# level 6's 125 µs, to 2.40 KB instead of 2.12 KB (the .docx: 10.3 KB instead of 10.0 KB). Levels
+# 1 and 2 are no faster here. The template's other members are deflated once, at load, at 6.
+LEVEL = 3
+
+
+def _unmarked(text: str) -> bytes:
+    """Rendered text in UTF-8 without the markers put before each <w:p at load (values are
+    escaped, so none can fake one)."""
+    return text.replace("\n<w:p", "<w:p").encode("utf-8")
+
+
 class DocxRenderer:
     fmt = "docx"
 
@@ -236,50 +258,95 @@ class DocxRenderer:
         except Exception as exc:  # Jinja syntax errors, named for the clerk
             raise describe_error(exc, name) from None
         self._listing = patcher.resolve_listing
+        self.checks = {name: Skeletons() for name in self.templates}
         self.zip = PreparedZip(members)
         self.chart_slots = chart_slots(dict(members))
 
-    def render_part(self, template: Template, context: dict[str, Any]) -> tuple[int, int, bytes]:
-        """Render one XML part as a stream of whole paragraphs: each piece is cleaned, checked
-        for well-formedness (expat, incrementally), checksummed and deflated as it comes, so a
-        register of thousands of rows never exists as one string (it cost ~100 MB)."""
-        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    def render_part(self, name: str, context: dict[str, Any]) -> tuple[int, int, bytes]:
+        """One XML part, through `_passes`, checked for well-formedness, checksummed and
+        deflated. A part of up to LONG characters (a form) is made whole and its check is
+        usually its skeleton's (render/docx_skeleton.py); a longer one (a register of thousands of
+        rows) is streamed as whole paragraphs, parsed as it comes, so it never exists as one
+        string (it cost ~100 MB)."""
+        stream = self.templates[name].generate(context)
+        chunks: list[str] = []
+        buffered = 0
+        for chunk in stream:
+            chunks.append(chunk)
+            buffered += len(chunk)
+            if buffered > LONG:
+                return self._render_long(chunks, stream)
+        skeletons = self.checks[name]
+        data = skeletons.assemble(chunks)
+        if data is None:  # a constant with a line break or a tab of its own: made as a whole
+            data = _unmarked("".join(chunks))
+        data, listed = self._passes(data)
+        # docxtpl's pass rewrites runs around a value: what it makes is parsed. The others keep
+        # well-formed XML well-formed (whole runs and rows, their text re-escaped), so what the
+        # template made is what needs checking, and its skeleton may vouch for it.
+        if listed or not skeletons.vouches(chunks):
+            self._parse(expat.ParserCreate(), data, True)
+        return zlib.crc32(data), len(data), zlib.compress(data, LEVEL, wbits=-15)
+
+    def _passes(self, data: bytes) -> tuple[bytes, bool]:
+        """Whole paragraphs and rows as Word gets them: docxtpl's line breaks and tabs, names
+        kept whole, tall rows let split (a row's height is estimated from its text as the names
+        pass leaves it). True if docxtpl's pass ran. UTF-8 throughout: searching a form's text,
+        two bytes a character once it holds Chinese, cost more than the rest of its rendering."""
+        listed = b"\n" in data or b"\t" in data  # only values bring these
+        if listed:
+            data = _LISTED_PARAGRAPH.sub(self._listing_one, data)
+        if _NAMES_MARK in data:
+            data = keep_names_whole(data)
+        if _CANT_SPLIT.encode() in data:
+            data = let_tall_rows_split(data.decode("utf-8")).encode("utf-8")
+        return data, listed
+
+    def _listing_one(self, paragraph: re.Match[bytes]) -> bytes:
+        """docxtpl's line-break pass (resolve_listing) on one paragraph, if it has anything for
+        it. The pass goes paragraph by paragraph, found as _LISTED_PARAGRAPH finds them, and
+        leaves one without a tab, line break, bell or form feed as it was; run on the whole of a
+        form with a line break in a value, it cost ~0.8 ms (tests/render/test_docx.py holds
+        this to docxtpl's own)."""
+        data = paragraph.group(0)
+        if not _LISTED.search(data):
+            return data
+        return self._listing(data.decode("utf-8")).encode("utf-8")
+
+    def _parse(self, parser: Any, data: bytes, final: bool) -> None:
+        try:
+            parser.Parse(data, final)
+        except expat.ExpatError as exc:
+            raise TemplateError(
+                f"生成的 Word 内容无效：{exc}",
+                where=self.name,
+                hint="请检查模板中的 {% %} 标签是否成对",
+            ) from None
+
+    def _render_long(self, chunks: list[str], stream: Iterator[str]) -> tuple[int, int, bytes]:
+        """The rest of a long part, cleaned, parsed (expat, incrementally), checksummed and
+        deflated a piece of whole paragraphs at a time."""
+        packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
         parser = expat.ParserCreate()
         packed: list[bytes] = []
         crc = size = 0
 
         def emit(piece: str, final: bool = False) -> None:
             nonlocal crc, size
-            # Markers put before each <w:p at load; values are escaped, so none can fake one.
-            piece = piece.replace("\n<w:p", "<w:p")
-            if "\n" in piece or "\t" in piece:  # only values bring these; docxtpl's pass is costly
-                piece = self._listing(piece)
-            if _NAMES_MARK in piece:
-                piece = keep_names_whole(piece)
-            if _CANT_SPLIT in piece:
-                piece = let_tall_rows_split(piece)
-            data = piece.encode("utf-8")
-            try:
-                parser.Parse(data, final)
-            except expat.ExpatError as exc:
-                raise TemplateError(
-                    f"生成的 Word 内容无效：{exc}",
-                    where=self.name,
-                    hint="请检查模板中的 {% %} 标签是否成对",
-                ) from None
+            data = self._passes(_unmarked(piece))[0]
+            self._parse(parser, data, final)
             crc = zlib.crc32(data, crc)
             size += len(data)
             packed.append(packer.compress(data))
 
-        buffer: list[str] = []
-        buffered = 0
-        for chunk in template.generate(context):
+        buffer, buffered = chunks, LONG + 1
+        for chunk in itertools.chain([""], stream):
             buffer.append(chunk)
             buffered += len(chunk)
-            if buffered > 1 << 16:
+            if buffered > LONG:
                 text = "".join(buffer)
                 cut = _cut(text)
-                if cut > 0:  # whole paragraphs and rows: the passes in emit() work on them
+                if cut > 0:  # whole paragraphs and rows: _passes() works on them
                     emit(text[:cut])
                     text = text[cut:]
                 buffer, buffered = [text], len(text)
@@ -302,7 +369,7 @@ class DocxRenderer:
         self, context: dict[str, Any], stream: IO[bytes], info: DocumentInfo = UNDATED
     ) -> None:
         try:
-            parts = {name: self.render_part(t, context) for name, t in self.templates.items()}
+            parts = {name: self.render_part(name, context) for name in self.templates}
         except TemplateError:
             raise
         except Exception as exc:
