@@ -404,6 +404,43 @@ def test_deflate_level_changes_how_not_what_is_compressed():
     assert len(ours) <= len(theirs) * 1.01
 
 
+def test_the_brief_meta_line_prints_as_the_flex_line():
+    """The 登记表's line under the title (.meta.brief in base.css) floats its 编号 instead of
+    laying the line out as a flex box, which costs WeasyPrint several layouts: the page is the
+    same, pixel for pixel, as with the flex line."""
+    import datetime as dt
+    import io
+
+    import pypdfium2
+    from weasyprint import CSS
+
+    from toolkit.commands.build import check
+    from toolkit.derive.planners import plan
+    from toolkit.forms import load_forms
+    from toolkit.model import PlanEnv
+    from toolkit.render.registry import Renderers
+    from toolkit.rules import load_rules
+
+    form = load_forms()["reception_form"]
+    assert 'class="meta brief"' in form.template("pdf").read_text(encoding="utf-8")
+    doc = next(iter(plan(form, check(None), PlanEnv(load_rules(), today=dt.date(2024, 12, 20)))))
+    renderer = Renderers().get(str(form.folder.parent), form.id, "pdf")
+    shipped = list(renderer.stylesheets)
+
+    def page(*extra: str) -> bytes:
+        renderer.stylesheets = shipped + [CSS(string=css) for css in extra]
+        try:
+            out = io.BytesIO()
+            renderer.render(doc.context, out)
+        finally:
+            renderer.stylesheets = shipped
+        pdf = pypdfium2.PdfDocument(out.getvalue())
+        return pdf[0].render(scale=100 / 72).to_pil().tobytes()
+
+    flex = ".meta.brief { display: flex } .meta.brief > .right { float: none }"
+    assert page() == page(flex)
+
+
 def test_pseudo_element_styles_are_made_only_when_asked_for(monkeypatch):
     """render/weasy_cache.py makes a pseudo-element's style when layout looks it up: a list's
     ::marker and a footnote's call and marker are made, the six pseudo-elements WeasyPrint's
