@@ -67,37 +67,12 @@ def _records(name: str, entry: tuple[int, int, bytes]) -> tuple[bytes, bytes, by
     """A member's local header and data; its directory record up to the offset; its name."""
     crc, size, packed = entry
     encoded = name.encode("utf-8")
-    header = struct.pack(
-        "<IHHHHHIIIHH",
-        0x04034B50,
-        20,
-        0x0800,
-        8,
-        _DOS_TIME,
-        _DOS_DATE,
-        crc,
-        len(packed),
-        size,
-        len(encoded),
-        0,
-    )
+    # The fields both records give alike: version needed, UTF-8 names, deflate, the fixed time,
+    # the CRC and the two sizes, the name's length.
+    common = (20, 0x0800, 8, _DOS_TIME, _DOS_DATE, crc, len(packed), size, len(encoded))
+    header = struct.pack("<IHHHHHIIIHH", 0x04034B50, *common, 0)
+    # made by Unix 3.0 (0x0314); no extra field, comment, disk or internal attributes; -rw-r--r--
     directory = struct.pack(
-        "<IHHHHHHIIIHHHHHI",
-        0x02014B50,
-        0x0314,
-        20,
-        0x0800,
-        8,
-        _DOS_TIME,
-        _DOS_DATE,
-        crc,
-        len(packed),
-        size,
-        len(encoded),
-        0,
-        0,
-        0,
-        0,
-        0o100644 << 16,
+        "<IHHHHHHIIIHHHHHI", 0x02014B50, 0x0314, *common, 0, 0, 0, 0, 0o100644 << 16
     )
     return header + encoded + packed, directory, encoded

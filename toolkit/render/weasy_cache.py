@@ -801,14 +801,7 @@ def _style_for_init(  # noqa: C901, PLR0915 (the reason is above)
         originals.append(original)
         if original is not None:
             shared[etree_element] = original
-            # One copy per document, shared by its elements of the same key, as WeasyPrint
-            # shares one style between them: layout writes into it, never into the cache.
-            computed = copies.get(id(original))
-            if computed is None:
-                computed = copies[id(original)] = original.copy()
-            computed_styles[etree_element, None] = computed
-            if target_collector and computed["anchor"]:
-                target_collector.collect_anchor(computed["anchor"])
+            _give_copy(original, copies, computed_styles, etree_element, target_collector)
         else:
             self.set_computed_styles(
                 etree_element,
@@ -850,6 +843,24 @@ def _style_for_init(  # noqa: C901, PLR0915 (the reason is above)
         if len(_CASCADES) > CASCADE_CACHE:
             _CASCADES.clear()  # the plans keep the ones they use
     self._cascaded_styles.clear()
+
+
+def _give_copy(
+    original: Any,
+    copies: dict[int, Any],
+    computed_styles: dict[Any, Any],
+    element: Any,
+    target_collector: Any,
+) -> None:
+    """The element's style: this document's copy of the shared one, made once and shared by its
+    elements of the same key, as WeasyPrint shares one style between them (layout writes into
+    it, never into the cache); and its anchor collected, as WeasyPrint collects it."""
+    computed = copies.get(id(original))
+    if computed is None:
+        computed = copies[id(original)] = original.copy()
+    computed_styles[element, None] = computed
+    if target_collector and computed["anchor"]:
+        target_collector.collect_anchor(computed["anchor"])
 
 
 class _Plan(NamedTuple):
@@ -910,12 +921,7 @@ def _follow_plan(
                 target_collector=target_collector,
             )
             continue
-        computed = copies.get(id(original))
-        if computed is None:
-            computed = copies[id(original)] = original.copy()
-        computed_styles[tree_element, None] = computed
-        if target_collector and computed["anchor"]:
-            target_collector.collect_anchor(computed["anchor"])
+        _give_copy(original, copies, computed_styles, tree_element, target_collector)
     for index, pseudo_type, _cascaded in plan.cascaded:
         if pseudo_type:
             self.set_computed_styles(
