@@ -23,6 +23,7 @@ from ..derive.planners import plan
 from ..errors import ERROR, WARNING, UsageError
 from ..forms import FormDef, describe_fields
 from ..model import PlanEnv
+from ..render import HTML_GLOBALS
 from ..render.docx import template_source
 from ..render.templating import make_env, normalise_tags, syntax_message
 from ..rules import load_rules
@@ -114,6 +115,11 @@ def known_fields(form: FormDef, sample_context: dict[str, object] | None) -> set
     return names
 
 
+def _globals(kind: str) -> frozenset[str]:
+    """What the renderer of `kind` gives every template besides the fields (the 目录 page)."""
+    return HTML_GLOBALS if kind == "pdf" else frozenset()
+
+
 def check_form(form: FormDef, sample_context: dict[str, object] | None) -> list[Finding]:
     env = make_env()
     findings: list[Finding] = []
@@ -131,7 +137,7 @@ def check_form(form: FormDef, sample_context: dict[str, object] | None) -> list[
                 findings.append(Finding(form.id, where, f"模板语法错误：{message}"))
                 broken.add(kind)
                 continue
-            names |= meta.find_undeclared_variables(ast) - _BUILTINS
+            names |= meta.find_undeclared_variables(ast) - _BUILTINS - _globals(kind)
         used[kind] = names
         file = "template.docx" if kind == "docx" else "template.html"
         for name in sorted(names - known):

@@ -90,6 +90,8 @@ def _xlsx(path: Path, env: Environment, name: str) -> Renderer:
 
 RENDERERS = {"docx": _docx, "pdf": _pdf, "xlsx": _xlsx}
 AUTOESCAPE = {"docx": True, "pdf": True, "xlsx": False}  # openpyxl escapes XML itself
+# What every HTML template may call besides its fields: the 目录 page (pdf.py, styles/contents.html)
+HTML_GLOBALS = frozenset({"目录页"})
 
 
 def _pdf_from_docx(path: Path, env: Environment, name: str) -> Renderer:

@@ -38,7 +38,7 @@ from markupsafe import Markup
 from .. import fonts
 from ..errors import TemplateError
 from ..paths import FORMS_DIR, STYLES_DIR
-from . import UNDATED, DocumentInfo, charts, weasy_cache
+from . import HTML_GLOBALS, UNDATED, DocumentInfo, charts, weasy_cache
 from .nobreak import keep_together
 from .templating import describe_error, normalise_tags
 
@@ -53,6 +53,7 @@ weasy_cache.install()
 PART_ROWS = 300  # rows of a split list per part: ~15 pages, tens of MB while laid out
 WHOLE = {"首": True, "末": True, "序号": 1}  # 分段 of a document rendered in one part
 _SPLIT = re.compile(r'<meta\s+name="liaison-split"\s+content="([^"]+)"')
+CONTENTS_PAGE = STYLES_DIR / "contents.html"  # the macro 目录页, shared by the registers
 UNNUMBERED_PAGE = "cover"  # a named page whose CSS does not count it (the register's cover)
 CONTENTS = "目录"  # a 目录's entries in the context: dicts with 锚 (an element id) and 页
 
@@ -109,6 +110,7 @@ class PdfRenderer:
         self.base_url = path.parent.as_uri() + "/"
         self.fetcher = PackageAssetFetcher(path.parent)  # a user form's own folder, no other
         try:
+            _add_contents_page(env)
             self.template = env.from_string(normalise_tags(path.read_text(encoding="utf-8")))
         except OSError as exc:
             raise TemplateError(f"无法读取 HTML 模板：{exc}", where=name) from None
@@ -204,6 +206,14 @@ class PdfRenderer:
         for buffer in buffers[1:]:
             writer.append(PdfReader(buffer))
         writer.write(stream)
+
+
+def _add_contents_page(env: Environment) -> None:
+    """{{ 目录页(目录) }} in every HTML template: the 目录 page whose entries this module fills
+    with 页 (`_render_parts`), written once (forms/styles/contents.html) for every register."""
+    if not HTML_GLOBALS <= env.globals.keys():
+        macros = env.from_string(CONTENTS_PAGE.read_text(encoding="utf-8")).module
+        env.globals.update({name: getattr(macros, name) for name in HTML_GLOBALS})
 
 
 def with_svg_charts(context: dict[str, Any]) -> dict[str, Any]:
