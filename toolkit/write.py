@@ -273,13 +273,6 @@ class _HashingFile:
     def writable(self) -> bool:
         return True
 
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:  # zipfile reads back what it wrote when appending
-        self.seek(0, os.SEEK_CUR)
-        return self._raw.read(size)
-
     def flush(self) -> None:
         self._raw.flush()
 

@@ -811,16 +811,7 @@ def _style_for_init(  # noqa: C901, PLR0915 (the reason is above)
                 target_collector=target_collector,
             )
 
-    for element, pseudo_type in cascaded_styles:
-        if pseudo_type:
-            self.set_computed_styles(
-                element,
-                pseudo_type=pseudo_type,
-                root=root,
-                parent=element,
-                base_url=html.base_url,
-                target_collector=target_collector,
-            )
+    _pseudo_element_styles(self, html, target_collector)
     if all(element in position for element, _pseudo in cascaded_styles):
         # A cascade is the same dict in every plan that has it (its rules and style attribute
         # decide it): a plan then costs ~40 KB, not the ~370 KB of its own copies.
@@ -922,14 +913,20 @@ def _follow_plan(
             )
             continue
         _give_copy(original, copies, computed_styles, tree_element, target_collector)
-    for index, pseudo_type, _cascaded in plan.cascaded:
+    _pseudo_element_styles(self, html, target_collector)
+    cascaded_styles.clear()
+
+
+def _pseudo_element_styles(self: Any, html: Any, target_collector: Any) -> None:
+    """The styles of the pseudo-elements of the document's cascade, after every element's, as
+    WeasyPrint makes them (made when asked for: `_lazy_pseudo_element_styles`)."""
+    for element, pseudo_type in self._cascaded_styles:
         if pseudo_type:
             self.set_computed_styles(
-                tree[index],
+                element,
                 pseudo_type=pseudo_type,
-                root=root,
-                parent=tree[index],
+                root=html.etree_element,
+                parent=element,
                 base_url=html.base_url,
                 target_collector=target_collector,
             )
-    cascaded_styles.clear()
