@@ -16,11 +16,13 @@ skeleton (its tags) and each document's text put into a copy of that tree
 seen before follows that shape's plan: each element gets the style its place got, without a
 selector being matched (`_follow_plan`). And pydyf deflates at level 6, not 9: the same content,
 < 0.1 % larger files (`_deflate_at_level`, the one patch that changes bytes: `SAME_BYTES`).
+And each text is broken into lines once per width and font (`_remember_line_splits`,
+weasy_text.py).
 
-The computed-style cache, the one-pass subset, the lazy pseudo-element styles and the skeleton
-cache replace WeasyPrint's own code or rely on the order it works in (`StyleFor.__init__`,
-`Font._harfbuzz_subset`, `StyleFor.set_computed_styles`, `tinyhtml5.parse` as WeasyPrint calls
-it), so they are installed only on the WeasyPrint versions they were written against
+The computed-style cache, the one-pass subset, the lazy pseudo-element styles, the skeleton
+cache and the line splits replace WeasyPrint's own code or rely on the order it works in or what
+it reads (`StyleFor.__init__`, `Font._harfbuzz_subset`, `StyleFor.set_computed_styles`,
+`tinyhtml5.parse` as WeasyPrint calls it, `split_first_line`), so they are installed only on the WeasyPrint versions they were written against
 (`STYLE_VERSIONS`, which pyproject.toml's pin follows); on any other version WeasyPrint runs
 unchanged, only slower, and `liaison doctor` says so. The other three wrap one function each and
 check the attributes they rely on. Each patch is kept because
@@ -58,6 +60,7 @@ FILE_MIN = 1 << 20  # a face this large is a shipped font file, not a subset of 
 FILE_CACHE = 8  # font files kept per process (the shipped ones are five)
 
 _ORIGINALS: dict[str, tuple[Any, str, Any]] = {}  # name → (owner, attribute, original)
+_ALSO: dict[str, list[tuple[Any, str, Any]]] = {}  # name → the same patch's other places
 
 
 # What each patch does, for `liaison doctor` (the names are those of `disabled()`).
@@ -70,6 +73,7 @@ DESCRIPTIONS = {
     "pseudo-element styles": "用不到的伪元素样式不再计算",
     "html skeletons": "同一模板的 HTML 结构只解析一次",
     "deflate level": "PDF 数据流按 6 级压缩（与 9 级相比文件大不到 0.1%）",
+    "line splits": "同样的文字在同样的宽度里只断行一次",
 }
 # The patches that change no byte of a PDF (the tests compare with WeasyPrint as it ships with
 # these taken off); "deflate level" changes how the same content is compressed.
@@ -86,6 +90,7 @@ def install() -> None:
     _lazy_pseudo_element_styles()
     _cache_html_skeletons()
     _deflate_at_level()
+    _remember_line_splits()
 
 
 def patches() -> dict[str, tuple[Any, str, Any]]:
@@ -97,22 +102,31 @@ def patches() -> dict[str, tuple[Any, str, Any]]:
 def disabled(*names: str) -> Iterator[None]:
     """WeasyPrint as it ships (or without the patches `names`), for the duration: the tests
     compare against it, the benchmark measures what each patch is worth."""
-    chosen = {n: v for n, v in _ORIGINALS.items() if not names or n in names}
-    saved = {name: getattr(owner, attr) for name, (owner, attr, _) in chosen.items()}
-    for owner, attr, original in chosen.values():
+    chosen = [
+        place
+        for name, first in _ORIGINALS.items()
+        if not names or name in names
+        for place in [first, *_ALSO.get(name, ())]
+    ]
+    saved = [getattr(owner, attr) for owner, attr, _ in chosen]
+    for owner, attr, original in chosen:
         setattr(owner, attr, original)
     try:
         yield
     finally:
-        for name, (owner, attr, _) in chosen.items():
-            setattr(owner, attr, saved[name])
+        for (owner, attr, _), value in zip(chosen, saved, strict=True):
+            setattr(owner, attr, value)
 
 
-def _replace(name: str, owner: Any, attr: str, new: Any) -> None:
+def _replace(name: str, owner: Any, attr: str, new: Any, *also: tuple[Any, str]) -> None:
+    """Put `new` in `owner.attr` (and in each (owner, attribute) of `also`, where the same
+    function was imported by name), remembering WeasyPrint's own."""
     if name in _ORIGINALS:
         return
     _ORIGINALS[name] = (owner, attr, owner.__dict__[attr])
-    setattr(owner, attr, new)
+    _ALSO[name] = [(o, a, o.__dict__[a]) for o, a in also]
+    for o, a in [(owner, attr), *also]:
+        setattr(o, a, new)
 
 
 def _cache_font_files() -> None:
@@ -359,6 +373,40 @@ def _deflate_at_level() -> None:
     if getattr(pydyf, "zlib", None) is not zlib:
         return
     _replace("deflate level", pydyf, "zlib", _DeflateAt(DEFLATE_LEVEL))
+
+
+def _remember_line_splits() -> None:
+    """Break each text in each width and font once per process (weasy_text.py says why)."""
+    try:
+        import weasyprint
+        from weasyprint.layout import inline, preferred
+        from weasyprint.text import line_break
+        from weasyprint.text.fonts import FontConfiguration
+    except ImportError:
+        return
+    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+        return
+    from . import weasy_text
+
+    original = line_break.__dict__.get("split_first_line")
+    add_face = FontConfiguration.__dict__.get("add_font_face")
+    if original is None or add_face is None:
+        return
+    if inline.__dict__.get("split_first_line") is not original:
+        return
+    if preferred.__dict__.get("split_first_line") is not original:
+        return
+    _replace(
+        "line splits",
+        line_break,
+        "split_first_line",
+        weasy_text.remembered(original),
+        (inline, "split_first_line"),
+        (preferred, "split_first_line"),
+    )
+    # Counted whether or not the line splits are remembered at the moment: a face added while
+    # they are off must still be seen when they are back on.
+    FontConfiguration.add_font_face = weasy_text.counting_faces(add_face)
 
 
 def _cache_computed_styles() -> None:
