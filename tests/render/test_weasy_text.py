@@ -95,7 +95,7 @@ def test_a_face_added_later_is_seen(monkeypatch, tmp_path):
     from toolkit.render import weasy_cache
     from toolkit.render.pdf import font_config
 
-    html = '<p style="font-family:\'Face Added Later\', \'Noto Serif CJK SC\';width:150px">{t}</p>'
+    html = "<p style=\"font-family:'Face Added Later', 'Noto Serif CJK SC';width:150px\">{t}</p>"
     html = html.format(t=TEXT)
     _spy(monkeypatch)
     before = _render(html, [])
