@@ -361,6 +361,61 @@ def test_documents_of_one_shape_follow_one_plan_and_change_no_byte(monkeypatch):
     assert cached == plain
 
 
+def test_a_long_document_shares_its_rows_cascades_and_is_not_planned(monkeypatch):
+    """A register's rows are matched by the same rules: each row's cascades are looked up, not
+    worked out again (render/weasy_cache.py's `_ELEMENT_CASCADES`), also across documents of
+    different lengths. A document longer than PLAN_MAX_ELEMENTS is never planned (its shape
+    seldom recurs and its plan would be large). Cells that differ in a style attribute or a
+    presentational hint, or in the rules that match them (:first-child, ::before, ::marker), each
+    get their own; every page is byte for byte WeasyPrint's own."""
+    import io
+
+    from weasyprint import CSS, HTML
+
+    from toolkit.render import weasy_cache
+    from toolkit.render.pdf import font_config, stylesheet
+
+    sheets = [
+        stylesheet(Path(__file__).parents[2] / "forms" / "styles" / "base.css"),
+        CSS(
+            string="td:first-child { font-weight: bold } td.c::before { content: '#' } "
+            "font.x { color: blue } li:nth-child(2)::marker { color: red }",
+            font_config=font_config(),
+        ),
+    ]
+    monkeypatch.setattr(weasy_cache, "PLAN_MAX_ELEMENTS", 200)
+    row = (
+        '<tr><td class="c">{i}</td><td style="color:{c}">王明{i}</td><td>{i}</td></tr>'
+        '<tr><td><font class="x" color="red">{i}</font></td><td><font class="x" '
+        'style="color:#ff0000">{i}</font></td><td class="names">{i}</td></tr>'
+    )
+
+    def render(rows: int, items: int = 0) -> bytes:
+        body = "".join(row.format(i=i, c=("red", "blue")[i % 2]) for i in range(rows))
+        body = f'<table class="form list">{body}</table>'
+        body += "<ol>" + "<li>一</li>" * items + "</ol>"
+        out = io.BytesIO()
+        HTML(string=f"<html><body>{body}</body></html>").render(
+            stylesheets=sheets, font_config=font_config(), presentational_hints=True
+        ).write_pdf(out)
+        return out.getvalue()
+
+    render(1)  # the sheets' first document is left to WeasyPrint
+    weasy_cache._PLANS.clear()
+    weasy_cache._ELEMENT_CASCADES.clear()
+    first = render(40, 3)
+    assert not weasy_cache._PLANS  # ~250 elements: not planned
+    # two kinds of row, five kinds of cell, three of list item, and the elements around them
+    assert 0 < len(weasy_cache._ELEMENT_CASCADES) < 30
+    kept = dict(weasy_cache._ELEMENT_CASCADES)
+    cached = [first, render(60), render(5, 2), render(40, 3)]
+    assert len(weasy_cache._PLANS) == 1  # the short one
+    assert all(weasy_cache._ELEMENT_CASCADES[k] is v for k, v in kept.items())
+    with weasy_cache.disabled(*weasy_cache.SAME_BYTES):
+        plain = [render(40, 3), render(60), render(5, 2), render(40, 3)]
+    assert cached == plain
+
+
 def test_deflate_level_changes_how_not_what_is_compressed():
     """render/weasy_cache.py has pydyf deflate at level 6, not 9: every stream of the PDF
     inflates to the same bytes as WeasyPrint's own, and the file is no more than 1 % larger."""

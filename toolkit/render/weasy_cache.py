@@ -54,7 +54,9 @@ STREAM_MIN = 8192  # a single-part stream this long (a font file) is worth remem
 STYLE_CACHE = 4000  # computed styles kept before the cache is emptied (a form uses ~100)
 STYLE_VERSIONS = ("70.",)
 PLAN_CACHE = 256  # document shapes remembered per process (a form has tens: names, dates …)
-CASCADE_CACHE = 20_000  # distinct cascades shared by the plans (a form has a few hundred)
+PLAN_MAX_ELEMENTS = 1_500  # a longer document is not planned (a 登记表 has ~80 elements)
+PLAN_ELEMENTS = 100_000  # elements of all the plans kept (~0.5 KB each)
+CASCADE_CACHE = 20_000  # elements' cascades kept (a form has tens, a register's rows repeat)
 SKELETON_CACHE = 64  # parsed HTML skeletons kept per process (a form has one or a few)
 FILE_MIN = 1 << 20  # a face this large is a shipped font file, not a subset of one
 FILE_CACHE = 8  # font files kept per process (the shipped ones are five)
@@ -423,7 +425,15 @@ def _cache_computed_styles() -> None:
     Matching the selectors was then most of what was left (~10 % of a form's CPU), and it gives
     the same result for every document of one shape: a plan per shape (`_Plan`) records each
     element's shared style and cascade, and a copy of the form that differs only in its text
-    follows it (~80 % of the 登记表 of a year, whose names and dates vary in number)."""
+    follows it (~80 % of the 登记表 of a year, whose names and dates vary in number).
+
+    A long document (a register, a deputy's file, a 考核表's appendix) seldom repeats a shape,
+    but its rows repeat their cascades: an element's cascades (its own and its
+    pseudo-elements') are decided by its style attribute and the rules that matched it, and are
+    looked up by them (`_ELEMENT_CASCADES`) instead of being worked out again. Styles went from
+    112 to 50 ms of a 代表履职档案's ~520 ms, and from 434 to 180 ms of a 接待登记簿's. Such a
+    document is not planned (`PLAN_MAX_ELEMENTS`): 256 plans of 3,000 elements would hold
+    ~400 MB."""
     try:
         import weasyprint
         from weasyprint.css import StyleFor
@@ -757,7 +767,7 @@ def _style_for_init(  # noqa: C901, PLR0915 (the reason is above)
         # the cache keeps alive.
         _STYLES.clear()
         _PLANS.clear()
-        _CASCADES.clear()
+        _ELEMENT_CASCADES.clear()
     cascaded_styles: dict[Any, Any] = {}
     computed_styles: dict[Any, Any] = {}
     self._cascaded_styles, self._computed_styles = cascaded_styles, computed_styles
@@ -765,13 +775,15 @@ def _style_for_init(  # noqa: C901, PLR0915 (the reason is above)
     self._sheets = sheets
     self.font_config = font_config
     elements = list(html.wrapper_element.iter_subtree())
-    shape, position = _shape(elements)
-    plan_key = (html.base_url, font_config, presentational_hints, tuple(sheets), shape)
-    plan = _PLANS.get(plan_key)
-    if plan is not None:
-        _PLANS.move_to_end(plan_key)
-        _follow_plan(self, html, elements, plan, target_collector)
-        return
+    planned = len(elements) <= PLAN_MAX_ELEMENTS
+    if planned:
+        shape, position = _shape(elements)
+        plan_key = (html.base_url, font_config, presentational_hints, tuple(sheets), shape)
+        plan = _PLANS.get(plan_key)
+        if plan is not None:
+            _PLANS.move_to_end(plan_key)
+            _follow_plan(self, html, elements, plan, target_collector)
+            return
 
     layer_order = inf
     elements_declarations: dict[Any, Any] = {}
@@ -781,8 +793,10 @@ def _style_for_init(  # noqa: C901, PLR0915 (the reason is above)
         style = cascaded_styles.setdefault((element, None), {})
         # Serialised (the parsed declarations are new objects in every document), and all of
         # them: an element yields its style attribute, its lang and its id separately.
-        elements_declarations[element] = elements_declarations.get(element, ()) + tuple(
-            _declaration_key(d) for d in declarations
+        elements_declarations[element] = (
+            *elements_declarations.get(element, ()),
+            specificity,
+            *(_declaration_key(d) for d in declarations),
         )
         for name, values, importance in preprocess_declarations(base_url, declarations):
             precedence = declaration_precedence("author", importance)
@@ -794,19 +808,30 @@ def _style_for_init(  # noqa: C901, PLR0915 (the reason is above)
     shared: dict[Any, Any] = {}  # element → the cached style its children's keys refer to
     copies: dict[int, Any] = {}  # id(cached style) → this document's copy of it
     originals: list[Any] = []  # by element, in document order: what the plan will say
-    keys_of: dict[Any, list[Any]] = {}  # element → the rules that matched it (all pseudo-elements)
+    sheets_key = tuple(sheets)
     root = html.etree_element
     for element in elements:
         etree_element = element.etree_element
         parent = element.parent.etree_element if element.parent else None
         element_declarations = elements_declarations.get(etree_element)
-        selectors_keys: list[Any] = []
-        keys_of[etree_element] = selectors_keys
-        for sheet, origin, sheet_specificity in sheets:
-            for selector in sheet.matcher.match(element):
+        matched = [
+            (sheet, origin, sheet_specificity, selector)
+            for sheet, origin, sheet_specificity in sheets
+            for selector in sheet.matcher.match(element)
+        ]
+        selectors_keys = [
+            (sheet, specificity, id(declarations), layer, pseudo_type)
+            for sheet, _, _, (specificity, _, pseudo_type, (declarations, layer)) in matched
+        ]
+        # The element's cascades (its own and its pseudo-elements') are decided by its style
+        # attribute and the rules that matched it: the same dicts for every element so matched,
+        # in any document (read, never written, by the styles computed from them).
+        cascade_key = (html.base_url, sheets_key, element_declarations, tuple(selectors_keys))
+        cascades = _ELEMENT_CASCADES.get(cascade_key)
+        if cascades is None:
+            for sheet, origin, sheet_specificity, selector in matched:
                 specificity, _order, pseudo_type, (declarations, layer) = selector
                 layer_order = inf if layer is None else sheet.layers.index(layer)
-                selectors_keys.append((sheet, specificity, id(declarations), layer_order))
                 specificity = sheet_specificity or specificity
                 style = cascaded_styles.setdefault((etree_element, pseudo_type), {})
                 for name, values, importance in declarations:
@@ -815,6 +840,18 @@ def _style_for_init(  # noqa: C901, PLR0915 (the reason is above)
                     old_weight = style.get(name, (None, None))[1]
                     if old_weight is None or old_weight <= weight:
                         style[name] = values, weight
+            pseudos = dict.fromkeys([None, *(selector[2] for *_, selector in matched)])
+            cascades = tuple(
+                (pseudo, cascaded_styles[etree_element, pseudo])
+                for pseudo in pseudos
+                if (etree_element, pseudo) in cascaded_styles
+            )
+            if len(_ELEMENT_CASCADES) >= CASCADE_CACHE:
+                _ELEMENT_CASCADES.clear()  # the plans keep the ones they use
+            _ELEMENT_CASCADES[cascade_key] = cascades
+        else:
+            for pseudo, cascaded in cascades:
+                cascaded_styles[etree_element, pseudo] = cascaded
 
         parent_shared = shared.get(parent) if parent is not None else None
         original = None
@@ -860,27 +897,21 @@ def _style_for_init(  # noqa: C901, PLR0915 (the reason is above)
             )
 
     _pseudo_element_styles(self, html, target_collector)
-    if all(element in position for element, _pseudo in cascaded_styles):
-        # A cascade is the same dict in every plan that has it (its rules and style attribute
-        # decide it): a plan then costs ~40 KB, not the ~370 KB of its own copies.
-        shared_cascades = [
-            _CASCADES.setdefault(
-                (plan_key[3], elements_declarations.get(e), tuple(keys_of.get(e, ())), pseudo),
-                cascaded,
-            )
-            for (e, pseudo), cascaded in cascaded_styles.items()
-        ]
+    # A long document (a register, a deputy's file) is rarely of a shape seen before, and its
+    # plan would be large: only short ones are planned, within a budget of elements. A plan's
+    # cascades are the shared dicts above, so a plan costs ~40 KB for a one-page form.
+    if planned and all(element in position for element, _pseudo in cascaded_styles):
         _PLANS[plan_key] = _Plan(
             tuple(originals),
             tuple(
-                (position[e], pseudo, cascaded)
-                for (e, pseudo), cascaded in zip(cascaded_styles, shared_cascades, strict=True)
+                (position[e], pseudo, cascaded) for (e, pseudo), cascaded in cascaded_styles.items()
             ),
         )
-        if len(_PLANS) > PLAN_CACHE:
+        while (
+            len(_PLANS) > PLAN_CACHE
+            or sum(len(p.originals) for p in _PLANS.values()) > PLAN_ELEMENTS
+        ):
             _PLANS.popitem(last=False)
-        if len(_CASCADES) > CASCADE_CACHE:
-            _CASCADES.clear()  # the plans keep the ones they use
     self._cascaded_styles.clear()
 
 
@@ -912,7 +943,8 @@ class _Plan(NamedTuple):
 
 
 _PLANS: OrderedDict[tuple[Any, ...], _Plan] = OrderedDict()
-_CASCADES: dict[tuple[Any, ...], dict[str, Any]] = {}
+# (base URL, sheets, style attribute, matched rules) → ((pseudo-element, cascade), …)
+_ELEMENT_CASCADES: dict[tuple[Any, ...], tuple[tuple[Any, dict[str, Any]], ...]] = {}
 
 
 def _shape(elements: list[Any]) -> tuple[tuple[Any, ...], dict[Any, int]]:
