@@ -58,11 +58,12 @@ def test_one_pass_subsets_are_weasyprints_bytes_and_parse_no_c_type_per_document
 
 def test_doctor_names_the_patches_in_use():
     check = doctor.check_speedups()
-    assert check.ok and "PDF 加速补丁 9 项均已启用" in check.text
+    assert check.ok and "PDF 加速补丁 10 项均已启用" in check.text
     assert "字体子集一次完成" in check.text and "同一模板的样式只计算一次" in check.text
     assert "用不到的伪元素样式不再计算" in check.text and "HTML 结构只解析一次" in check.text
     assert "PDF 数据流按 6 级压缩" in check.text
     assert "同样的文字在同样的宽度里只断行一次" in check.text
+    assert "同样的一行文字只生成一次字形指令" in check.text
 
 
 def test_doctor_says_which_patches_are_off_on_another_weasyprint(monkeypatch):
@@ -77,13 +78,15 @@ def test_doctor_says_which_patches_are_off_on_another_weasyprint(monkeypatch):
         "pseudo-element styles",
         "html skeletons",
         "line splits",
+        "text drawing",
     )
     kept = {k: v for k, v in installed.items() if k not in rewritten}
     monkeypatch.setattr(weasy_cache, "patches", lambda: kept)
     check = doctor.check_speedups()
     assert not check.ok
     off = "字体子集一次完成、同一模板的样式只计算一次、用不到的伪元素样式不再计算、"
-    off += "同一模板的 HTML 结构只解析一次、同样的文字在同样的宽度里只断行一次"
+    off += "同一模板的 HTML 结构只解析一次、同样的文字在同样的宽度里只断行一次、"
+    off += "同样的一行文字只生成一次字形指令"
     assert f"只启用了 4 项（未启用：{off}）" in check.text
     assert "weasyprint>=70,<71" in str(check)
 

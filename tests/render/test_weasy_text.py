@@ -108,3 +108,98 @@ def test_a_face_added_later_is_seen(monkeypatch, tmp_path):
     with weasy_cache.disabled(*weasy_cache.SAME_BYTES):
         plain = _render(html, [face])
     assert after == plain and after != before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the same words in other colours, sizes and weights, justified and spaced
+        '<p style="color:red">{t}</p><p style="color:blue">{t}</p><p style="font-size:{s}pt">'
+        '{t}</p><p style="font-weight:bold">{t}</p><p style="width:{w}px;text-align:justify">'
+        '{t} {t}</p><p style="letter-spacing:{s}px">{t}</p>',
+        # a glyph's width is taken from its first use in the document, at whatever size: the same
+        # line after the glyphs were first drawn larger (or not) writes other kerning
+        '<p style="font-size:{s}pt">王明 2024年3月5日 Liaison</p><p>王明 2024年3月5日 Liaison</p>',
+        # a Kai name among Song text, and two fonts on one line (characters Liaison Kai lacks
+        # drawn from the next face)
+        "<p>来访人：<span style=\"font-family:'Liaison Kai'\">王明{n}</span>，反映道路积水。</p>"
+        "<p style=\"font-family:'Liaison Kai', 'Noto Serif CJK SC'\">王明\uffa1\uffa2{n}王明</p>",
+        # one line justified in two widths: the same words further apart
+        '<p style="width:104px;text-align:justify">aa bb cc dd ee ff gg hh ii</p>'
+        '<p style="width:110px;text-align:justify">aa bb cc dd ee ff gg hh ii</p>',
+        # decorated, clamped, ellipsised and invisible lines are WeasyPrint's own
+        '<p style="text-decoration:underline">{t}</p>'
+        '<div style="width:{w}px;line-clamp:1">{t}</div>'
+        '<div style="width:{w}px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{t}'
+        '</div><p style="visibility:hidden">{t}</p><p>{t}</p>',
+    ],
+)
+def test_remembered_text_drawing_changes_no_byte(body, monkeypatch):
+    from toolkit.render import weasy_cache, weasy_text
+    from toolkit.render.pdf import stylesheet
+
+    sheets = [stylesheet(FONTS.parent / "styles" / "base.css")]
+    written = []
+    original = weasy_text._write
+    monkeypatch.setattr(weasy_text, "_write", lambda *a: written.append(1) or original(*a))
+
+    def page(n: int) -> str:
+        return body.format(t=TEXT, w=(120, 200, 120)[n], s=(10, 14, 10)[n], n=n)
+
+    weasy_cache.patches()["text drawing"][0].draw_text.cache.clear()
+    remembered = [_render(page(n), sheets) for n in range(3)]
+    assert written  # some lines were written from a record
+    with weasy_cache.disabled(*weasy_cache.SAME_BYTES):
+        plain = [_render(page(n), sheets) for n in range(3)]
+    assert remembered == plain
+
+
+@pytest.mark.missing_glyphs
+def test_a_missing_glyph_is_warned_about_in_every_document(caplog):
+    """A line with a character no shipped font has is drawn by WeasyPrint every time, so its
+    warning is logged for every document that prints it."""
+    from toolkit.render import weasy_cache
+
+    weasy_cache.patches()["text drawing"][0].draw_text.cache.clear()
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        for _ in range(3):
+            _render("<p>王明\U0001fae0</p>", [])
+    assert sum(".notdef" in r.getMessage() for r in caplog.records) == 3
+
+
+def test_a_recorded_line_is_written_only_where_the_fonts_agree():
+    """weasy_text._fits: a line's record is written into a document only where WeasyPrint would
+    write the same operators: each font already in the document, each glyph's width the one
+    the record used (a width taken earlier in the document at another size gives other
+    kerning) or not taken yet and taken fresh by the record, each glyph's text known."""
+    from types import SimpleNamespace
+
+    from toolkit.render.weasy_text import _fits, _Record, _write
+
+    def stream(widths: dict, texts: dict) -> SimpleNamespace:
+        font = SimpleNamespace(widths=dict(widths), to_unicode=dict(texts), hash="F")
+        return SimpleNamespace(
+            _fonts={"k": font},
+            set_font_size=lambda *a: ops.append(("f", *a)),
+            show_text=lambda s: ops.append(("s", s)),
+            set_text_rise=lambda r: ops.append(("r", r)),
+        )
+
+    record = _Record(
+        fonts=("k",),
+        ops=(("f", "k", 16), ("s", "<0042>12<0043>")),
+        # glyph 0x42: width taken fresh, text added; glyph 0x43: width and text already there
+        glyphs=(("k", 0x42, 550, True, "a"), ("k", 0x43, 600, False, None)),
+    )
+    ops: list = []
+    assert _fits(record, stream({0x43: 600}, {0x43: "b"}))
+    assert not _fits(record, stream({0x43: 601}, {0x43: "b"}))  # taken at another size
+    assert not _fits(record, stream({}, {0x43: "b"}))  # 0x43 would be taken fresh now
+    assert not _fits(record, stream({0x43: 600, 0x42: 549}, {0x43: "b"}))
+    assert not _fits(record, stream({0x43: 600}, {}))  # 0x43's text unknown
+    assert not _fits(record, SimpleNamespace(_fonts={}))  # the font not in this document yet
+    fine = stream({0x43: 600}, {0x43: "b"})
+    _write(record, fine)
+    font = fine._fonts["k"]
+    assert font.widths == {0x43: 600, 0x42: 550} and font.to_unicode == {0x43: "b", 0x42: "a"}
+    assert ops == [("f", "F", 16), ("s", "<0042>12<0043>")]

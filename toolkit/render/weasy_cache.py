@@ -76,6 +76,7 @@ DESCRIPTIONS = {
     "html skeletons": "同一模板的 HTML 结构只解析一次",
     "deflate level": "PDF 数据流按 6 级压缩（与 9 级相比文件大不到 0.1%）",
     "line splits": "同样的文字在同样的宽度里只断行一次",
+    "text drawing": "同样的一行文字只生成一次字形指令",
 }
 # The patches that change no byte of a PDF (the tests compare with WeasyPrint as it ships with
 # these taken off); "deflate level" changes how the same content is compressed.
@@ -93,6 +94,7 @@ def install() -> None:
     _cache_html_skeletons()
     _deflate_at_level()
     _remember_line_splits()
+    _remember_text_drawing()
 
 
 def patches() -> dict[str, tuple[Any, str, Any]]:
@@ -409,6 +411,37 @@ def _remember_line_splits() -> None:
     # Counted whether or not the line splits are remembered at the moment: a face added while
     # they are off must still be seen when they are back on.
     FontConfiguration.add_font_face = weasy_text.counting_faces(add_face)
+
+
+def _remember_text_drawing() -> None:
+    """Write each line of text's PDF operators once per process where the document's fonts
+    allow it (weasy_text.py says when)."""
+    try:
+        import weasyprint
+        from weasyprint import draw
+        from weasyprint.draw import text as draw_text_module
+        from weasyprint.pdf.stream import Stream
+    except ImportError:
+        return
+    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+        return
+    from . import weasy_text
+
+    original = draw_text_module.__dict__.get("draw_text")
+    needed = ("draw_first_line", "draw_emojis")
+    if original is None or draw.__dict__.get("draw_text") is not original:
+        return
+    if not all(name in draw_text_module.__dict__ for name in needed):
+        return
+    if not all(hasattr(Stream, name) for name in ("add_font", "set_font_size", "begin_text")):
+        return
+    _replace(
+        "text drawing",
+        draw_text_module,
+        "draw_text",
+        weasy_text.remembered_drawing(original),
+        (draw, "draw_text"),
+    )
 
 
 def _cache_computed_styles() -> None:
