@@ -244,25 +244,13 @@ def _write(record: _Record, stream: Any) -> None:
 
 def remembered_drawing(original: Any) -> Any:
     """`draw_text` writing a line of text from a record where it can (see above)."""
-    from weasyprint.draw import text as draw_module
-    from weasyprint.logger import LOGGER
     from weasyprint.matrix import Matrix
 
     cache: dict[tuple[Any, ...], _Record] = {}
 
     def draw_text(stream: Any, textbox: Any, offset_x: Any, text_overflow: Any, *rest: Any) -> Any:
         style = textbox.style
-        if (
-            len(rest) != 1
-            or rest[0] != "none"
-            or text_overflow == "ellipsis"
-            or style["text_decoration_line"] != "none"
-            or style["visibility"] != "visible"
-            or not style["font_size"]
-            or style["font_size"] < 1e-6
-            or not textbox.text.strip()
-            or not hasattr(stream, "_fonts")
-        ):
+        if not _plain_line(stream, textbox, text_overflow, rest):
             return original(stream, textbox, offset_x, text_overflow, *rest)
         layout = textbox.pango_layout
         font_config = style.font_config
@@ -285,32 +273,59 @@ def remembered_drawing(original: Any) -> Any:
             _write(record, stream)
             stream.end_text()
             return None
-        # As WeasyPrint's draw_text without decorations, the line's operators recorded.
-        layout.reactivate(style)
-        stream.begin_text()
-        recorder = _Recorder(stream)
-        before = _snapshot(stream)
-        watch = _Heard()
-        LOGGER.addHandler(watch)
-        try:
-            emojis = draw_module.draw_first_line(
-                recorder, textbox, text_overflow, rest[0], Matrix(d=-1, e=x, f=y)
-            )
-        finally:
-            LOGGER.removeHandler(watch)
-        stream.end_text()
-        draw_module.draw_emojis(stream, style, x, y, emojis)
-        layout.deactivate()
-        if not emojis and not watch.heard:
-            made = _record(recorder, stream, before)
-            if made is not None:
-                if len(cache) >= DRAW_CACHE:
-                    cache.clear()
-                cache[key] = made
+        made = _draw_recorded(stream, textbox, text_overflow, x, y)
+        if made is not None:
+            if len(cache) >= DRAW_CACHE:
+                cache.clear()
+            cache[key] = made
         return None
 
     draw_text.cache = cache  # type: ignore[attr-defined]
     return draw_text
+
+
+def _plain_line(stream: Any, textbox: Any, text_overflow: Any, rest: tuple[Any, ...]) -> bool:
+    """A visible line without decorations, ellipsis or a block's ellipsis, with text to draw,
+    into a page's stream: what a record can stand for."""
+    style = textbox.style
+    return (
+        rest == ("none",)
+        and text_overflow != "ellipsis"
+        and style["text_decoration_line"] == "none"
+        and style["visibility"] == "visible"
+        and bool(style["font_size"])
+        and style["font_size"] >= 1e-6
+        and bool(textbox.text.strip())
+        and hasattr(stream, "_fonts")
+    )
+
+
+def _draw_recorded(stream: Any, textbox: Any, text_overflow: Any, x: Any, y: Any) -> Any:
+    """The line drawn as WeasyPrint's draw_text draws one without decorations, its operators
+    recorded: the record, or None where one cannot stand for it (emoji, a warning)."""
+    from weasyprint.draw import text as draw_module
+    from weasyprint.logger import LOGGER
+    from weasyprint.matrix import Matrix
+
+    layout, style = textbox.pango_layout, textbox.style
+    layout.reactivate(style)
+    stream.begin_text()
+    recorder = _Recorder(stream)
+    before = _snapshot(stream)
+    watch = _Heard()
+    LOGGER.addHandler(watch)
+    try:
+        emojis = draw_module.draw_first_line(
+            recorder, textbox, text_overflow, "none", Matrix(d=-1, e=x, f=y)
+        )
+    finally:
+        LOGGER.removeHandler(watch)
+    stream.end_text()
+    draw_module.draw_emojis(stream, style, x, y, emojis)
+    layout.deactivate()
+    if emojis or watch.heard:
+        return None
+    return _record(recorder, stream, before)
 
 
 class _Heard(logging.Handler):
