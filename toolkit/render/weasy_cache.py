@@ -48,6 +48,8 @@ from collections.abc import Iterator
 from math import inf
 from typing import Any, NamedTuple
 
+from . import weasy_text
+
 SUBSET_CACHE = 32  # font subsets kept per process (each tens of KB)
 STREAM_CACHE = 32  # compressed font files kept per process
 STREAM_MIN = 8192  # a single-part stream this long (a font file) is worth remembering
@@ -120,6 +122,16 @@ def disabled(*names: str) -> Iterator[None]:
     finally:
         for (owner, attr, _), value in zip(chosen, saved, strict=True):
             setattr(owner, attr, value)
+
+
+def _written_for_this_weasyprint() -> bool:
+    """Whether the WeasyPrint installed is a version the patches that rewrite its code were
+    written against (`STYLE_VERSIONS`)."""
+    try:
+        import weasyprint
+    except ImportError:
+        return False
+    return str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS)
 
 
 def _replace(name: str, owner: Any, attr: str, new: Any, *also: tuple[Any, str]) -> None:
@@ -208,7 +220,6 @@ def _subset_in_one_pass() -> None:
     takes its length from the values and is parsed once. Together about a sixth of a one-page
     form's CPU. WeasyPrint's own method rewritten, so only on `STYLE_VERSIONS`."""
     try:
-        import weasyprint
         from weasyprint.pdf.fonts import Font
         from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
         from weasyprint.text.fonts import get_hb_object_data
@@ -216,7 +227,7 @@ def _subset_in_one_pass() -> None:
         return
     if harfbuzz_subset is None or "_harfbuzz_subset" not in Font.__dict__:
         return
-    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+    if not _written_for_this_weasyprint():
         return
     drop_tags = tuple(harfbuzz.hb_tag_from_string(name, -1) for name in _DROPPED_TABLES)
 
@@ -382,15 +393,13 @@ def _deflate_at_level() -> None:
 def _remember_line_splits() -> None:
     """Break each text in each width and font once per process (weasy_text.py says why)."""
     try:
-        import weasyprint
         from weasyprint.layout import inline, preferred
         from weasyprint.text import line_break
         from weasyprint.text.fonts import FontConfiguration
     except ImportError:
         return
-    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+    if not _written_for_this_weasyprint():
         return
-    from . import weasy_text
 
     original = line_break.__dict__.get("split_first_line")
     add_face = FontConfiguration.__dict__.get("add_font_face")
@@ -417,15 +426,13 @@ def _remember_text_drawing() -> None:
     """Write each line of text's PDF operators once per process where the document's fonts
     allow it (weasy_text.py says when)."""
     try:
-        import weasyprint
         from weasyprint import draw
         from weasyprint.draw import text as draw_text_module
         from weasyprint.pdf.stream import Stream
     except ImportError:
         return
-    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+    if not _written_for_this_weasyprint():
         return
-    from . import weasy_text
 
     original = draw_text_module.__dict__.get("draw_text")
     needed = ("draw_first_line", "draw_emojis")
@@ -468,11 +475,10 @@ def _cache_computed_styles() -> None:
     document is not planned (`PLAN_MAX_ELEMENTS`): 256 plans of 3,000 elements would hold
     ~400 MB."""
     try:
-        import weasyprint
         from weasyprint.css import StyleFor
     except ImportError:
         return
-    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+    if not _written_for_this_weasyprint():
         return
     _replace("computed styles", StyleFor, "__init__", _style_for_init)
 
@@ -489,11 +495,10 @@ def _lazy_pseudo_element_styles() -> None:
     anchor is made at once, as the anchor is collected then. Only on `STYLE_VERSIONS`: it relies
     on the pseudo-elements' styles being made last, after every element's."""
     try:
-        import weasyprint
         from weasyprint.css import StyleFor
     except ImportError:
         return
-    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+    if not _written_for_this_weasyprint():
         return
     original = StyleFor.__dict__.get("set_computed_styles")
     if original is None:
@@ -600,7 +605,7 @@ def _cache_html_skeletons() -> None:
     original = tinyhtml5.__dict__.get("parse")
     if original is None or getattr(weasyprint, "tinyhtml5", None) is not tinyhtml5:
         return
-    if not str(getattr(weasyprint, "__version__", "")).startswith(STYLE_VERSIONS):
+    if not _written_for_this_weasyprint():
         return
     cache: OrderedDict[tuple[str, ...], Any] = OrderedDict()
 
@@ -742,17 +747,6 @@ def _declaration_key(declaration: Any) -> Any:
         return (type(declaration).__name__, str(getattr(declaration, "message", "")))
 
 
-class _Watch(logging.Handler):
-    """Notes whether WeasyPrint logged anything while a style was computed."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.seen = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen = True
-
-
 def _cached_style(key: tuple[Any, ...], make: Any) -> Any:
     """The shared style for `key`, made (and filled) by `make()`; None when it cannot be shared."""
     found = _STYLES.get(key)
@@ -762,7 +756,7 @@ def _cached_style(key: tuple[Any, ...], make: Any) -> Any:
     from weasyprint.logger import LOGGER
 
     style = make()
-    watch = _Watch()
+    watch = weasy_text.Heard()
     # Only the watch hears WeasyPrint while the style is filled: what it would say is said
     # again when the uncacheable style is computed in the document.
     saved = LOGGER.handlers, LOGGER.propagate, LOGGER.level
@@ -772,12 +766,12 @@ def _cached_style(key: tuple[Any, ...], make: Any) -> Any:
         for name in INITIAL_VALUES:
             style[name]
     except Exception:
-        watch.seen = True
+        watch.heard = True
     finally:
         LOGGER.handlers, LOGGER.propagate = saved[0], saved[1]
         LOGGER.setLevel(saved[2])
-    _STYLES[key] = _UNCACHEABLE if watch.seen else style
-    return None if watch.seen else style
+    _STYLES[key] = _UNCACHEABLE if watch.heard else style
+    return None if watch.heard else style
 
 
 # Long function: WeasyPrint's own function with the cache added, kept in its shape so it diffs

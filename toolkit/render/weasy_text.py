@@ -312,7 +312,7 @@ def _draw_recorded(stream: Any, textbox: Any, text_overflow: Any, x: Any, y: Any
     stream.begin_text()
     recorder = _Recorder(stream)
     before = _snapshot(stream)
-    watch = _Heard()
+    watch = Heard()
     LOGGER.addHandler(watch)
     try:
         emojis = draw_module.draw_first_line(
@@ -328,8 +328,9 @@ def _draw_recorded(stream: Any, textbox: Any, text_overflow: Any, x: Any, y: Any
     return _record(recorder, stream, before)
 
 
-class _Heard(logging.Handler):
-    """Notes whether WeasyPrint warned while a line was drawn (a missing glyph)."""
+class Heard(logging.Handler):
+    """Notes whether WeasyPrint said anything while it was heard (a missing glyph while a line
+    was drawn, a dropped declaration while a style was computed)."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
