@@ -20,12 +20,13 @@ And each text is broken into lines once per width and font (`_remember_line_spli
 weasy_text.py).
 
 The computed-style cache, the one-pass subset, the lazy pseudo-element styles, the skeleton
-cache and the line splits replace WeasyPrint's own code or rely on the order it works in or what
-it reads (`StyleFor.__init__`, `Font._harfbuzz_subset`, `StyleFor.set_computed_styles`,
-`tinyhtml5.parse` as WeasyPrint calls it, `split_first_line`), so they are installed only on
-the WeasyPrint versions they were written against (`STYLE_VERSIONS`, which pyproject.toml's pin
-follows); on any other version WeasyPrint runs unchanged, only slower, and `liaison doctor` says
-so. The other three wrap one function each and check the attributes they rely on. Each patch is
+cache, the line splits and the text drawing replace WeasyPrint's own code or rely on the order it
+works in or what it reads (`StyleFor.__init__`, `Font._harfbuzz_subset`,
+`StyleFor.set_computed_styles`, `tinyhtml5.parse` as WeasyPrint calls it, `split_first_line`,
+`draw_text`), so they are installed only on the WeasyPrint versions they were written against
+(`STYLE_VERSIONS`, which pyproject.toml's pin follows); on any other version WeasyPrint runs
+unchanged, only slower, and `liaison doctor` says so. The other four wrap one function each and
+check the attributes they rely on. Each patch is
 kept because benchmarks/bench_patches.py measures what it saves (benchmarks/README.md has the
 figures); tried and dropped as not worth their code: sharing pseudo-element styles, and several
 records laid out as one document.

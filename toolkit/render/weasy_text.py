@@ -71,19 +71,8 @@ def remembered(original: Any) -> Any:
         is_line_start: bool = True,
         minimum: bool = False,
     ) -> tuple[Any, ...]:
-        font_config = style.font_config
         try:
-            key = (
-                text,
-                max_width,
-                justification_spacing,
-                is_line_start,
-                minimum,
-                id(font_config),
-                # an @font-face rule adds a face, which can change what draws a character
-                getattr(font_config, "_liaison_faces", 0),
-                tuple([style[name] for name in KEY_PROPERTIES]),
-            )
+            key = (text, max_width, justification_spacing, is_line_start, minimum, _fonts_of(style))
             found = cache.get(key)
         except TypeError:  # a value that cannot be a key: computed as WeasyPrint does
             return original(
@@ -95,12 +84,22 @@ def remembered(original: Any) -> Any:
             )
             if len(cache) >= LINE_CACHE:
                 cache.clear()
-            # The key holds the font configuration's id: kept alive with the entry.
-            cache[key] = (*found, font_config)
-        return (copy.copy(found[0]), *found[1:6])
+            cache[key] = found
+        return (copy.copy(found[0]), *found[1:])
 
     split_first_line.cache = cache  # type: ignore[attr-defined]
     return split_first_line
+
+
+def _fonts_of(style: Any) -> tuple[Any, ...]:
+    """What of a style decides how its text is shaped: the font configuration (itself, not its
+    id, which a later one could reuse), how many @font-face rules it was given (a new face can
+    change what draws a character) and the style's font and text properties. Raises TypeError
+    for a value that cannot be part of a key."""
+    font_config = style.font_config
+    props = tuple([style[name] for name in KEY_PROPERTIES])
+    hash(props)
+    return (font_config, getattr(font_config, "_liaison_faces", 0), props)
 
 
 def counting_faces(original: Any) -> Any:
@@ -117,7 +116,8 @@ def counting_faces(original: Any) -> Any:
 # each glyph into PDF operators (`draw_text`, `draw_first_line`): about a tenth of a one-page
 # form's CPU, again the same for the same words in every copy. What it writes for a line depends
 # on the line's text and the style's font and text properties (`KEY_PROPERTIES`), the
-# justification spacing, the colour, and what the document's fonts already hold: each glyph's
+# justification spacing (not the colour, which is set before the text object as WeasyPrint
+# sets it), and what the document's fonts already hold: each glyph's
 # width (taken from the first use of the glyph in the document, whatever its size) and Unicode
 # text. So a line is drawn by WeasyPrint the first time, its operators recorded with the glyphs
 # it used; a later line with the same key is written from the record when every glyph's width
@@ -253,15 +253,8 @@ def remembered_drawing(original: Any) -> Any:
         if not _plain_line(stream, textbox, text_overflow, rest):
             return original(stream, textbox, offset_x, text_overflow, *rest)
         layout = textbox.pango_layout
-        font_config = style.font_config
         try:
-            key = (
-                layout.text,
-                layout.justification_spacing,
-                id(font_config),
-                getattr(font_config, "_liaison_faces", 0),
-                tuple([style[name] for name in KEY_PROPERTIES]),
-            )
+            key = (layout.text, layout.justification_spacing, _fonts_of(style))
             record = cache.get(key)
         except TypeError:
             return original(stream, textbox, offset_x, text_overflow, *rest)
@@ -293,7 +286,6 @@ def _plain_line(stream: Any, textbox: Any, text_overflow: Any, rest: tuple[Any, 
         and text_overflow != "ellipsis"
         and style["text_decoration_line"] == "none"
         and style["visibility"] == "visible"
-        and bool(style["font_size"])
         and style["font_size"] >= 1e-6
         and bool(textbox.text.strip())
         and hasattr(stream, "_fonts")
