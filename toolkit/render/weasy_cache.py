@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from math import inf
 from typing import Any, NamedTuple
 
-from . import weasy_text
+from . import weasy_layout, weasy_text
 
 SUBSET_CACHE = 32  # font subsets kept per process (each tens of KB)
 STREAM_CACHE = 32  # compressed font files kept per process
@@ -80,6 +80,7 @@ DESCRIPTIONS = {
     "deflate level": "PDF 数据流按 6 级压缩（与 9 级相比文件大不到 0.1%）",
     "line splits": "同样的文字在同样的宽度里只断行一次",
     "text drawing": "同样的一行文字只生成一次字形指令",
+    "used lengths": "盒子的边距和宽高一次算完",
 }
 # The patches that change no byte of a PDF (the tests compare with WeasyPrint as it ships with
 # these taken off); "deflate level" changes how the same content is compressed.
@@ -98,6 +99,7 @@ def install() -> None:
     _deflate_at_level()
     _remember_line_splits()
     _remember_text_drawing()
+    _used_lengths_in_one_pass()
 
 
 def patches() -> dict[str, tuple[Any, str, Any]]:
@@ -449,6 +451,33 @@ def _remember_text_drawing() -> None:
         "draw_text",
         weasy_text.remembered_drawing(original),
         (draw, "draw_text"),
+    )
+
+
+def _used_lengths_in_one_pass() -> None:
+    """Set a box's used margins, paddings, sizes and borders in one call (weasy_layout.py)."""
+    try:
+        from weasyprint.css.functions import check_math
+        from weasyprint.css.properties import Dimension
+        from weasyprint.formatting_structure import boxes
+        from weasyprint.layout import absolute, block, column, grid, inline, page, percent, table
+        from weasyprint.layout import float as floats
+    except ImportError:
+        return
+    if not _written_for_this_weasyprint():
+        return
+    original = percent.__dict__.get("resolve_percentages")
+    by_name = (absolute, block, column, floats, grid, inline, page, table)
+    if original is None:
+        return
+    if any(module.__dict__.get("resolve_percentages") is not original for module in by_name):
+        return
+    _replace(
+        "used lengths",
+        percent,
+        "resolve_percentages",
+        weasy_layout.fast_resolve_percentages(percent, boxes, Dimension, check_math),
+        *[(m, "resolve_percentages") for m in by_name],
     )
 
 
