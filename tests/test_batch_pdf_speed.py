@@ -58,7 +58,7 @@ def test_one_pass_subsets_are_weasyprints_bytes_and_parse_no_c_type_per_document
 
 def test_doctor_names_the_patches_in_use():
     check = doctor.check_speedups()
-    assert check.ok and "PDF 加速补丁 11 项均已启用" in check.text
+    assert check.ok and "PDF 加速补丁 12 项均已启用" in check.text
     assert "字体子集一次完成" in check.text and "同一模板的样式只计算一次" in check.text
     assert "用不到的伪元素样式不再计算" in check.text and "HTML 结构只解析一次" in check.text
     assert "PDF 数据流按 6 级压缩" in check.text
@@ -70,7 +70,7 @@ def test_doctor_says_which_patches_are_off_on_another_weasyprint(monkeypatch):
     from toolkit.render import weasy_cache
 
     installed = weasy_cache.patches()
-    # What install() leaves out on a WeasyPrint other than 70: the seven that rewrite its code,
+    # What install() leaves out on a WeasyPrint other than 70: the eight that rewrite its code,
     # build its objects or rely on what its functions read.
     rewritten = (
         "computed styles",
@@ -80,6 +80,7 @@ def test_doctor_says_which_patches_are_off_on_another_weasyprint(monkeypatch):
         "line splits",
         "text drawing",
         "used lengths",
+        "struts",
     )
     kept = {k: v for k, v in installed.items() if k not in rewritten}
     monkeypatch.setattr(weasy_cache, "patches", lambda: kept)
@@ -87,7 +88,7 @@ def test_doctor_says_which_patches_are_off_on_another_weasyprint(monkeypatch):
     assert not check.ok
     off = "字体子集一次完成、同一模板的样式只计算一次、用不到的伪元素样式不再计算、"
     off += "同一模板的 HTML 结构只解析一次、同样的文字在同样的宽度里只断行一次、"
-    off += "同样的一行文字只生成一次字形指令、盒子的边距和宽高一次算完"
+    off += "同样的一行文字只生成一次字形指令、盒子的边距和宽高一次算完、行高按样式直接查到"
     assert f"只启用了 4 项（未启用：{off}）" in check.text
     assert "weasyprint>=70,<71" in str(check)
 

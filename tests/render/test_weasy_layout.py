@@ -93,3 +93,55 @@ def test_used_lengths_change_no_byte():
     ours = render()
     with weasy_cache.disabled("used lengths"):
         assert render() == ours
+
+
+# Styles that differ in one of the values a strut depends on, each after a style that shares
+# all the others: a key that left one out would give the second the first's line height.
+STRUTS = """
+<p style="line-height:1.5">甲 a</p><p style="line-height:2">乙 b</p>
+<p style="line-height:18px">丙</p><p style="line-height:150%">丁</p>
+<p style="line-height:calc(1em + 4px)">戊</p><p style="line-height:normal">己</p>
+<p style="font-size:9pt">庚</p><p style="font-size:15pt">辛</p>
+<p style="font-family:'Liaison Kai'">壬</p><p style="font-weight:bold">癸</p>
+<p style="font-style:italic">子 x</p><p lang="en">丑 y</p><p lang="ja">寅 z</p>
+<p style="font-variant-numeric:oldstyle-nums">卯 123</p><p style="font-size:0">辰</p>
+<p>巳 <span style="line-height:3;vertical-align:super">午</span> 未</p>
+"""
+
+
+def test_remembered_struts_change_no_byte():
+    from weasyprint import HTML
+
+    from toolkit.render import weasy_cache
+    from toolkit.render.pdf import font_config
+
+    def render(body: str) -> bytes:
+        out = io.BytesIO()
+        HTML(string=f'<html lang="zh-CN"><body>{body}</body></html>').render(
+            font_config=font_config()
+        ).write_pdf(out)
+        return out.getvalue()
+
+    # Each document after the others, so its struts are found, not worked out.
+    documents = [STRUTS, STRUTS.replace("甲", "一"), CASES]
+    ours = [render(body) for body in documents]
+    with weasy_cache.disabled("struts"):
+        assert [render(body) for body in documents] == ours
+
+
+def test_a_strut_is_found_by_every_value_weasyprint_finds_it_by():
+    """The shipped fonts draw bold, italic and every language with the same line metrics, so the
+    bytes above cannot tell those values apart; the key must still hold each value WeasyPrint's
+    own key is written from."""
+    from weasyprint.text import line_break
+
+    from toolkit.render.weasy_layout import STRUT_PROPERTIES
+
+    class Reads(dict):
+        def __missing__(self, name):
+            self.setdefault("read", []).append(name)
+            return 1.0
+
+    style = Reads()
+    line_break._font_style_cache_key(style, include_size=True)
+    assert tuple(style["read"]) == STRUT_PROPERTIES

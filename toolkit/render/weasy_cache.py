@@ -17,19 +17,20 @@ seen before follows that shape's plan: each element gets the style its place got
 selector being matched (`_follow_plan`). And pydyf deflates at level 6, not 9: the same content,
 < 0.1 % larger files (`_deflate_at_level`, the one patch that changes bytes: `SAME_BYTES`).
 And each text is broken into lines once per width and font (`_remember_line_splits`,
-weasy_text.py).
+weasy_text.py). A box's used lengths are set in one call (`_used_lengths_in_one_pass`) and a
+style's line height found by its values (`_remember_struts`, both in weasy_layout.py).
 
 The computed-style cache, the one-pass subset, the lazy pseudo-element styles, the skeleton
-cache, the line splits and the text drawing replace WeasyPrint's own code or rely on the order it
-works in or what it reads (`StyleFor.__init__`, `Font._harfbuzz_subset`,
-`StyleFor.set_computed_styles`, `tinyhtml5.parse` as WeasyPrint calls it, `split_first_line`,
-`draw_text`), so they are installed only on the WeasyPrint versions they were written against
-(`STYLE_VERSIONS`, which pyproject.toml's pin follows); on any other version WeasyPrint runs
-unchanged, only slower, and `liaison doctor` says so. The other four wrap one function each and
-check the attributes they rely on. Each patch is
-kept because benchmarks/bench_patches.py measures what it saves (benchmarks/README.md has the
-figures); tried and dropped as not worth their code: sharing pseudo-element styles, and several
-records laid out as one document.
+cache, the line splits, the text drawing, the used lengths and the struts replace WeasyPrint's
+own code or rely on the order it works in or what it reads (`StyleFor.__init__`,
+`Font._harfbuzz_subset`, `StyleFor.set_computed_styles`, `tinyhtml5.parse` as WeasyPrint calls
+it, `split_first_line`, `draw_text`, `resolve_percentages`, `strut`), so they are installed only
+on the WeasyPrint versions they were written against (`STYLE_VERSIONS`, which
+pyproject.toml's pin follows); on any other version WeasyPrint runs unchanged, only slower, and
+`liaison doctor` says so. The other four wrap one function each and check the attributes they
+rely on. Each patch is kept because benchmarks/bench_patches.py measures what it saves
+(benchmarks/README.md has the figures); tried and dropped as not worth their code: sharing
+pseudo-element styles, and several records laid out as one document.
 """
 
 # Long module: WeasyPrint patches, each measured (benchmarks/bench_patches.py) and version-pinned;
@@ -81,6 +82,7 @@ DESCRIPTIONS = {
     "line splits": "同样的文字在同样的宽度里只断行一次",
     "text drawing": "同样的一行文字只生成一次字形指令",
     "used lengths": "盒子的边距和宽高一次算完",
+    "struts": "行高按样式直接查到",
 }
 # The patches that change no byte of a PDF (the tests compare with WeasyPrint as it ships with
 # these taken off); "deflate level" changes how the same content is compressed.
@@ -100,6 +102,7 @@ def install() -> None:
     _remember_line_splits()
     _remember_text_drawing()
     _used_lengths_in_one_pass()
+    _remember_struts()
 
 
 def patches() -> dict[str, tuple[Any, str, Any]]:
@@ -478,6 +481,31 @@ def _used_lengths_in_one_pass() -> None:
         "resolve_percentages",
         weasy_layout.fast_resolve_percentages(percent, boxes, Dimension, check_math),
         *[(m, "resolve_percentages") for m in by_name],
+    )
+
+
+def _remember_struts() -> None:
+    """Find a style's line height and baseline by its values (weasy_layout.py says why)."""
+    try:
+        from weasyprint.css import computed_values, units
+        from weasyprint.layout import inline
+        from weasyprint.text import line_break
+    except ImportError:
+        return
+    if not _written_for_this_weasyprint():
+        return
+    original = line_break.__dict__.get("strut")
+    by_name = (computed_values, units, inline)
+    if original is None or not hasattr(line_break, "_font_style_cache_key"):
+        return
+    if any(module.__dict__.get("strut") is not original for module in by_name):
+        return
+    _replace(
+        "struts",
+        line_break,
+        "strut",
+        weasy_layout.remembered_strut(original),
+        *[(module, "strut") for module in by_name],
     )
 
 
