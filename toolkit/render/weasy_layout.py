@@ -18,7 +18,8 @@ from math import inf
 from typing import Any
 
 
-# One straight function, as WeasyPrint's is: a helper per part would cost the calls it saves.
+# Long function: one straight function, as WeasyPrint's is; a helper per part would cost the
+# calls it saves
 def fast_resolve_percentages(  # noqa: PLR0915
     percent: Any, boxes: Any, dimension: Any, check_math: Any
 ) -> Any:
