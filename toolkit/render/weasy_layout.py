@@ -2,14 +2,15 @@
 
 Layout calls `resolve_percentages` for every box it places (a row, a cell, each line and each
 piece of text in it): ~200 times for a one-page 登记表, ~2,900 for a 代表履职档案 and ~10,400 for a
-station's 接待登记簿, at ~15 µs a call, about a tenth of a long document's CPU. Each call turns 17
+station's 接待登记簿, at ~13 µs a call, about a tenth of a long document's CPU. Each call turns 17
 computed lengths into used ones through two function calls apiece (`resolve_one_percentage`,
-`percentage`). `resolve_percentages` below is WeasyPrint 70's, line for line, with a length (a
-`Dimension` in px or %) worked out in place and anything else (auto, None, calc()) handed to
-WeasyPrint's own `percentage`: same reads of the style in the same order, same arithmetic, same
-attributes set in the same order. weasy_cache.py installs it where layout imported it by name,
-only on the WeasyPrint it was written against; the tests compare every PDF form's bytes with
-WeasyPrint's own.
+`percentage`); without them a call takes ~10 µs (the rest is mostly the style computing each
+value when first read), ×0.975 of a form (benchmarks/README.md). `resolve_percentages` below is
+WeasyPrint 70's, line for line, with a length (a `Dimension` in px or %) worked out in place and
+anything else (auto, None, calc()) handed to WeasyPrint's own `percentage`: same reads of the
+style in the same order, same arithmetic, same attributes set in the same order. weasy_cache.py
+installs it where layout imported it by name, only on the WeasyPrint it was written against; the
+tests compare every PDF form's bytes with WeasyPrint's own.
 """
 
 from __future__ import annotations
