@@ -396,6 +396,15 @@ def _deflate_at_level() -> None:
     _replace("deflate level", pydyf, "zlib", _DeflateAt(DEFLATE_LEVEL))
 
 
+def _imported_alike(owner: Any, attr: str, *by_name: Any) -> Any:
+    """WeasyPrint's own `owner.attr`, if each module of `by_name` imported that same function
+    by name (so replacing it in all of them replaces every use); else None."""
+    original = owner.__dict__.get(attr)
+    if original is None or any(module.__dict__.get(attr) is not original for module in by_name):
+        return None
+    return original
+
+
 def _remember_line_splits() -> None:
     """Break each text in each width and font once per process (weasy_text.py says why)."""
     try:
@@ -407,13 +416,9 @@ def _remember_line_splits() -> None:
     if not _written_for_this_weasyprint():
         return
 
-    original = line_break.__dict__.get("split_first_line")
+    original = _imported_alike(line_break, "split_first_line", inline, preferred)
     add_face = FontConfiguration.__dict__.get("add_font_face")
     if original is None or add_face is None:
-        return
-    if inline.__dict__.get("split_first_line") is not original:
-        return
-    if preferred.__dict__.get("split_first_line") is not original:
         return
     _replace(
         "line splits",
@@ -440,9 +445,9 @@ def _remember_text_drawing() -> None:
     if not _written_for_this_weasyprint():
         return
 
-    original = draw_text_module.__dict__.get("draw_text")
+    original = _imported_alike(draw_text_module, "draw_text", draw)
     needed = ("draw_first_line", "draw_emojis")
-    if original is None or draw.__dict__.get("draw_text") is not original:
+    if original is None:
         return
     if not all(name in draw_text_module.__dict__ for name in needed):
         return
@@ -469,18 +474,16 @@ def _used_lengths_in_one_pass() -> None:
         return
     if not _written_for_this_weasyprint():
         return
-    original = percent.__dict__.get("resolve_percentages")
     by_name = (absolute, block, column, floats, grid, inline, page, table)
+    original = _imported_alike(percent, "resolve_percentages", *by_name)
     if original is None:
-        return
-    if any(module.__dict__.get("resolve_percentages") is not original for module in by_name):
         return
     _replace(
         "used lengths",
         percent,
         "resolve_percentages",
         weasy_layout.fast_resolve_percentages(percent, boxes, Dimension, check_math),
-        *[(m, "resolve_percentages") for m in by_name],
+        *[(module, "resolve_percentages") for module in by_name],
     )
 
 
@@ -494,11 +497,9 @@ def _remember_struts() -> None:
         return
     if not _written_for_this_weasyprint():
         return
-    original = line_break.__dict__.get("strut")
     by_name = (computed_values, units, inline)
+    original = _imported_alike(line_break, "strut", *by_name)
     if original is None or not hasattr(line_break, "_font_style_cache_key"):
-        return
-    if any(module.__dict__.get("strut") is not original for module in by_name):
         return
     _replace(
         "struts",
