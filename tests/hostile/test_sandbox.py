@@ -3,7 +3,11 @@ time, memory), and every refusal is said in Chinese, naming the template and its
 
 from __future__ import annotations
 
+import contextlib
+import os
+import resource
 import time
+from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -135,11 +139,58 @@ def test_a_render_that_runs_too_long_is_stopped(monkeypatch):
     assert make_env().from_string("{{ 1 + 1 }}").render() == "2"
 
 
+GROWS = "{% set big = 'x' * 900000 %}{% for i in range(100000) %}{{ big }}{% endfor %}"
+GREW = f"{NAME} 第1行 模板运行占用内存超过 64 MB，已停止（模板中可能生成了过大的内容，请修改模板）"
+
+
+@contextlib.contextmanager
+def memory_guard(more: int = 3 << 30) -> Iterator[None]:
+    """If the watch failed, a render that grows would take every byte of the machine (it once
+    took 24 GB of CI's and was killed with the test process): at most `more` bytes of address
+    space more than now, so it fails with a MemoryError instead."""
+    with open("/proc/self/statm") as statm:
+        now = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (now + more, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def test_a_render_that_grows_too_big_is_stopped(monkeypatch):
     monkeypatch.setattr(templating, "RENDER_MEMORY", 64 << 20)
-    source = "{% set big = 'x' * 900000 %}{% for i in range(100000) %}{{ big }}{% endfor %}"
-    assert _refusal(source) == (
-        f"{NAME} 第1行 模板运行占用内存超过 64 MB，已停止（模板中可能生成了过大的内容，请修改模板）"
+    with memory_guard():
+        assert _refusal(GROWS) == GREW
+
+
+def test_a_stream_its_reader_gave_up_on_stops_nothing_later(monkeypatch):
+    """A streamed render (a Word register's long part) whose reader stopped halfway, with an
+    error, and kept it: once past its deadline it must not be stopped inside what the thread
+    does next, nor leave later renders in the thread unwatched (they took it for the render
+    they were inside, one that had already been stopped)."""
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 0.3)
+    monkeypatch.setattr(templating, "RENDER_MEMORY", 64 << 20)
+    env = make_env()
+    stream = env.from_string("{% for i in range(10) %}<p>{{ i }}</p>{% endfor %}").generate()
+    assert next(stream) == "<p>"
+    started = time.monotonic()
+    while time.monotonic() - started < 0.8:  # other work, past the stream's deadline
+        sum(range(1000))
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 60.0)
+    with memory_guard():
+        assert _refusal(GROWS) == GREW
+    assert "".join(stream) == "0</p>" + "".join(f"<p>{i}</p>" for i in range(1, 10))
+
+
+def test_a_stream_is_stopped_past_its_deadline_while_it_runs(monkeypatch):
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 0.5)
+    source = "{% for i in range(100000) %}{% for j in range(1000) %}{% endfor %}{{ i }}{% endfor %}"
+    with hang_guard(30), pytest.raises(Exception) as info:
+        for _chunk in make_env().from_string(source).generate():
+            pass
+    assert str(describe_error(info.value, NAME)).endswith(
+        "模板运行超过 0.5 秒，已停止（模板中可能有过多的循环或运算，请修改模板）"
     )
 
 

@@ -127,3 +127,33 @@ def test_line_breaks_and_tabs_are_docxtpls_own_made_paragraph_by_paragraph(tmp_p
     ours = _LISTED_PARAGRAPH.sub(renderer._listing_one, text.encode())
     assert ours == renderer._listing(text).encode()
     assert ours.count(b"<w:br/>") == 2 and ours.count(b"<w:tab/>") == 1
+
+
+def test_a_long_part_that_fails_halfway_leaves_no_render_watched(tmp_path, monkeypatch) -> None:
+    """A part streamed past LONG whose reading fails (a value that breaks the XML, say) closes
+    its stream: its render is no longer watched, so it cannot be stopped later inside other work
+    (render/templating.py)."""
+    from docx import Document
+
+    from toolkit.render import templating
+    from toolkit.render.docx import LONG, DocxRenderer
+    from toolkit.render.templating import make_env
+
+    template = Document()
+    template.add_paragraph("{% for row in 行 %}{{ row }}{% endfor %}")
+    template.save(tmp_path / "t.docx")
+    renderer = DocxRenderer(tmp_path / "t.docx", make_env(), "t.docx")
+
+    def fails(*args: object) -> None:
+        raise ValueError("halfway")
+
+    monkeypatch.setattr(renderer, "_parse", fails)
+    rows = ["接待登记" * 100] * (LONG // 400 + 10)
+    kept = []  # the error kept, with its traceback, as a build keeps it for its report
+    try:
+        renderer.render_part("word/document.xml", {"行": rows})
+    except ValueError as error:
+        kept.append(error)
+    assert [str(error) for error in kept] == ["halfway"]
+    assert not templating._WATCH.active
+    assert getattr(templating._WATCH.local, "render", None) is None

@@ -24,15 +24,16 @@ type sizes and text (`row_height`), generously.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import itertools
 import math
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
@@ -268,14 +269,17 @@ class DocxRenderer:
         usually its skeleton's (render/docx_skeleton.py); a longer one (a register of thousands of
         rows) is streamed as whole paragraphs, parsed as it comes, so it never exists as one
         string (it cost ~100 MB)."""
-        stream = self.templates[name].generate(context)
-        chunks: list[str] = []
-        buffered = 0
-        for chunk in stream:
-            chunks.append(chunk)
-            buffered += len(chunk)
-            if buffered > LONG:
-                return self._render_long(chunks, stream)
+        # Closed however this ends: a stream left open at an error here would keep its render
+        # watched (render/templating.py) until the collector found it.
+        made = cast(Generator[str, None, None], self.templates[name].generate(context))
+        with contextlib.closing(made) as stream:
+            chunks: list[str] = []
+            buffered = 0
+            for chunk in stream:
+                chunks.append(chunk)
+                buffered += len(chunk)
+                if buffered > LONG:
+                    return self._render_long(chunks, stream)
         skeletons = self.checks[name]
         data = skeletons.assemble(chunks)
         if data is None:  # a constant with a line break or a tab of its own: made as a whole

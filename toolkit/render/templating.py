@@ -24,7 +24,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from jinja2 import BaseLoader, StrictUndefined, TemplateError, UndefinedError
@@ -187,9 +187,27 @@ class BoundedTemplate(JinjaTemplate):
         with watch():
             return super().render(*args, **kwargs)
 
-    def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
-        with watch():
+    def generate(self, *args: Any, **kwargs: Any) -> Generator[str, None, None]:
+        """Watched while it runs, not while it waits at a `yield`: a stream its reader gave up
+        on halfway (an error in the reader) must neither be stopped later, inside whatever the
+        thread does then, nor count as a render every later one in this thread is inside."""
+        render = _WATCH.start()
+        if render is None:  # inside a render already watched
             yield from super().generate(*args, **kwargs)
+            return
+        try:
+            for chunk in super().generate(*args, **kwargs):
+                fired = _settle(_WATCH.pause, render)
+                if fired is not None:
+                    raise fired()  # it fired as the chunk was made
+                yield chunk
+                _WATCH.resume(render)
+        except BaseException:  # an error, or the reader closing the stream (GeneratorExit)
+            _settle(_WATCH.stop, render)
+            raise
+        fired = _settle(_WATCH.stop, render)
+        if fired is not None:
+            raise fired()  # it fired as the render ended: past the bound all the same
 
 
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
@@ -302,13 +320,14 @@ class _NoFiles(BaseLoader):
 class _Render:
     """One outermost render being watched."""
 
-    __slots__ = ("deadline", "fired", "ident", "rss")
+    __slots__ = ("deadline", "fired", "ident", "rss", "running")
 
     def __init__(self, rss: int) -> None:
         self.ident = threading.get_ident()
         self.deadline = time.monotonic() + RENDER_SECONDS
         self.rss = rss
         self.fired: type[Exception] | None = None
+        self.running = True  # False while a streamed render waits at a yield for its reader
 
 
 class _Watch:
@@ -358,10 +377,30 @@ class _Watch:
         """Idempotent, so it can be run again if the exception lands inside it."""
         with self.lock:
             self.active.discard(render)
-            if render.fired is not None:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(render.ident), None)
+            self._withdraw(render)
         self.local.render = None
         return render.fired
+
+    def pause(self, render: _Render) -> type[Exception] | None:
+        """A streamed render waits for its reader: not watched, and not the render this thread
+        is inside, until `resume`. Idempotent, as `stop`."""
+        with self.lock:
+            render.running = False
+            self._withdraw(render)
+        self.local.render = None
+        return render.fired
+
+    def resume(self, render: _Render) -> None:
+        """Watched again, in the thread that reads it now; the deadline has kept running."""
+        self.local.render = render
+        with self.lock:
+            render.ident = threading.get_ident()
+            render.running = True
+
+    def _withdraw(self, render: _Render) -> None:
+        """An exception fired but not yet delivered is taken back (the caller raises it)."""
+        if render.fired is not None:
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(render.ident), None)
 
     def _run(self) -> None:
         while True:
@@ -371,7 +410,7 @@ class _Watch:
                     continue
                 now, rss = time.monotonic(), self.rss()
                 for render in self.active:
-                    if render.fired is not None:
+                    if render.fired is not None or not render.running:
                         continue
                     if now > render.deadline:
                         render.fired = RenderTimeout
@@ -411,14 +450,20 @@ class watch:
     def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
         if self.render is None:
             return
-        while True:
-            try:
-                fired = _WATCH.stop(self.render)
-                break
-            except (RenderTimeout, RenderMemory):
-                continue  # delivered inside stop(): stop again, which withdraws nothing more
+        fired = _settle(_WATCH.stop, self.render)
         if fired is not None and kind is None:
             raise fired()  # it fired as the render ended: past the bound all the same
+
+
+def _settle(step: Any, render: _Render) -> type[Exception] | None:
+    """`step` (stop or pause) done whole: if the exception it withdraws lands inside it, it is
+    done again, which withdraws nothing more. What fired, if anything, for the caller to raise."""
+    while True:
+        try:
+            fired: type[Exception] | None = step(render)
+            return fired
+        except (RenderTimeout, RenderMemory):
+            continue
 
 
 def _json_default(value: Any) -> Any:
