@@ -195,17 +195,21 @@ class BoundedTemplate(JinjaTemplate):
         if render is None:  # inside a render already watched
             yield from super().generate(*args, **kwargs)
             return
+        local = _WATCH.local
         try:
             for chunk in super().generate(*args, **kwargs):
-                fired = _settle(_WATCH.pause, render)
-                if fired is not None:
-                    raise fired()  # it fired as the chunk was made
+                # Plain writes, no lock: ~40 chunks a Word form. Should the watch fire just as
+                # the chunk is handed over, its exception reaches the reader, as this render's.
+                render.running = False
+                local.render = None
                 yield chunk
-                _WATCH.resume(render)
+                local.render = render
+                render.ident = threading.get_ident()  # a reader in another thread may resume it
+                render.running = True
         except BaseException:  # an error, or the reader closing the stream (GeneratorExit)
-            _settle(_WATCH.stop, render)
+            _stop(render)
             raise
-        fired = _settle(_WATCH.stop, render)
+        fired = _stop(render)
         if fired is not None:
             raise fired()  # it fired as the render ended: past the bound all the same
 
@@ -381,22 +385,6 @@ class _Watch:
         self.local.render = None
         return render.fired
 
-    def pause(self, render: _Render) -> type[Exception] | None:
-        """A streamed render waits for its reader: not watched, and not the render this thread
-        is inside, until `resume`. Idempotent, as `stop`."""
-        with self.lock:
-            render.running = False
-            self._withdraw(render)
-        self.local.render = None
-        return render.fired
-
-    def resume(self, render: _Render) -> None:
-        """Watched again, in the thread that reads it now; the deadline has kept running."""
-        self.local.render = render
-        with self.lock:
-            render.ident = threading.get_ident()
-            render.running = True
-
     def _withdraw(self, render: _Render) -> None:
         """An exception fired but not yet delivered is taken back (the caller raises it)."""
         if render.fired is not None:
@@ -450,18 +438,18 @@ class watch:
     def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
         if self.render is None:
             return
-        fired = _settle(_WATCH.stop, self.render)
+        fired = _stop(self.render)
         if fired is not None and kind is None:
             raise fired()  # it fired as the render ended: past the bound all the same
 
 
-def _settle(step: Any, render: _Render) -> type[Exception] | None:
-    """`step` (stop or pause) done whole: if the exception it withdraws lands inside it, it is
-    done again, which withdraws nothing more. What fired, if anything, for the caller to raise."""
+def _stop(render: _Render) -> type[Exception] | None:
+    """The watch of `render` stopped, whole: if the exception it withdraws lands inside it, it
+    is stopped again, which withdraws nothing more. What fired, if anything, for the caller to
+    raise."""
     while True:
         try:
-            fired: type[Exception] | None = step(render)
-            return fired
+            return _WATCH.stop(render)
         except (RenderTimeout, RenderMemory):
             continue
 
