@@ -158,10 +158,17 @@ def memory_guard(more: int = 3 << 30) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def _stopped_for_memory() -> str:
+    """GROWS rendered: stopped by the watch (RenderMemory), not by the guard's MemoryError,
+    which would read the same to a clerk."""
+    with memory_guard(), pytest.raises(templating.RenderMemory) as info:
+        make_env().from_string(GROWS).render()
+    return str(describe_error(info.value, NAME))
+
+
 def test_a_render_that_grows_too_big_is_stopped(monkeypatch):
     monkeypatch.setattr(templating, "RENDER_MEMORY", 64 << 20)
-    with memory_guard():
-        assert _refusal(GROWS) == GREW
+    assert _stopped_for_memory() == GREW
 
 
 def test_a_stream_its_reader_gave_up_on_stops_nothing_later(monkeypatch):
@@ -178,9 +185,36 @@ def test_a_stream_its_reader_gave_up_on_stops_nothing_later(monkeypatch):
     while time.monotonic() - started < 0.8:  # other work, past the stream's deadline
         sum(range(1000))
     monkeypatch.setattr(templating, "RENDER_SECONDS", 60.0)
-    with memory_guard():
-        assert _refusal(GROWS) == GREW
-    assert "".join(stream) == "0</p>" + "".join(f"<p>{i}</p>" for i in range(1, 10))
+    assert _stopped_for_memory() == GREW
+    # Read again, the stream is past its deadline: stopped there, by itself.
+    with pytest.raises(templating.RenderTimeout):
+        "".join(stream)
+    assert not templating._WATCH.active
+
+
+def test_a_stream_whose_reader_does_most_of_the_work_is_stopped_at_its_deadline(monkeypatch):
+    """The watch seldom finds such a stream running: past its deadline while it waited, it is
+    stopped as soon as it is read again."""
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 0.5)
+    source = "{% for i in range(100000) %}<p>{{ i }}</p>{% endfor %}"
+    read = 0
+    with hang_guard(30), pytest.raises(templating.RenderTimeout):
+        for _chunk in make_env().from_string(source).generate():
+            read += 1
+            time.sleep(0.002)  # the reader's work
+    assert 100 < read < 3000  # ~0.5 s of reading, not the whole stream
+    assert not templating._WATCH.active
+
+
+def test_a_stream_closed_inside_another_render_leaves_that_one_watched():
+    stream = make_env().from_string("{% for i in range(3) %}{{ i }}{% endfor %}").generate()
+    next(stream)
+    with templating.watch():
+        outer = templating._WATCH.local.render
+        stream.close()
+        assert templating._WATCH.local.render is outer
+        assert outer in templating._WATCH.active
+    assert not templating._WATCH.active
 
 
 def test_a_stream_is_stopped_past_its_deadline_while_it_runs(monkeypatch):

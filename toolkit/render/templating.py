@@ -205,6 +205,8 @@ class BoundedTemplate(JinjaTemplate):
                 yield chunk
                 local.render = render
                 render.ident = threading.get_ident()  # a reader in another thread may resume it
+                if render.expired is not None:  # past its bound while it waited: not running
+                    raise render.expired()  # yet, so the watch does not raise it as well
                 render.running = True
         except BaseException:  # an error, or the reader closing the stream (GeneratorExit)
             _stop(render)
@@ -324,14 +326,17 @@ class _NoFiles(BaseLoader):
 class _Render:
     """One outermost render being watched."""
 
-    __slots__ = ("deadline", "fired", "ident", "rss", "running")
+    __slots__ = ("deadline", "expired", "fired", "ident", "rss", "running")
 
     def __init__(self, rss: int) -> None:
         self.ident = threading.get_ident()
         self.deadline = time.monotonic() + RENDER_SECONDS
         self.rss = rss
-        self.fired: type[Exception] | None = None
+        self.fired: type[Exception] | None = None  # raised in its thread by the watch
         self.running = True  # False while a streamed render waits at a yield for its reader
+        # Past its bound while it waited: raised by the stream itself when it is read again
+        # (its reader may do most of the work; the watch would seldom find it running).
+        self.expired: type[Exception] | None = None
 
 
 class _Watch:
@@ -365,8 +370,11 @@ class _Watch:
             return 0
 
     def start(self) -> _Render | None:
-        """Watch this thread's render; None when it is inside a render already watched."""
-        if getattr(self.local, "render", None) is not None:
+        """Watch this thread's render; None when it is inside a render already watched (one
+        already stopped, or being stopped, is not one to be inside: should an exception ever
+        cut a render's end short, the next render is still watched)."""
+        outer = getattr(self.local, "render", None)
+        if outer is not None and outer.fired is None and outer in self.active:
             return None
         render = _Render(self.rss())
         with self.lock:
@@ -382,8 +390,9 @@ class _Watch:
         with self.lock:
             self.active.discard(render)
             self._withdraw(render)
-        self.local.render = None
-        return render.fired
+        if getattr(self.local, "render", None) is render:  # a stream closed inside another
+            self.local.render = None  # render leaves that one's mark
+        return render.fired or render.expired
 
     def _withdraw(self, render: _Render) -> None:
         """An exception fired but not yet delivered is taken back (the caller raises it)."""
@@ -398,16 +407,22 @@ class _Watch:
                     continue
                 now, rss = time.monotonic(), self.rss()
                 for render in self.active:
-                    if render.fired is not None or not render.running:
+                    if render.fired is not None:
                         continue
-                    if now > render.deadline:
-                        render.fired = RenderTimeout
-                    elif rss and render.rss and rss - render.rss > RENDER_MEMORY:
-                        render.fired = RenderMemory
-                    else:
+                    kind = render.expired
+                    if kind is None:
+                        if now > render.deadline:
+                            kind = RenderTimeout
+                        elif rss and render.rss and rss - render.rss > RENDER_MEMORY:
+                            kind = RenderMemory
+                        else:
+                            continue
+                    if not render.running:
+                        render.expired = kind  # the stream raises it when read again
                         continue
+                    render.fired = kind
                     ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                        ctypes.c_ulong(render.ident), ctypes.py_object(render.fired)
+                        ctypes.c_ulong(render.ident), ctypes.py_object(kind)
                     )
 
 
