@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,29 @@ def test_a_long_part_that_fails_halfway_leaves_no_render_watched(tmp_path, monke
     assert [str(error) for error in kept] == ["halfway"]
     assert not templating._WATCH.active
     assert getattr(templating._WATCH.local, "render", None) is None
+
+
+def test_one_paragraph_longer_than_long_is_looked_at_linearly(tmp_path, monkeypatch) -> None:
+    """A part whose one paragraph outgrows LONG, in small chunks: where it may be cut is looked
+    for once per LONG characters, not once per chunk (which joined the whole paragraph again at
+    every chunk: quadratic); the part is the same."""
+    from docx import Document
+
+    from toolkit.render import docx as docx_module
+    from toolkit.render.docx import LONG, DocxRenderer
+    from toolkit.render.templating import make_env
+
+    template = Document()
+    template.add_paragraph("{% for row in 行 %}{{ row }}{% endfor %}")
+    template.add_paragraph("尾")
+    template.save(tmp_path / "t.docx")
+    renderer = DocxRenderer(tmp_path / "t.docx", make_env(), "t.docx")
+    looked = []
+    cut = docx_module._cut
+    monkeypatch.setattr(docx_module, "_cut", lambda text: looked.append(len(text)) or cut(text))
+    rows = ["接待" * 50] * (8 * LONG // 100)  # 8 × LONG characters in 100-character chunks
+    crc, size, packed = renderer.render_part("word/document.xml", {"行": rows})
+    assert len(looked) <= 10
+    data = zlib.decompress(packed, wbits=-15)
+    assert zlib.crc32(data) == crc and len(data) == size
+    assert data.decode().count("接待") == len(rows) * 50 and "尾" in data.decode()

@@ -343,16 +343,19 @@ class DocxRenderer:
             size += len(data)
             packed.append(packer.compress(data))
 
-        buffer, buffered = chunks, LONG + 1
+        buffer, buffered, due = chunks, LONG + 1, LONG
         for chunk in itertools.chain([""], stream):
             buffer.append(chunk)
             buffered += len(chunk)
-            if buffered > LONG:
+            if buffered > due:
                 text = "".join(buffer)
                 cut = _cut(text)
                 if cut > 0:  # whole paragraphs and rows: _passes() works on them
                     emit(text[:cut])
                     text = text[cut:]
+                    due = LONG
+                else:  # one paragraph or row longer than LONG: looked at again LONG later,
+                    due = len(text) + LONG  # not at every chunk (that was quadratic)
                 buffer, buffered = [text], len(text)
         emit("".join(buffer), final=True)
         packed.append(packer.flush())
