@@ -122,9 +122,16 @@ def test_remembered_struts_change_no_byte():
         ).write_pdf(out)
         return out.getvalue()
 
+    cache = weasy_cache.patches()["struts"][0].strut.cache
+    cache.clear()
+    ours = [render(STRUTS)]
+    kept = len(cache)
+    assert kept >= 10  # one a distinct line height, font and size above
     # Each document after the others, so its struts are found, not worked out.
+    ours.append(render(STRUTS.replace("甲", "一")))
+    assert len(cache) == kept
+    ours.append(render(CASES))
     documents = [STRUTS, STRUTS.replace("甲", "一"), CASES]
-    ours = [render(body) for body in documents]
     with weasy_cache.disabled("struts"):
         assert [render(body) for body in documents] == ours
 

@@ -389,15 +389,11 @@ class _Watch:
         """Idempotent, so it can be run again if the exception lands inside it."""
         with self.lock:
             self.active.discard(render)
-            self._withdraw(render)
+            if render.fired is not None:  # fired but not yet delivered: taken back
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(render.ident), None)
         if getattr(self.local, "render", None) is render:  # a stream closed inside another
             self.local.render = None  # render leaves that one's mark
         return render.fired or render.expired
-
-    def _withdraw(self, render: _Render) -> None:
-        """An exception fired but not yet delivered is taken back (the caller raises it)."""
-        if render.fired is not None:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(render.ident), None)
 
     def _run(self) -> None:
         while True:
